@@ -1,0 +1,104 @@
+//===- kreach/Facts.h - Per-translation-unit facts from the Clang AST ------===//
+//
+// The facts kreach needs from one translation unit: function definitions,
+// direct calls, calls through struct fields, and stores of function addresses
+// into struct fields. Everything else (roots, sinks, async boundaries) is a
+// policy decision taken later, so the facts stay policy-free and cacheable.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KREACH_FACTS_H
+#define KREACH_FACTS_H
+
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/StringRef.h"
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class FieldDecl;
+class FunctionDecl;
+class SourceManager;
+} // namespace clang
+
+namespace kreach {
+
+struct SourcePos {
+  std::string File; ///< Absolute, normalized path.
+  unsigned Line = 0;
+  unsigned Column = 0;
+  bool valid() const { return !File.empty(); }
+};
+
+/// A function definition. Key identifies the function tree-wide: the plain
+/// name for external linkage, "<defining file>:<name>" for internal linkage,
+/// so a static function is one node per file and a static inline function
+/// from a header is one node however many TUs include it.
+struct FunctionFact {
+  std::string Key;
+  std::string Name;
+  SourcePos Loc;
+  bool Internal = false;
+};
+
+struct CallFact {
+  std::string Caller; ///< Function key.
+  std::string Callee; ///< Function key.
+  std::string CalleeName;
+  SourcePos Site;
+};
+
+/// A call through a struct field: p->ops->f(...), s.f(...), (*p->f)(...).
+struct IndirectCallFact {
+  std::string Caller;
+  std::string Field; ///< "struct_name::field_name"
+  SourcePos Site;
+};
+
+/// A function address stored into a struct field, by initializer or
+/// assignment.
+struct StoreFact {
+  std::string Owner; ///< Enclosing function key; empty at file scope.
+  std::string Field;
+  std::string Target; ///< Function key.
+  std::string TargetName;
+  SourcePos Site;
+};
+
+struct TUFacts {
+  std::string MainFile;
+  std::vector<FunctionFact> Functions;
+  std::vector<CallFact> Calls;
+  std::vector<IndirectCallFact> IndirectCalls;
+  std::vector<StoreFact> Stores;
+  /// Calls through something other than a struct field (a local or a
+  /// parameter); counted so the stats show what the graph cannot follow.
+  unsigned UnresolvedIndirectCalls = 0;
+  /// Every file the TU read, for incremental re-indexing.
+  std::vector<std::string> Inputs;
+};
+
+/// Extracts the facts of a parsed translation unit. Header functions are
+/// recorded only when the TU references them, which keeps per-TU cost close
+/// to parsing and avoids recording every inline of every header.
+TUFacts collectFacts(clang::ASTContext &Ctx);
+
+/// Tree-wide key of a function (see FunctionFact).
+std::string functionKey(const clang::FunctionDecl *FD,
+                        const clang::SourceManager &SM);
+
+/// "struct::field" for a field; anonymous records use their typedef name.
+std::string fieldKey(const clang::FieldDecl *FD);
+
+/// Absolute, normalized path of a file as kreach records it.
+std::string normalizePath(llvm::StringRef Path, llvm::StringRef WorkingDir = "");
+
+/// Maps a recorded position back into a SourceManager, loading the file if
+/// the TU did not include it. Returns an invalid location when the file is
+/// gone or the position is out of range.
+clang::SourceLocation toSourceLocation(clang::SourceManager &SM,
+                                       const SourcePos &Pos);
+
+} // namespace kreach
+
+#endif

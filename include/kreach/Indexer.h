@@ -1,0 +1,49 @@
+//===- kreach/Indexer.h - Bring an index up to date from a compile DB -----===//
+#ifndef KREACH_INDEXER_H
+#define KREACH_INDEXER_H
+
+#include "kreach/Index.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace kreach {
+
+struct IndexOptions {
+  unsigned Jobs = 0;          ///< 0: all cores.
+  bool Progress = false;      ///< One rewritten line on a terminal.
+  bool Verbose = true;        ///< Plain per-TU lines when not Progress.
+  bool RemoveStale = true;    ///< Forget TUs that left the compile DB.
+  /// When non-empty, only these main files are considered (patch mode).
+  std::vector<std::string> OnlyFiles;
+  llvm::raw_ostream *Log = &llvm::errs();
+};
+
+struct IndexRunStats {
+  unsigned Total = 0;    ///< TUs considered.
+  unsigned Parsed = 0;   ///< Re-parsed because inputs changed.
+  unsigned UpToDate = 0;
+  unsigned Failed = 0;   ///< Parsed with errors in this run.
+  unsigned Removed = 0;
+  unsigned Skipped = 0;  ///< Not C/C++ (assembly and the like).
+  double Seconds = 0;
+};
+
+/// Hash of everything in a compile command that affects the facts.
+std::string commandHash(const clang::tooling::CompileCommand &Cmd);
+
+/// The compiler arguments kreach parses a TU with: the build's own command,
+/// made syntax-only, with its output and dependency files dropped and
+/// warnings off (they cost time and change nothing kreach records).
+std::vector<std::string> indexingArguments(const clang::tooling::CompileCommand &Cmd);
+
+/// Parses one TU. On parse errors, FirstError holds the first one and the
+/// facts are whatever clang recovered.
+TUFacts parseTU(const clang::tooling::CompileCommand &Cmd, std::string &FirstError);
+
+/// Re-parses every TU whose command or inputs changed and stores its facts.
+llvm::Expected<IndexRunStats> updateIndex(const clang::tooling::CompilationDatabase &CDB,
+                                          Index &I, const IndexOptions &Opts);
+
+} // namespace kreach
+
+#endif

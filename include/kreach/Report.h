@@ -1,0 +1,57 @@
+//===- kreach/Report.h - Findings as text, JSON ----------------------------===//
+//
+// The wording of every diagnostic lives here, so the CLI, the clang-tidy
+// check, the analyzer checker and clangd say the same thing.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KREACH_REPORT_H
+#define KREACH_REPORT_H
+
+#include "kreach/Graph.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace kreach {
+
+class Policy;
+
+constexpr const char *CheckName = "linuxkernel-mmu-notifier-dma-fence-wait";
+
+/// Maps absolute paths to paths relative to the kernel source root.
+class PathMapper {
+public:
+  explicit PathMapper(std::string SourceRoot = "");
+  /// "drivers/x/y.c" under the root; the absolute path elsewhere.
+  std::string relative(llvm::StringRef Path) const;
+  const std::string &root() const { return Root; }
+
+private:
+  std::string Root;
+};
+
+/// Finds the kernel source root for a compile DB in DBDir: the first of
+/// DBDir, DBDir/source (O= builds), FirstTUDir, FirstTUDir/source that holds
+/// include/linux; DBDir when none does.
+std::string detectSourceRoot(llvm::StringRef DBDir, llvm::StringRef FirstTUDir);
+
+std::string findingMessage(const Finding &F, const Policy &P);
+std::string hopMessage(const Hop &H);
+std::string registrationMessage(const Finding &F, const Registration &R);
+/// Identity of a finding that survives unrelated edits: root, sink and the
+/// functions along the chain, never line numbers.
+std::string fingerprint(const Finding &F);
+
+struct CheckStats {
+  uint64_t TUs = 0, FailedTUs = 0, Functions = 0, CallEdges = 0, Roots = 0,
+           UnresolvedIndirectCalls = 0, Parsed = 0;
+  double IndexSeconds = 0, CheckSeconds = 0;
+};
+
+void printText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings, const Policy &P,
+               const PathMapper &Paths);
+llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Stats,
+                         const PathMapper &Paths);
+
+} // namespace kreach
+
+#endif

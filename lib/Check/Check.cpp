@@ -1,0 +1,128 @@
+//===- Check.cpp - The analyses every front end runs ----------------------===//
+
+#include "kreach/Check.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
+#include <chrono>
+
+namespace kreach {
+
+llvm::Expected<TreeCheck> checkTree(Index &I, const Policy &P, const PathMapper &Paths,
+                                    bool IncludeAllowed, bool RefreshSummaries) {
+  auto Start = std::chrono::steady_clock::now();
+  TreeCheck R;
+  if (llvm::Error E = I.loadGraph(R.Graph))
+    return std::move(E);
+  R.Graph.resolve(P);
+  R.Steps = computeSinkSteps(R.Graph);
+  llvm::Expected<std::string> Stored = I.summaryFingerprint();
+  if (!Stored)
+    return Stored.takeError();
+  if (RefreshSummaries || *Stored != P.summaryFingerprint())
+    if (llvm::Error E = I.storeSummaries(R.Graph, R.Steps, P.summaryFingerprint()))
+      return std::move(E);
+  R.Findings = findFindings(
+      R.Graph, R.Steps, P, [&](llvm::StringRef F) { return Paths.relative(F); },
+      IncludeAllowed);
+
+  llvm::Expected<IndexCounts> Counts = I.counts();
+  if (!Counts)
+    return Counts.takeError();
+  R.Stats.TUs = Counts->TUs;
+  R.Stats.FailedTUs = Counts->FailedTUs;
+  R.Stats.Functions = Counts->Functions;
+  R.Stats.CallEdges = R.Graph.numEdges();
+  R.Stats.UnresolvedIndirectCalls = R.Graph.numUnresolvedIndirectCalls();
+  llvm::DenseSet<NodeId> Roots;
+  for (const Store &S : R.Graph.stores())
+    if (P.isRootField(R.Graph.field(S.Field)) && R.Graph.node(S.Target).Defined)
+      Roots.insert(S.Target);
+  R.Stats.Roots = Roots.size();
+  R.Stats.CheckSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
+  return std::move(R);
+}
+
+bool continueFromIndex(Index &I, llvm::StringRef Key, std::vector<Hop> &Chain,
+                       std::string &SinkName) {
+  std::string Cur = Key.str();
+  // Summaries strictly decrease in distance, so this ends; the bound guards
+  // against an index edited by hand.
+  for (unsigned Guard = 0; Guard < 10000; ++Guard) {
+    llvm::Expected<std::optional<SummaryRow>> Row = I.summary(Cur);
+    if (!Row) {
+      llvm::consumeError(Row.takeError());
+      return false;
+    }
+    if (!*Row)
+      return false;
+    if ((*Row)->NextKey.empty()) {
+      SinkName = (*Row)->Name;
+      return true;
+    }
+    Hop H;
+    H.Caller = (*Row)->Name;
+    H.CallerKey = Cur;
+    H.Callee = (*Row)->NextName;
+    H.CalleeKey = (*Row)->NextKey;
+    H.Site = (*Row)->Site;
+    H.Via = (*Row)->Via;
+    Chain.push_back(std::move(H));
+    Cur = (*Row)->NextKey;
+  }
+  return false;
+}
+
+std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
+                             const PathMapper &Paths, bool IncludeAllowed) {
+  CallGraph G;
+  G.addFacts(Facts);
+  std::vector<std::pair<NodeId, uint32_t>> Seeds;
+  if (I) {
+    // Targets stored into the fields this TU calls through, tree-wide.
+    llvm::StringSet<> CalledFields;
+    for (const IndirectCallFact &C : Facts.IndirectCalls)
+      CalledFields.insert(C.Field);
+    auto Stores = I->stores([&](llvm::StringRef Field) {
+      return (CalledFields.count(Field) && !P.isAsyncField(Field)) ||
+             P.isRootField(Field);
+    });
+    if (Stores) {
+      for (const StoreRow &S : *Stores) {
+        bool Root = P.isRootField(S.Field) && !CalledFields.count(S.Field);
+        NodeId Existing = G.lookup(S.TargetKey);
+        // Registrations made elsewhere matter only for roots defined here.
+        if (Root && (Existing == NoNode || !G.node(Existing).Defined))
+          continue;
+        NodeId T = G.getOrAddNode(S.TargetKey, S.TargetName);
+        G.addStore(S.Field, T, S.Site);
+      }
+    } else {
+      llvm::consumeError(Stores.takeError());
+    }
+    // Everything the TU reaches but does not define is seeded from the
+    // index's summaries.
+    for (NodeId N = 0; N < G.size(); ++N) {
+      if (G.node(N).Defined)
+        continue;
+      llvm::Expected<std::optional<SummaryRow>> Row = I->summary(G.node(N).Key);
+      if (!Row) {
+        llvm::consumeError(Row.takeError());
+        continue;
+      }
+      if (*Row && (*Row)->Dist > 0)
+        Seeds.push_back({N, (*Row)->Dist});
+    }
+  }
+  G.resolve(P);
+  std::vector<SinkStep> Steps = computeSinkSteps(G, Seeds);
+  auto Continue = [&](const Node &Seed, std::vector<Hop> &Chain, std::string &Sink) {
+    return I && continueFromIndex(*I, Seed.Key, Chain, Sink);
+  };
+  return findFindings(
+      G, Steps, P, [&](llvm::StringRef F) { return Paths.relative(F); }, IncludeAllowed,
+      Continue);
+}
+
+} // namespace kreach

@@ -1,0 +1,276 @@
+//===- Facts.cpp - Per-translation-unit facts from the Clang AST ----------===//
+
+#include "kreach/Facts.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace clang;
+
+namespace kreach {
+
+std::string normalizePath(llvm::StringRef Path, llvm::StringRef WorkingDir) {
+  llvm::SmallString<256> P(Path);
+  if (!llvm::sys::path::is_absolute(P)) {
+    llvm::SmallString<256> Abs(WorkingDir);
+    if (Abs.empty())
+      llvm::sys::fs::current_path(Abs);
+    llvm::sys::path::append(Abs, P);
+    P = Abs;
+  }
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
+static std::string fileNameOf(FileEntryRef FE, const SourceManager &SM) {
+  // The real path is filled in when the file was opened, so this costs no
+  // system call and resolves the symlinks of O= builds consistently.
+  llvm::StringRef Real = FE.getFileEntry().tryGetRealPathName();
+  if (!Real.empty())
+    return std::string(Real);
+  llvm::SmallString<256> P(FE.getName());
+  SM.getFileManager().makeAbsolutePath(P);
+  return normalizePath(P);
+}
+
+std::string functionKey(const FunctionDecl *FD, const SourceManager &SM) {
+  std::string Name = FD->getNameAsString();
+  if (FD->isExternallyVisible())
+    return Name;
+  // A static function called in a TU is defined in it; key it by the file of
+  // that definition so header inlines merge and .c statics stay apart.
+  const FunctionDecl *Def = FD->getDefinition();
+  SourceLocation Loc = SM.getExpansionLoc((Def ? Def : FD)->getLocation());
+  OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc));
+  if (!FE)
+    return "<unknown>:" + Name;
+  return fileNameOf(*FE, SM) + ":" + Name;
+}
+
+std::string fieldKey(const FieldDecl *FD) {
+  const RecordDecl *RD = FD->getParent();
+  std::string Record = RD->getName().str();
+  if (Record.empty())
+    if (const TypedefNameDecl *TD = RD->getTypedefNameForAnonDecl())
+      Record = TD->getName().str();
+  if (Record.empty())
+    Record = "(anonymous)";
+  return Record + "::" + FD->getName().str();
+}
+
+SourceLocation toSourceLocation(SourceManager &SM, const SourcePos &Pos) {
+  if (!Pos.valid())
+    return {};
+  llvm::Expected<FileEntryRef> FE =
+      SM.getFileManager().getFileRef(Pos.File, /*OpenFile=*/false);
+  if (!FE) {
+    llvm::consumeError(FE.takeError());
+    return {};
+  }
+  FileID FID = SM.translateFile(*FE);
+  if (FID.isInvalid())
+    FID = SM.createFileID(*FE, SourceLocation(), SrcMgr::C_User);
+  return SM.translateLineCol(FID, Pos.Line, Pos.Column ? Pos.Column : 1);
+}
+
+namespace {
+
+class FactsVisitor : public RecursiveASTVisitor<FactsVisitor> {
+  using Base = RecursiveASTVisitor<FactsVisitor>;
+
+public:
+  FactsVisitor(ASTContext &Ctx, TUFacts &Out)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {}
+
+  bool TraverseFunctionDecl(FunctionDecl *FD) {
+    if (!FD->doesThisDeclarationHaveABody() || !isInteresting(FD))
+      return true;
+    FunctionFact F;
+    F.Key = key(FD);
+    F.Name = FD->getNameAsString();
+    F.Loc = pos(FD->getLocation());
+    F.Internal = !FD->isExternallyVisible();
+    Out.Functions.push_back(F);
+    std::string Saved = std::move(Current);
+    Current = F.Key;
+    bool Result = TraverseStmt(FD->getBody());
+    Current = std::move(Saved);
+    return Result;
+  }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    if (Current.empty())
+      return true;
+    if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+      if (Callee->getBuiltinID())
+        return true;
+      Out.Calls.push_back(
+          {Current, key(Callee), Callee->getNameAsString(), pos(CE->getBeginLoc())});
+      return true;
+    }
+    const Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
+    if (const auto *Deref = dyn_cast<UnaryOperator>(Callee))
+      if (Deref->getOpcode() == UO_Deref)
+        Callee = Deref->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto *ME = dyn_cast<MemberExpr>(Callee))
+      if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
+        Out.IndirectCalls.push_back(
+            {Current, fieldKey(Field), pos(ME->getMemberLoc())});
+        return true;
+      }
+    ++Out.UnresolvedIndirectCalls;
+    return true;
+  }
+
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() != BO_Assign)
+      return true;
+    const auto *ME = dyn_cast<MemberExpr>(BO->getLHS()->IgnoreParenImpCasts());
+    if (!ME)
+      return true;
+    if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      recordStore(Field, BO->getRHS());
+    return true;
+  }
+
+  bool VisitInitListExpr(InitListExpr *ILE) {
+    if (!ILE->isSemanticForm())
+      ILE = ILE->getSemanticForm();
+    if (ILE)
+      walkInitList(ILE);
+    return true;
+  }
+
+private:
+  bool isInteresting(const FunctionDecl *FD) {
+    // Header functions matter only where something uses them; the TU that
+    // uses one records it.
+    return FD->isReferenced() || SM.isInMainFile(SM.getExpansionLoc(FD->getLocation()));
+  }
+
+  void walkInitList(const InitListExpr *ILE) {
+    if (!Walked.insert(ILE).second)
+      return;
+    QualType T = ILE->getType();
+    if (const RecordDecl *RD = T->getAsRecordDecl()) {
+      if (RD->isUnion()) {
+        if (const FieldDecl *F = ILE->getInitializedFieldInUnion())
+          if (ILE->getNumInits() > 0)
+            walkInit(F, ILE->getInit(0));
+        return;
+      }
+      unsigned Index = 0;
+      for (const FieldDecl *F : RD->fields()) {
+        if (F->isUnnamedBitField())
+          continue;
+        if (Index >= ILE->getNumInits())
+          break;
+        walkInit(F, ILE->getInit(Index++));
+      }
+      return;
+    }
+    // Arrays of structs and brace-elided aggregates.
+    for (const Expr *Init : ILE->inits())
+      if (const auto *Nested =
+              dyn_cast_or_null<InitListExpr>(Init ? Init->IgnoreParenImpCasts() : nullptr))
+        walkInitList(Nested);
+  }
+
+  void walkInit(const FieldDecl *F, const Expr *Init) {
+    if (!Init)
+      return;
+    if (const auto *Nested = dyn_cast<InitListExpr>(Init->IgnoreParenImpCasts())) {
+      walkInitList(Nested);
+      return;
+    }
+    recordStore(F, Init);
+  }
+
+  void recordStore(const FieldDecl *Field, const Expr *Value) {
+    llvm::SmallVector<const FunctionDecl *, 2> Targets;
+    functionsIn(Value, Targets);
+    for (const FunctionDecl *Target : Targets)
+      Out.Stores.push_back({Current, fieldKey(Field), key(Target),
+                            Target->getNameAsString(), pos(Value->getBeginLoc())});
+  }
+
+  static void functionsIn(const Expr *E,
+                          llvm::SmallVectorImpl<const FunctionDecl *> &Result) {
+    if (!E)
+      return;
+    E = E->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      if (UO->getOpcode() == UO_AddrOf)
+        E = UO->getSubExpr()->IgnoreParenCasts();
+    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E)) {
+      functionsIn(CO->getTrueExpr(), Result);
+      functionsIn(CO->getFalseExpr(), Result);
+      return;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+        Result.push_back(FD);
+  }
+
+  std::string key(const FunctionDecl *FD) {
+    if (FD->isExternallyVisible())
+      return FD->getNameAsString();
+    auto It = Keys.find(FD->getCanonicalDecl());
+    if (It != Keys.end())
+      return It->second;
+    std::string K = functionKey(FD, SM);
+    Keys[FD->getCanonicalDecl()] = K;
+    return K;
+  }
+
+  SourcePos pos(SourceLocation Loc) {
+    SourcePos P;
+    Loc = SM.getExpansionLoc(Loc);
+    if (Loc.isInvalid())
+      return P;
+    std::pair<FileID, unsigned> Decomposed = SM.getDecomposedLoc(Loc);
+    auto It = Files.find(Decomposed.first);
+    if (It == Files.end()) {
+      std::string Name;
+      if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(Decomposed.first))
+        Name = fileNameOf(*FE, SM);
+      It = Files.insert({Decomposed.first, Name}).first;
+    }
+    P.File = It->second;
+    P.Line = SM.getLineNumber(Decomposed.first, Decomposed.second);
+    P.Column = SM.getColumnNumber(Decomposed.first, Decomposed.second);
+    return P;
+  }
+
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  TUFacts &Out;
+  std::string Current;
+  llvm::SmallPtrSet<const InitListExpr *, 32> Walked;
+  llvm::DenseMap<const Decl *, std::string> Keys;
+  llvm::DenseMap<FileID, std::string> Files;
+};
+
+} // namespace
+
+TUFacts collectFacts(ASTContext &Ctx) {
+  TUFacts Out;
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
+    Out.MainFile = fileNameOf(*Main, SM);
+  FactsVisitor(Ctx, Out).TraverseDecl(Ctx.getTranslationUnitDecl());
+  for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End; ++It)
+    Out.Inputs.push_back(fileNameOf(It->first, SM));
+  llvm::sort(Out.Inputs);
+  Out.Inputs.erase(std::unique(Out.Inputs.begin(), Out.Inputs.end()),
+                   Out.Inputs.end());
+  return Out;
+}
+
+} // namespace kreach

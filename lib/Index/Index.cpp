@@ -1,0 +1,792 @@
+//===- Index.cpp - The SQLite store of per-TU facts -----------------------===//
+
+#include "kreach/Index.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/xxhash.h"
+#include <sqlite3.h>
+
+namespace kreach {
+
+namespace {
+
+const char *const SchemaSQL = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL);
+CREATE TABLE sym(id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, name TEXT NOT NULL);
+CREATE TABLE field(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
+CREATE TABLE tu(id INTEGER PRIMARY KEY, file TEXT UNIQUE NOT NULL, directory TEXT,
+                command_hash TEXT, failed INTEGER NOT NULL DEFAULT 0, error TEXT);
+CREATE TABLE tu_input(tu INTEGER NOT NULL, file INTEGER NOT NULL, size INTEGER,
+                      mtime INTEGER);
+CREATE INDEX tu_input_tu ON tu_input(tu);
+CREATE TABLE func(sym INTEGER PRIMARY KEY, file INTEGER, line INTEGER, col INTEGER,
+                  internal INTEGER, body_hash TEXT);
+CREATE TABLE tu_func(tu INTEGER NOT NULL, sym INTEGER NOT NULL,
+                     PRIMARY KEY(tu, sym)) WITHOUT ROWID;
+CREATE INDEX tu_func_sym ON tu_func(sym);
+CREATE TABLE call(caller INTEGER NOT NULL, callee INTEGER NOT NULL, file INTEGER,
+                  line INTEGER, col INTEGER);
+CREATE INDEX call_caller ON call(caller);
+CREATE TABLE icall(caller INTEGER NOT NULL, field INTEGER NOT NULL, file INTEGER,
+                   line INTEGER, col INTEGER);
+CREATE INDEX icall_caller ON icall(caller);
+CREATE TABLE store(owner_func INTEGER NOT NULL, owner_tu INTEGER NOT NULL,
+                   field INTEGER NOT NULL, target INTEGER NOT NULL, file INTEGER,
+                   line INTEGER, col INTEGER);
+CREATE INDEX store_owner_func ON store(owner_func);
+CREATE INDEX store_owner_tu ON store(owner_tu);
+CREATE INDEX store_field ON store(field);
+CREATE TABLE summary(sym INTEGER PRIMARY KEY, dist INTEGER NOT NULL, next INTEGER,
+                     file INTEGER, line INTEGER, col INTEGER, via INTEGER);
+)sql";
+
+/// Resets a cached statement when it goes out of scope.
+class StmtScope {
+public:
+  explicit StmtScope(sqlite3_stmt *S) : S(S) {}
+  ~StmtScope() {
+    sqlite3_reset(S);
+    sqlite3_clear_bindings(S);
+  }
+
+private:
+  sqlite3_stmt *S;
+};
+
+void bindValue(sqlite3_stmt *S, int I, int64_t V) { sqlite3_bind_int64(S, I, V); }
+void bindValue(sqlite3_stmt *S, int I, llvm::StringRef V) {
+  sqlite3_bind_text(S, I, V.data(), V.size(), SQLITE_TRANSIENT);
+}
+std::string text(sqlite3_stmt *S, int Col) {
+  const unsigned char *T = sqlite3_column_text(S, Col);
+  return T ? std::string(reinterpret_cast<const char *>(T),
+                         sqlite3_column_bytes(S, Col))
+           : std::string();
+}
+
+} // namespace
+
+Index::~Index() {
+  for (auto &Entry : Statements)
+    sqlite3_finalize(Entry.second);
+  if (DB)
+    sqlite3_close(DB);
+}
+
+llvm::Error Index::sqlError(llvm::StringRef What) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "index '" + Path + "': " + What.str() + ": " +
+                                     sqlite3_errmsg(DB));
+}
+
+llvm::Error Index::exec(llvm::StringRef SQL) {
+  char *Msg = nullptr;
+  if (sqlite3_exec(DB, SQL.str().c_str(), nullptr, nullptr, &Msg) != SQLITE_OK) {
+    std::string M = Msg ? Msg : "unknown error";
+    sqlite3_free(Msg);
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + Path + "': " + M);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<sqlite3_stmt *> Index::prepare(llvm::StringRef SQL) {
+  auto It = Statements.find(SQL);
+  if (It != Statements.end())
+    return It->second;
+  sqlite3_stmt *S = nullptr;
+  if (sqlite3_prepare_v2(DB, SQL.data(), SQL.size(), &S, nullptr) != SQLITE_OK)
+    return sqlError("cannot prepare query");
+  Statements[SQL] = S;
+  return S;
+}
+
+llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M) {
+  std::unique_ptr<Index> I(new Index());
+  I->Path = Path.str();
+  bool Exists = llvm::sys::fs::exists(Path);
+  if (M == Mode::ReadOnly && !Exists)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + Path.str() + "' does not exist");
+  int Flags = M == Mode::ReadOnly ? SQLITE_OPEN_READONLY
+                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(I->Path.c_str(), &I->DB, Flags | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK)
+    return I->sqlError("cannot open");
+  sqlite3_busy_timeout(I->DB, 10000);
+
+  // A file that is not SQLite fails here, with SQLite's own wording.
+  llvm::Expected<sqlite3_stmt *> Tables =
+      I->prepare("SELECT count(*) FROM sqlite_master WHERE type='table'");
+  if (!Tables) {
+    llvm::consumeError(Tables.takeError());
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + Path.str() +
+                                       "' is not a kreach index (corrupt or not "
+                                       "SQLite); remove it to re-index");
+  }
+  int64_t NumTables = 0;
+  {
+    StmtScope Scope(*Tables);
+    int RC = sqlite3_step(*Tables);
+    if (RC != SQLITE_ROW)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "index '" + Path.str() +
+                                         "' is not a kreach index (corrupt or not "
+                                         "SQLite); remove it to re-index");
+    NumTables = sqlite3_column_int64(*Tables, 0);
+  }
+  if (NumTables == 0) {
+    if (M == Mode::ReadOnly)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "index '" + Path.str() + "' is empty");
+    if (llvm::Error E = I->initSchema())
+      return std::move(E);
+  } else {
+    llvm::Expected<sqlite3_stmt *> Version =
+        I->prepare("SELECT value FROM meta WHERE key='schema'");
+    if (!Version) {
+      llvm::consumeError(Version.takeError());
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "index '" + Path.str() +
+                                         "' is not a kreach index; remove it to "
+                                         "re-index");
+    }
+    StmtScope Scope(*Version);
+    int Found = -1;
+    if (sqlite3_step(*Version) == SQLITE_ROW)
+      Found = std::atoi(text(*Version, 0).c_str());
+    if (Found != IndexSchemaVersion)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "index '" + Path.str() + "' has schema version " + std::to_string(Found) +
+              ", this kreach uses " + std::to_string(IndexSchemaVersion) +
+              "; remove it (or run 'kreach index --rebuild') to re-index");
+  }
+  if (M == Mode::ReadWrite)
+    if (llvm::Error E = I->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"))
+      return std::move(E);
+  return std::move(I);
+}
+
+llvm::Error Index::initSchema() {
+  if (llvm::Error E = exec("BEGIN"))
+    return E;
+  if (llvm::Error E = exec(SchemaSQL))
+    return E;
+  if (llvm::Error E = exec("INSERT INTO meta VALUES('schema', '" +
+                           std::to_string(IndexSchemaVersion) + "')"))
+    return E;
+  return exec("COMMIT");
+}
+
+llvm::Expected<int64_t> Index::internSym(llvm::StringRef Key, llvm::StringRef Name) {
+  auto It = SymCache.find(Key);
+  if (It != SymCache.end())
+    return It->second;
+  auto Insert = prepare("INSERT INTO sym(key, name) VALUES(?1, ?2) ON CONFLICT(key) "
+                        "DO UPDATE SET name=excluded.name WHERE sym.name='' "
+                        "RETURNING id");
+  if (!Insert)
+    return Insert.takeError();
+  int64_t Id = -1;
+  {
+    StmtScope Scope(*Insert);
+    bindValue(*Insert, 1, Key);
+    bindValue(*Insert, 2, Name);
+    if (sqlite3_step(*Insert) == SQLITE_ROW)
+      Id = sqlite3_column_int64(*Insert, 0);
+  }
+  if (Id < 0) {
+    // The row existed with a name already: RETURNING yields nothing.
+    auto Select = prepare("SELECT id FROM sym WHERE key=?1");
+    if (!Select)
+      return Select.takeError();
+    StmtScope Scope(*Select);
+    bindValue(*Select, 1, Key);
+    if (sqlite3_step(*Select) != SQLITE_ROW)
+      return sqlError("cannot intern symbol");
+    Id = sqlite3_column_int64(*Select, 0);
+  }
+  SymCache[Key] = Id;
+  return Id;
+}
+
+static llvm::Expected<int64_t> internText(Index &I, sqlite3 *DB,
+                                          llvm::Expected<sqlite3_stmt *> Insert,
+                                          llvm::Expected<sqlite3_stmt *> Select,
+                                          llvm::StringRef Value) {
+  if (!Insert)
+    return Insert.takeError();
+  if (!Select)
+    return Select.takeError();
+  {
+    StmtScope Scope(*Insert);
+    bindValue(*Insert, 1, Value);
+    sqlite3_step(*Insert);
+  }
+  StmtScope Scope(*Select);
+  bindValue(*Select, 1, Value);
+  if (sqlite3_step(*Select) != SQLITE_ROW)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   std::string("index: cannot intern: ") +
+                                       sqlite3_errmsg(DB));
+  return sqlite3_column_int64(*Select, 0);
+}
+
+llvm::Expected<int64_t> Index::internFile(llvm::StringRef P) {
+  if (P.empty())
+    return 0;
+  auto It = FileCache.find(P);
+  if (It != FileCache.end())
+    return It->second;
+  llvm::Expected<int64_t> Id =
+      internText(*this, DB, prepare("INSERT OR IGNORE INTO file(path) VALUES(?1)"),
+                 prepare("SELECT id FROM file WHERE path=?1"), P);
+  if (Id)
+    FileCache[P] = *Id;
+  return Id;
+}
+
+llvm::Expected<int64_t> Index::internField(llvm::StringRef F) {
+  auto It = FieldCache.find(F);
+  if (It != FieldCache.end())
+    return It->second;
+  llvm::Expected<int64_t> Id =
+      internText(*this, DB, prepare("INSERT OR IGNORE INTO field(name) VALUES(?1)"),
+                 prepare("SELECT id FROM field WHERE name=?1"), F);
+  if (Id)
+    FieldCache[F] = *Id;
+  return Id;
+}
+
+llvm::Expected<llvm::StringMap<TUState>> Index::tuStates() {
+  llvm::StringMap<TUState> Result;
+  llvm::DenseMap<int64_t, TUState *> ById;
+  auto TUs = prepare("SELECT id, file, directory, command_hash, failed, error FROM tu");
+  if (!TUs)
+    return TUs.takeError();
+  {
+    StmtScope Scope(*TUs);
+    while (sqlite3_step(*TUs) == SQLITE_ROW) {
+      TUState &S = Result[text(*TUs, 1)];
+      S.File = text(*TUs, 1);
+      S.Directory = text(*TUs, 2);
+      S.CommandHash = text(*TUs, 3);
+      S.Failed = sqlite3_column_int64(*TUs, 4) != 0;
+      S.Error = text(*TUs, 5);
+      ById[sqlite3_column_int64(*TUs, 0)] = &S;
+    }
+  }
+  auto Inputs = prepare("SELECT tu_input.tu, file.path, tu_input.size, tu_input.mtime "
+                        "FROM tu_input JOIN file ON file.id = tu_input.file");
+  if (!Inputs)
+    return Inputs.takeError();
+  StmtScope Scope(*Inputs);
+  while (sqlite3_step(*Inputs) == SQLITE_ROW) {
+    auto It = ById.find(sqlite3_column_int64(*Inputs, 0));
+    if (It == ById.end())
+      continue;
+    It->second->Inputs.push_back({text(*Inputs, 1), sqlite3_column_int64(*Inputs, 2),
+                                  sqlite3_column_int64(*Inputs, 3)});
+  }
+  return std::move(Result);
+}
+
+llvm::Error Index::deleteBody(int64_t Sym) {
+  for (const char *SQL : {"DELETE FROM call WHERE caller=?1",
+                          "DELETE FROM icall WHERE caller=?1",
+                          "DELETE FROM store WHERE owner_func=?1"}) {
+    auto S = prepare(SQL);
+    if (!S)
+      return S.takeError();
+    StmtScope Scope(*S);
+    bindValue(*S, 1, Sym);
+    if (sqlite3_step(*S) != SQLITE_DONE)
+      return sqlError("cannot delete facts");
+  }
+  return llvm::Error::success();
+}
+
+/// Runs a prepared statement with integer/text parameters to completion.
+template <typename... Args>
+static bool run(sqlite3_stmt *S, Args... Values) {
+  StmtScope Scope(S);
+  int I = 0;
+  (bindValue(S, ++I, Values), ...);
+  return sqlite3_step(S) == SQLITE_DONE;
+}
+
+llvm::Error Index::storeFacts(int64_t TU, const TUFacts &Facts) {
+  // Group body facts by the function they belong to.
+  struct Body {
+    std::vector<const CallFact *> Calls;
+    std::vector<const IndirectCallFact *> IndirectCalls;
+    std::vector<const StoreFact *> Stores;
+  };
+  llvm::StringMap<Body> Bodies;
+  for (const CallFact &C : Facts.Calls)
+    Bodies[C.Caller].Calls.push_back(&C);
+  for (const IndirectCallFact &C : Facts.IndirectCalls)
+    Bodies[C.Caller].IndirectCalls.push_back(&C);
+  std::vector<const StoreFact *> FileScopeStores;
+  for (const StoreFact &S : Facts.Stores) {
+    if (S.Owner.empty())
+      FileScopeStores.push_back(&S);
+    else
+      Bodies[S.Owner].Stores.push_back(&S);
+  }
+
+  std::vector<int64_t> OldFunctions;
+  {
+    auto Old = prepare("SELECT sym FROM tu_func WHERE tu=?1");
+    if (!Old)
+      return Old.takeError();
+    StmtScope Scope(*Old);
+    bindValue(*Old, 1, TU);
+    while (sqlite3_step(*Old) == SQLITE_ROW)
+      OldFunctions.push_back(sqlite3_column_int64(*Old, 0));
+  }
+  auto DelTUFuncs = prepare("DELETE FROM tu_func WHERE tu=?1");
+  auto DelTUStores = prepare("DELETE FROM store WHERE owner_tu=?1");
+  auto GetHash = prepare("SELECT body_hash FROM func WHERE sym=?1");
+  auto PutFunc = prepare("INSERT OR REPLACE INTO func VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  auto PutTUFunc = prepare("INSERT OR IGNORE INTO tu_func VALUES(?1, ?2)");
+  auto PutCall = prepare("INSERT INTO call VALUES(?1, ?2, ?3, ?4, ?5)");
+  auto PutICall = prepare("INSERT INTO icall VALUES(?1, ?2, ?3, ?4, ?5)");
+  auto PutStore = prepare("INSERT INTO store VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (auto *S : {&DelTUFuncs, &DelTUStores, &GetHash, &PutFunc, &PutTUFunc, &PutCall,
+                  &PutICall, &PutStore})
+    if (!*S)
+      return S->takeError();
+  if (!run(*DelTUFuncs, TU) || !run(*DelTUStores, TU))
+    return sqlError("cannot replace TU");
+
+  auto putStore = [&](const StoreFact &S, int64_t OwnerFunc,
+                      int64_t OwnerTU) -> llvm::Error {
+    auto Field = internField(S.Field);
+    auto Target = Field ? internSym(S.Target, S.TargetName) : Field.takeError();
+    auto File = Target ? internFile(S.Site.File) : Target.takeError();
+    if (!File)
+      return File.takeError();
+    if (!run(*PutStore, OwnerFunc, OwnerTU, *Field, *Target, *File,
+             int64_t(S.Site.Line), int64_t(S.Site.Column)))
+      return sqlError("cannot store");
+    return llvm::Error::success();
+  };
+
+  llvm::DenseSet<int64_t> NewFunctions;
+  for (const FunctionFact &F : Facts.Functions) {
+    llvm::Expected<int64_t> Sym = internSym(F.Key, F.Name);
+    if (!Sym)
+      return Sym.takeError();
+    if (!NewFunctions.insert(*Sym).second)
+      continue;
+    if (!run(*PutTUFunc, TU, *Sym))
+      return sqlError("cannot record function");
+    const Body &B = Bodies[F.Key];
+    // Hash what the body contributes; an unchanged body is not rewritten,
+    // which is what makes header inlines cheap to index.
+    std::string Serialized;
+    llvm::raw_string_ostream OS(Serialized);
+    OS << F.Loc.File << ':' << F.Loc.Line << ':' << F.Loc.Column << ';';
+    for (const CallFact *C : B.Calls)
+      OS << 'c' << C->Callee << '@' << C->Site.File << ':' << C->Site.Line << ':'
+         << C->Site.Column << ';';
+    for (const IndirectCallFact *C : B.IndirectCalls)
+      OS << 'i' << C->Field << '@' << C->Site.File << ':' << C->Site.Line << ':'
+         << C->Site.Column << ';';
+    for (const StoreFact *S : B.Stores)
+      OS << 's' << S->Field << '=' << S->Target << '@' << S->Site.File << ':'
+         << S->Site.Line << ':' << S->Site.Column << ';';
+    std::string Hash = llvm::utohexstr(llvm::xxh3_64bits(OS.str()));
+    std::string OldHash;
+    {
+      StmtScope Scope(*GetHash);
+      bindValue(*GetHash, 1, *Sym);
+      if (sqlite3_step(*GetHash) == SQLITE_ROW)
+        OldHash = text(*GetHash, 0);
+    }
+    if (OldHash == Hash)
+      continue;
+    if (llvm::Error E = deleteBody(*Sym))
+      return E;
+    llvm::Expected<int64_t> DefFile = internFile(F.Loc.File);
+    if (!DefFile)
+      return DefFile.takeError();
+    if (!run(*PutFunc, *Sym, *DefFile, int64_t(F.Loc.Line), int64_t(F.Loc.Column),
+             int64_t(F.Internal), llvm::StringRef(Hash)))
+      return sqlError("cannot store function");
+    for (const CallFact *C : B.Calls) {
+      auto Callee = internSym(C->Callee, C->CalleeName);
+      auto File = Callee ? internFile(C->Site.File) : Callee.takeError();
+      if (!File)
+        return File.takeError();
+      if (!run(*PutCall, *Sym, *Callee, *File, int64_t(C->Site.Line),
+               int64_t(C->Site.Column)))
+        return sqlError("cannot store call");
+    }
+    for (const IndirectCallFact *C : B.IndirectCalls) {
+      auto Field = internField(C->Field);
+      auto File = Field ? internFile(C->Site.File) : Field.takeError();
+      if (!File)
+        return File.takeError();
+      if (!run(*PutICall, *Sym, *Field, *File, int64_t(C->Site.Line),
+               int64_t(C->Site.Column)))
+        return sqlError("cannot store call");
+    }
+    for (const StoreFact *S : B.Stores)
+      if (llvm::Error E = putStore(*S, *Sym, 0))
+        return E;
+  }
+  for (const StoreFact *S : FileScopeStores)
+    if (llvm::Error E = putStore(*S, 0, TU))
+      return E;
+
+  // Functions this TU no longer defines, and no other TU defines either.
+  auto StillDefined = prepare("SELECT 1 FROM tu_func WHERE sym=?1 LIMIT 1");
+  auto DelFunc = prepare("DELETE FROM func WHERE sym=?1");
+  if (!StillDefined)
+    return StillDefined.takeError();
+  if (!DelFunc)
+    return DelFunc.takeError();
+  for (int64_t Sym : OldFunctions) {
+    if (NewFunctions.count(Sym))
+      continue;
+    bool Defined;
+    {
+      StmtScope Scope(*StillDefined);
+      bindValue(*StillDefined, 1, Sym);
+      Defined = sqlite3_step(*StillDefined) == SQLITE_ROW;
+    }
+    if (Defined)
+      continue;
+    if (llvm::Error E = deleteBody(Sym))
+      return E;
+    if (!run(*DelFunc, Sym))
+      return sqlError("cannot delete function");
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Index::storeTU(const TUState &State, const TUFacts *Facts) {
+  if (llvm::Error E = exec("BEGIN IMMEDIATE"))
+    return E;
+  auto Fail = [&](llvm::Error E) {
+    llvm::consumeError(exec("ROLLBACK"));
+    // Cached ids may name rows the rollback removed.
+    SymCache.clear();
+    FileCache.clear();
+    FieldCache.clear();
+    return E;
+  };
+  auto PutTU = prepare(
+      "INSERT INTO tu(file, directory, command_hash, failed, error) "
+      "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(file) DO UPDATE SET "
+      "directory=excluded.directory, command_hash=excluded.command_hash, "
+      "failed=excluded.failed, error=excluded.error RETURNING id");
+  if (!PutTU)
+    return Fail(PutTU.takeError());
+  int64_t TU;
+  {
+    StmtScope Scope(*PutTU);
+    bindValue(*PutTU, 1, State.File);
+    bindValue(*PutTU, 2, State.Directory);
+    bindValue(*PutTU, 3, State.CommandHash);
+    bindValue(*PutTU, 4, int64_t(State.Failed));
+    bindValue(*PutTU, 5, State.Error);
+    if (sqlite3_step(*PutTU) != SQLITE_ROW)
+      return Fail(sqlError("cannot record TU"));
+    TU = sqlite3_column_int64(*PutTU, 0);
+  }
+  if (Facts)
+    if (llvm::Error E = storeFacts(TU, *Facts))
+      return Fail(std::move(E));
+  auto DelInputs = prepare("DELETE FROM tu_input WHERE tu=?1");
+  auto PutInput = prepare("INSERT INTO tu_input VALUES(?1, ?2, ?3, ?4)");
+  if (!DelInputs)
+    return Fail(DelInputs.takeError());
+  if (!PutInput)
+    return Fail(PutInput.takeError());
+  if (!run(*DelInputs, TU))
+    return Fail(sqlError("cannot replace inputs"));
+  for (const InputStamp &In : State.Inputs) {
+    llvm::Expected<int64_t> File = internFile(In.Path);
+    if (!File)
+      return Fail(File.takeError());
+    if (!run(*PutInput, TU, *File, In.Size, In.MTime))
+      return Fail(sqlError("cannot record input"));
+  }
+  if (llvm::Error E = exec("COMMIT"))
+    return Fail(std::move(E));
+  return llvm::Error::success();
+}
+
+llvm::Error Index::removeTU(llvm::StringRef File) {
+  auto Find = prepare("SELECT id FROM tu WHERE file=?1");
+  if (!Find)
+    return Find.takeError();
+  int64_t TU;
+  {
+    StmtScope Scope(*Find);
+    bindValue(*Find, 1, File);
+    if (sqlite3_step(*Find) != SQLITE_ROW)
+      return llvm::Error::success();
+    TU = sqlite3_column_int64(*Find, 0);
+  }
+  if (llvm::Error E = exec("BEGIN IMMEDIATE"))
+    return E;
+  TUFacts Empty;
+  llvm::Error E = storeFacts(TU, Empty);
+  for (const char *SQL : {"DELETE FROM tu_input WHERE tu=?1", "DELETE FROM tu WHERE id=?1"}) {
+    if (E)
+      break;
+    auto S = prepare(SQL);
+    if (!S)
+      E = S.takeError();
+    else if (!run(*S, TU))
+      E = sqlError("cannot remove TU");
+  }
+  if (E) {
+    llvm::consumeError(exec("ROLLBACK"));
+    return E;
+  }
+  return exec("COMMIT");
+}
+
+llvm::Error Index::loadGraph(CallGraph &G) {
+  // Ids in the database map to nodes/files of the graph.
+  llvm::DenseMap<int64_t, NodeId> Nodes;
+  llvm::DenseMap<int64_t, std::string> Files, Fields;
+  auto forEach = [&](llvm::StringRef SQL,
+                     llvm::function_ref<void(sqlite3_stmt *)> Row) -> llvm::Error {
+    auto S = prepare(SQL);
+    if (!S)
+      return S.takeError();
+    StmtScope Scope(*S);
+    int RC;
+    while ((RC = sqlite3_step(*S)) == SQLITE_ROW)
+      Row(*S);
+    if (RC != SQLITE_DONE)
+      return sqlError("cannot read");
+    return llvm::Error::success();
+  };
+  if (llvm::Error E = forEach("SELECT id, path FROM file", [&](sqlite3_stmt *S) {
+        Files[sqlite3_column_int64(S, 0)] = text(S, 1);
+      }))
+    return E;
+  if (llvm::Error E = forEach("SELECT id, name FROM field", [&](sqlite3_stmt *S) {
+        Fields[sqlite3_column_int64(S, 0)] = text(S, 1);
+      }))
+    return E;
+  if (llvm::Error E = forEach("SELECT id, key, name FROM sym", [&](sqlite3_stmt *S) {
+        Nodes[sqlite3_column_int64(S, 0)] = G.getOrAddNode(text(S, 1), text(S, 2));
+      }))
+    return E;
+  auto pos = [&](sqlite3_stmt *S, int Col) {
+    return SourcePos{Files.lookup(sqlite3_column_int64(S, Col)),
+                     unsigned(sqlite3_column_int64(S, Col + 1)),
+                     unsigned(sqlite3_column_int64(S, Col + 2))};
+  };
+  if (llvm::Error E = forEach("SELECT sym, file, line, col FROM func", [&](sqlite3_stmt *S) {
+        G.define(Nodes.lookup(sqlite3_column_int64(S, 0)), pos(S, 1));
+      }))
+    return E;
+  if (llvm::Error E = forEach("SELECT caller, callee, file, line, col FROM call",
+                              [&](sqlite3_stmt *S) {
+                                G.addCall(Nodes.lookup(sqlite3_column_int64(S, 0)),
+                                          Nodes.lookup(sqlite3_column_int64(S, 1)),
+                                          pos(S, 2));
+                              }))
+    return E;
+  if (llvm::Error E = forEach("SELECT caller, field, file, line, col FROM icall",
+                              [&](sqlite3_stmt *S) {
+                                G.addIndirectCall(
+                                    Nodes.lookup(sqlite3_column_int64(S, 0)),
+                                    Fields.lookup(sqlite3_column_int64(S, 1)), pos(S, 2));
+                              }))
+    return E;
+  // File-scope initializers in headers are seen by many TUs; keep one.
+  return forEach("SELECT DISTINCT field, target, file, line, col FROM store",
+                 [&](sqlite3_stmt *S) {
+                   G.addStore(Fields.lookup(sqlite3_column_int64(S, 0)),
+                              Nodes.lookup(sqlite3_column_int64(S, 1)), pos(S, 2));
+                 });
+}
+
+llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                                  llvm::StringRef PolicyFingerprint) {
+  if (llvm::Error E = exec("BEGIN IMMEDIATE; DELETE FROM summary;"))
+    return E;
+  auto Fail = [&](llvm::Error E) {
+    llvm::consumeError(exec("ROLLBACK"));
+    SymCache.clear();
+    FileCache.clear();
+    FieldCache.clear();
+    return E;
+  };
+  auto Put = prepare("INSERT OR REPLACE INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!Put)
+    return Fail(Put.takeError());
+  for (NodeId N = 0; N < G.size(); ++N) {
+    const SinkStep &S = Steps[N];
+    if (!S.reaches())
+      continue;
+    auto Sym = internSym(G.node(N).Key, G.node(N).Name);
+    if (!Sym)
+      return Fail(Sym.takeError());
+    int64_t Next = 0, File = 0, Line = 0, Col = 0, Via = 0;
+    if (S.Next != NoNode) {
+      const Edge &E = G.edges(N)[S.EdgeIndex];
+      auto NextSym = internSym(G.node(S.Next).Key, G.node(S.Next).Name);
+      if (!NextSym)
+        return Fail(NextSym.takeError());
+      auto F = internFile(G.file(E.Site.File));
+      if (!F)
+        return Fail(F.takeError());
+      Next = *NextSym;
+      File = *F;
+      Line = E.Site.Line;
+      Col = E.Site.Column;
+      if (E.Via) {
+        auto V = internField(G.field(E.Via));
+        if (!V)
+          return Fail(V.takeError());
+        Via = *V;
+      }
+    }
+    if (!run(*Put, *Sym, int64_t(S.Dist), Next, File, Line, Col, Via))
+      return Fail(sqlError("cannot store summary"));
+  }
+  auto Meta = prepare("INSERT OR REPLACE INTO meta VALUES('summary_policy', ?1)");
+  if (!Meta)
+    return Fail(Meta.takeError());
+  if (!run(*Meta, PolicyFingerprint))
+    return Fail(sqlError("cannot store summary"));
+  if (llvm::Error E = exec("COMMIT"))
+    return Fail(std::move(E));
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string> Index::summaryFingerprint() {
+  auto S = prepare("SELECT value FROM meta WHERE key='summary_policy'");
+  if (!S)
+    return S.takeError();
+  StmtScope Scope(*S);
+  if (sqlite3_step(*S) == SQLITE_ROW)
+    return text(*S, 0);
+  return std::string();
+}
+
+llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Key) {
+  auto S = prepare(
+      "SELECT s.name, summary.dist, n.key, n.name, file.path, summary.line, summary.col, "
+      "field.name FROM sym s JOIN summary ON summary.sym = s.id "
+      "LEFT JOIN sym n ON n.id = summary.next LEFT JOIN file ON file.id = summary.file "
+      "LEFT JOIN field ON field.id = summary.via WHERE s.key = ?1");
+  if (!S)
+    return S.takeError();
+  StmtScope Scope(*S);
+  bindValue(*S, 1, Key);
+  if (sqlite3_step(*S) != SQLITE_ROW)
+    return std::nullopt;
+  SummaryRow R;
+  R.Key = Key.str();
+  R.Name = text(*S, 0);
+  R.Dist = sqlite3_column_int64(*S, 1);
+  R.NextKey = text(*S, 2);
+  R.NextName = text(*S, 3);
+  R.Site = {text(*S, 4), unsigned(sqlite3_column_int64(*S, 5)),
+            unsigned(sqlite3_column_int64(*S, 6))};
+  R.Via = text(*S, 7);
+  return R;
+}
+
+llvm::Expected<std::vector<StoreRow>>
+Index::stores(llvm::function_ref<bool(llvm::StringRef)> FieldFilter) {
+  // Fields are few; filter them first, then fetch only their stores.
+  std::vector<std::pair<int64_t, std::string>> Wanted;
+  {
+    auto F = prepare("SELECT id, name FROM field");
+    if (!F)
+      return F.takeError();
+    StmtScope Scope(*F);
+    while (sqlite3_step(*F) == SQLITE_ROW)
+      if (FieldFilter(text(*F, 1)))
+        Wanted.push_back({sqlite3_column_int64(*F, 0), text(*F, 1)});
+  }
+  auto S = prepare("SELECT DISTINCT t.key, t.name, sf.path, store.line, store.col, "
+                   "df.path, func.line, func.col FROM store "
+                   "JOIN sym t ON t.id = store.target "
+                   "LEFT JOIN file sf ON sf.id = store.file "
+                   "LEFT JOIN func ON func.sym = store.target "
+                   "LEFT JOIN file df ON df.id = func.file WHERE store.field = ?1");
+  if (!S)
+    return S.takeError();
+  std::vector<StoreRow> Rows;
+  for (auto &[Id, Name] : Wanted) {
+    StmtScope Scope(*S);
+    bindValue(*S, 1, Id);
+    while (sqlite3_step(*S) == SQLITE_ROW) {
+      StoreRow R;
+      R.Field = Name;
+      R.TargetKey = text(*S, 0);
+      R.TargetName = text(*S, 1);
+      R.Site = {text(*S, 2), unsigned(sqlite3_column_int64(*S, 3)),
+                unsigned(sqlite3_column_int64(*S, 4))};
+      R.TargetDef = {text(*S, 5), unsigned(sqlite3_column_int64(*S, 6)),
+                     unsigned(sqlite3_column_int64(*S, 7))};
+      Rows.push_back(std::move(R));
+    }
+  }
+  return std::move(Rows);
+}
+
+llvm::Expected<std::vector<StoreRow>> Index::storesInto(llvm::StringRef Field) {
+  return stores([&](llvm::StringRef F) { return F == Field; });
+}
+
+llvm::Expected<IndexCounts> Index::counts() {
+  IndexCounts C;
+  struct {
+    const char *SQL;
+    uint64_t *Out;
+  } Queries[] = {{"SELECT count(*) FROM tu", &C.TUs},
+                 {"SELECT count(*) FROM tu WHERE failed", &C.FailedTUs},
+                 {"SELECT count(*) FROM func", &C.Functions},
+                 {"SELECT count(*) FROM call", &C.Calls},
+                 {"SELECT count(*) FROM icall", &C.IndirectCalls},
+                 {"SELECT count(*) FROM store", &C.Stores}};
+  for (auto &Q : Queries) {
+    auto S = prepare(Q.SQL);
+    if (!S)
+      return S.takeError();
+    StmtScope Scope(*S);
+    if (sqlite3_step(*S) != SQLITE_ROW)
+      return sqlError("cannot count");
+    *Q.Out = sqlite3_column_int64(*S, 0);
+  }
+  return C;
+}
+
+llvm::Expected<std::vector<TUState>> Index::failedTUs() {
+  auto S = prepare("SELECT file, error FROM tu WHERE failed ORDER BY file");
+  if (!S)
+    return S.takeError();
+  StmtScope Scope(*S);
+  std::vector<TUState> Result;
+  while (sqlite3_step(*S) == SQLITE_ROW) {
+    TUState T;
+    T.File = text(*S, 0);
+    T.Error = text(*S, 1);
+    T.Failed = true;
+    Result.push_back(std::move(T));
+  }
+  return std::move(Result);
+}
+
+} // namespace kreach

@@ -1,0 +1,273 @@
+//===- Indexer.cpp - Bring an index up to date from a compile DB ----------===//
+
+#include "kreach/Indexer.h"
+#include "kreach/Config.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Chrono.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include "llvm/Support/Timer.h"
+#include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Support/xxhash.h"
+#include <chrono>
+#include <mutex>
+
+using namespace clang;
+
+namespace kreach {
+
+std::string commandHash(const tooling::CompileCommand &Cmd) {
+  std::string S = std::string(KREACH_VERSION) + "\n" + Cmd.Directory + "\n";
+  for (const std::string &Arg : Cmd.CommandLine)
+    S += Arg + '\0';
+  return llvm::utohexstr(llvm::xxh3_64bits(S));
+}
+
+std::vector<std::string> indexingArguments(const tooling::CompileCommand &Cmd) {
+  tooling::CommandLineArguments Args = Cmd.CommandLine;
+  Args = tooling::getClangStripOutputAdjuster()(Args, Cmd.Filename);
+  Args = tooling::getClangStripDependencyFileAdjuster()(Args, Cmd.Filename);
+  Args = tooling::getClangSyntaxOnlyAdjuster()(Args, Cmd.Filename);
+  tooling::CommandLineArguments Result;
+  bool HasResourceDir = false;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    llvm::StringRef A = Args[I];
+    // Kbuild writes dependency files through the preprocessor.
+    if (A.starts_with("-Wp,-MD,") || A.starts_with("-Wp,-MMD,"))
+      continue;
+    if (A.starts_with("-resource-dir"))
+      HasResourceDir = true;
+    Result.push_back(Args[I]);
+  }
+  if (!HasResourceDir && !Result.empty())
+    Result.insert(Result.begin() + 1,
+                  std::string("-resource-dir=") + KREACH_CLANG_RESOURCE_DIR);
+  // Warnings cost analysis time and change no fact.
+  Result.push_back("-w");
+  Result.push_back("-Wno-error");
+  return Result;
+}
+
+namespace {
+
+class FirstErrorConsumer : public DiagnosticConsumer {
+public:
+  explicit FirstErrorConsumer(std::string &FirstError) : FirstError(FirstError) {}
+  void HandleDiagnostic(DiagnosticsEngine::Level Level,
+                        const Diagnostic &Info) override {
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level < DiagnosticsEngine::Error || !FirstError.empty())
+      return;
+    llvm::SmallString<128> Message;
+    Info.FormatDiagnostic(Message);
+    std::string Where;
+    if (Info.hasSourceManager() && Info.getLocation().isValid()) {
+      PresumedLoc P = Info.getSourceManager().getPresumedLoc(Info.getLocation());
+      if (P.isValid())
+        Where = std::string(P.getFilename()) + ":" + std::to_string(P.getLine()) +
+                ":" + std::to_string(P.getColumn()) + ": ";
+    }
+    FirstError = Where + "error: " + std::string(Message);
+  }
+
+private:
+  std::string &FirstError;
+};
+
+class FactsConsumer : public ASTConsumer {
+public:
+  explicit FactsConsumer(TUFacts &Out) : Out(Out) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override { Out = collectFacts(Ctx); }
+
+private:
+  TUFacts &Out;
+};
+
+class FactsAction : public ASTFrontendAction {
+public:
+  explicit FactsAction(TUFacts &Out) : Out(Out) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+                                                 llvm::StringRef) override {
+    return std::make_unique<FactsConsumer>(Out);
+  }
+
+private:
+  TUFacts &Out;
+};
+
+} // namespace
+
+TUFacts parseTU(const tooling::CompileCommand &Cmd, std::string &FirstError) {
+  TUFacts Facts;
+  // Each TU gets its own file system view, so the working directory of one
+  // thread's TU never leaks into another's.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
+      llvm::vfs::createPhysicalFileSystem();
+  FS->setCurrentWorkingDirectory(Cmd.Directory);
+  llvm::IntrusiveRefCntPtr<FileManager> Files(new FileManager(FileSystemOptions(), FS));
+  FirstErrorConsumer Diags(FirstError);
+  tooling::ToolInvocation Invocation(indexingArguments(Cmd),
+                                     std::make_unique<FactsAction>(Facts), Files.get());
+  Invocation.setDiagnosticConsumer(&Diags);
+  bool OK = Invocation.run();
+  if (!OK && FirstError.empty())
+    FirstError = "error: clang could not run this compile command";
+  if (Facts.MainFile.empty())
+    Facts.MainFile = normalizePath(Cmd.Filename, Cmd.Directory);
+  return Facts;
+}
+
+namespace {
+
+/// Caches stat() results: thousands of TUs share the same headers.
+class StampCache {
+public:
+  InputStamp stamp(llvm::StringRef Path) {
+    auto It = Cache.find(Path);
+    if (It != Cache.end())
+      return It->second;
+    InputStamp S;
+    S.Path = Path.str();
+    llvm::sys::fs::file_status Status;
+    if (!llvm::sys::fs::status(Path, Status) && llvm::sys::fs::exists(Status)) {
+      S.Size = Status.getSize();
+      S.MTime = Status.getLastModificationTime().time_since_epoch().count();
+    }
+    Cache[Path] = S;
+    return S;
+  }
+  void forget() { Cache.clear(); }
+
+private:
+  llvm::StringMap<InputStamp> Cache;
+};
+
+bool isSourceFile(llvm::StringRef File) {
+  llvm::StringRef Ext = llvm::sys::path::extension(File);
+  return Ext == ".c" || Ext == ".cc" || Ext == ".cpp" || Ext == ".cxx" || Ext == ".i";
+}
+
+} // namespace
+
+llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CDB,
+                                          Index &I, const IndexOptions &Opts) {
+  auto Start = std::chrono::steady_clock::now();
+  IndexRunStats Stats;
+  llvm::Expected<llvm::StringMap<TUState>> Known = I.tuStates();
+  if (!Known)
+    return Known.takeError();
+
+  llvm::StringSet<> Only;
+  for (const std::string &F : Opts.OnlyFiles)
+    Only.insert(F);
+
+  StampCache Stamps;
+  std::vector<tooling::CompileCommand> Work;
+  llvm::StringSet<> Seen;
+  for (tooling::CompileCommand &Cmd : CDB.getAllCompileCommands()) {
+    std::string File = normalizePath(Cmd.Filename, Cmd.Directory);
+    if (!isSourceFile(File)) {
+      ++Stats.Skipped;
+      continue;
+    }
+    // A file compiled twice (several configurations) is indexed once.
+    if (!Seen.insert(File).second)
+      continue;
+    if (!Only.empty() && !Only.count(File))
+      continue;
+    ++Stats.Total;
+    auto It = Known->find(File);
+    bool Fresh = It != Known->end() && It->second.CommandHash == commandHash(Cmd) &&
+                 !It->second.Inputs.empty();
+    if (Fresh)
+      for (const InputStamp &In : It->second.Inputs) {
+        InputStamp Now = Stamps.stamp(In.Path);
+        if (Now.Size != In.Size || Now.MTime != In.MTime) {
+          Fresh = false;
+          break;
+        }
+      }
+    if (Fresh) {
+      ++Stats.UpToDate;
+      continue;
+    }
+    Cmd.Filename = File;
+    Work.push_back(std::move(Cmd));
+  }
+
+  if (Opts.RemoveStale && Only.empty())
+    for (auto &Entry : *Known)
+      if (!Seen.count(Entry.getKey())) {
+        if (llvm::Error E = I.removeTU(Entry.getKey()))
+          return std::move(E);
+        ++Stats.Removed;
+      }
+
+  unsigned Jobs = Opts.Jobs ? Opts.Jobs : llvm::hardware_concurrency().compute_thread_count();
+  std::mutex Lock;
+  llvm::Error WriteError = llvm::Error::success();
+  unsigned Done = 0;
+  llvm::raw_ostream &Log = *Opts.Log;
+  llvm::StringMap<InputStamp> Unused;
+  (void)Unused;
+  {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
+    for (const tooling::CompileCommand &Cmd : Work) {
+      Pool.async([&, Cmd] {
+        std::string FirstError;
+        TUFacts Facts = parseTU(Cmd, FirstError);
+        std::lock_guard<std::mutex> Guard(Lock);
+        ++Done;
+        if (WriteError)
+          return;
+        TUState State;
+        State.File = Cmd.Filename;
+        State.Directory = Cmd.Directory;
+        State.CommandHash = commandHash(Cmd);
+        State.Failed = !FirstError.empty();
+        State.Error = FirstError;
+        for (const std::string &Input : Facts.Inputs)
+          State.Inputs.push_back(Stamps.stamp(Input));
+        if (State.Inputs.empty())
+          State.Inputs.push_back(Stamps.stamp(Cmd.Filename));
+        if (State.Failed)
+          ++Stats.Failed;
+        ++Stats.Parsed;
+        // A TU that failed keeps the facts an earlier run stored, unless it
+        // never had any: then what clang recovered is better than nothing.
+        bool KeepOld = State.Failed && Known->count(Cmd.Filename);
+        WriteError = I.storeTU(State, KeepOld ? nullptr : &Facts);
+        if (Opts.Progress) {
+          Log << "\r\033[K[" << Done << "/" << Work.size() << "] " << Cmd.Filename;
+          Log.flush();
+        } else if (Opts.Verbose) {
+          Log << "[" << Done << "/" << Work.size() << "] " << Cmd.Filename << "\n";
+        }
+        if (State.Failed)
+          Log << (Opts.Progress ? "\n" : "") << "kreach: warning: " << Cmd.Filename
+              << ": " << FirstError << "\n";
+      });
+    }
+    Pool.wait();
+  }
+  if (Opts.Progress && !Work.empty())
+    Log << "\r\033[K";
+  if (WriteError)
+    return std::move(WriteError);
+  Stats.Seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
+  return Stats;
+}
+
+} // namespace kreach

@@ -1,0 +1,162 @@
+//===- Report.cpp - Findings as text, JSON --------------------------------===//
+
+#include "kreach/Report.h"
+#include "kreach/Policy.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace kreach {
+
+PathMapper::PathMapper(std::string SourceRoot) : Root(std::move(SourceRoot)) {
+  while (Root.size() > 1 && llvm::sys::path::is_separator(Root.back()))
+    Root.pop_back();
+}
+
+std::string PathMapper::relative(llvm::StringRef Path) const {
+  if (Root.empty())
+    return Path.str();
+  llvm::StringRef P = Path;
+  if (P.consume_front(Root) && (P.empty() || llvm::sys::path::is_separator(P.front())))
+    return P.ltrim("/").str();
+  return Path.str();
+}
+
+static std::string realPath(llvm::StringRef Path) {
+  llvm::SmallString<256> Real;
+  if (llvm::sys::fs::real_path(Path, Real))
+    return Path.str();
+  return std::string(Real);
+}
+
+std::string detectSourceRoot(llvm::StringRef DBDir, llvm::StringRef FirstTUDir) {
+  llvm::SmallVector<std::string, 4> Candidates;
+  for (llvm::StringRef Dir : {DBDir, FirstTUDir}) {
+    if (Dir.empty())
+      continue;
+    Candidates.push_back(Dir.str());
+    llvm::SmallString<256> Source(Dir);
+    llvm::sys::path::append(Source, "source");
+    Candidates.push_back(std::string(Source));
+  }
+  for (const std::string &C : Candidates) {
+    llvm::SmallString<256> Marker(C);
+    llvm::sys::path::append(Marker, "include", "linux");
+    if (llvm::sys::fs::is_directory(Marker))
+      return realPath(C);
+  }
+  return realPath(DBDir);
+}
+
+std::string findingMessage(const Finding &F, const Policy &P) {
+  std::string M = "mmu notifier callback '" + F.RootName + "' can reach dma_fence wait '" +
+                  F.SinkName + "'";
+  if (F.Allowed)
+    return M + " (allowed under " + P.allowedPathsDescription() + ")";
+  return M + " outside " + P.allowedPathsDescription();
+}
+
+std::string hopMessage(const Hop &H) {
+  if (llvm::StringRef(H.CalleeKey).starts_with("field:"))
+    return "'" + H.Caller + "' waits through '" + H.Via + "'";
+  std::string M = "'" + H.Caller + "' calls '" + H.Callee + "'";
+  if (!H.Via.empty())
+    M += " through '" + H.Via + "'";
+  return M;
+}
+
+std::string registrationMessage(const Finding &F, const Registration &R) {
+  return "'" + F.RootName + "' is registered as '" + R.Field + "' here";
+}
+
+std::string fingerprint(const Finding &F) {
+  std::string S = F.RootKey;
+  // Keys of static functions carry absolute paths; keep the file name only so
+  // the fingerprint survives moving the tree.
+  auto Portable = [](llvm::StringRef Key) {
+    size_t Colon = Key.rfind(':');
+    if (Colon == llvm::StringRef::npos || Key.starts_with("field:"))
+      return Key.str();
+    return llvm::sys::path::filename(Key.substr(0, Colon)).str() + Key.substr(Colon).str();
+  };
+  S = Portable(F.RootKey) + "|" + F.SinkName;
+  for (const Hop &H : F.Chain)
+    S += "|" + Portable(H.CalleeKey) + (H.Via.empty() ? "" : "@" + H.Via);
+  return llvm::utohexstr(llvm::xxh3_64bits(S), /*LowerCase=*/true);
+}
+
+static void printLoc(llvm::raw_ostream &OS, const SourcePos &P, const PathMapper &Paths) {
+  OS << Paths.relative(P.File) << ':' << P.Line << ':' << P.Column << ": ";
+}
+
+void printText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings, const Policy &P,
+               const PathMapper &Paths) {
+  for (const Finding &F : Findings) {
+    printLoc(OS, F.RootLoc, Paths);
+    OS << (F.Allowed ? "remark: " : "warning: ") << findingMessage(F, P) << " ["
+       << CheckName << "]\n";
+    for (const Hop &H : F.Chain) {
+      printLoc(OS, H.Site, Paths);
+      OS << "note: " << hopMessage(H) << "\n";
+    }
+    for (const Registration &R : F.Registrations) {
+      printLoc(OS, R.Site, Paths);
+      OS << "note: " << registrationMessage(F, R) << "\n";
+    }
+  }
+}
+
+llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Stats,
+                         const PathMapper &Paths) {
+  llvm::json::Array Items;
+  for (const Finding &F : Findings) {
+    llvm::json::Array Chain;
+    for (const Hop &H : F.Chain)
+      Chain.push_back(llvm::json::Object{
+          {"caller", H.Caller},
+          {"callee", H.Callee},
+          {"file", Paths.relative(H.Site.File)},
+          {"line", H.Site.Line},
+          {"column", H.Site.Column},
+          {"indirect", H.Via.empty() ? llvm::json::Value(nullptr)
+                                     : llvm::json::Value(H.Via)}});
+    llvm::json::Array Registrations;
+    for (const Registration &R : F.Registrations)
+      Registrations.push_back(llvm::json::Object{{"field", R.Field},
+                                                 {"file", Paths.relative(R.Site.File)},
+                                                 {"line", R.Site.Line},
+                                                 {"column", R.Site.Column}});
+    Items.push_back(llvm::json::Object{
+        {"rule", CheckName},
+        {"allowed", F.Allowed},
+        {"fingerprint", fingerprint(F)},
+        {"root",
+         llvm::json::Object{
+             {"function", F.RootName},
+             {"file", Paths.relative(F.RootLoc.File)},
+             {"line", F.RootLoc.Line},
+             {"column", F.RootLoc.Column},
+             {"field", F.Registrations.empty() ? "" : F.Registrations.front().Field}}},
+        {"registrations", std::move(Registrations)},
+        {"sink", llvm::json::Object{{"function", F.SinkName}}},
+        {"chain", std::move(Chain)}});
+  }
+  return llvm::json::Object{
+      {"version", 1},
+      {"findings", std::move(Items)},
+      {"stats", llvm::json::Object{{"tus", Stats.TUs},
+                                   {"tus_failed", Stats.FailedTUs},
+                                   {"tus_parsed", Stats.Parsed},
+                                   {"functions", Stats.Functions},
+                                   {"call_edges", Stats.CallEdges},
+                                   {"roots", Stats.Roots},
+                                   {"unresolved_indirect_calls",
+                                    Stats.UnresolvedIndirectCalls},
+                                   {"index_seconds", Stats.IndexSeconds},
+                                   {"check_seconds", Stats.CheckSeconds}}}};
+}
+
+} // namespace kreach
