@@ -52,6 +52,40 @@ void printText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings, const Po
 llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Stats,
                          const PathMapper &Paths);
 
+//===----------------------------------------------------------------------===//
+// CI gating: SARIF, baselines, call-chain pictures.
+//===----------------------------------------------------------------------===//
+
+/// Where a finding stands against a baseline of earlier results.
+enum class BaselineState { None, New, Unchanged };
+
+/// Every fingerprint recorded in a baseline file: kreach's own JSON
+/// (findings[].fingerprint) or SARIF (runs[].results[].partialFingerprints).
+llvm::Expected<std::vector<std::string>> readBaseline(llvm::StringRef Path);
+
+/// toJSON, with each finding's "baselineState" ("new" or "unchanged") when
+/// States is non-empty (one entry per finding).
+llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Stats,
+                         const PathMapper &Paths, llvm::ArrayRef<BaselineState> States);
+
+/// A SARIF 2.1.0 log with one run: one result per finding located at the
+/// root, with a code flow that steps through the chain. States is empty or
+/// has one entry per finding.
+llvm::json::Value toSARIF(llvm::ArrayRef<Finding> Findings, const Policy &P,
+                          const PathMapper &Paths,
+                          llvm::ArrayRef<BaselineState> States = {});
+
+/// Graphviz DOT of every shortest chain from Root to a sink: the edges of
+/// the shortest-path DAG reachable from Root.
+void printDot(llvm::raw_ostream &OS, const CallGraph &G, const std::vector<SinkStep> &Steps,
+              NodeId Root, const PathMapper &Paths);
+
+/// Every shortest chain from Root to a sink, one witness per line group,
+/// up to Limit chains.
+void printChains(llvm::raw_ostream &OS, const CallGraph &G,
+                 const std::vector<SinkStep> &Steps, NodeId Root, const PathMapper &Paths,
+                 unsigned Limit);
+
 } // namespace kreach
 
 #endif

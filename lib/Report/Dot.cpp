@@ -1,0 +1,180 @@
+//===- Dot.cpp - Every chain from one root, as text and as a Graphviz graph ===//
+//
+// A finding shows one shortest chain, but a reviewer deciding how to break it
+// needs all of them: fixing one call may leave another path of the same
+// length. "Every chain" is the shortest-path DAG from the root: the edges
+// u->v with dist(v) + 1 == dist(u), reachable from the root. Longer detours
+// are left out on purpose; they exist in every large call graph and would
+// bury the ones that matter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kreach/Report.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringMap.h"
+#include <functional>
+#include <map>
+#include <tuple>
+
+namespace kreach {
+
+namespace {
+struct DagEdge {
+  NodeId From, To;
+  uint32_t EdgeIndex; ///< First call site of this (From, To, Via) in From.
+  uint32_t Via;
+};
+
+/// Nodes (in discovery order, root first) and edges of the shortest-path
+/// DAG from Root. Parallel calls with the same field (or both direct) are
+/// one edge; the first call site represents them.
+struct Dag {
+  llvm::SetVector<NodeId> Nodes;
+  std::vector<DagEdge> Edges;
+  llvm::DenseMap<NodeId, std::vector<size_t>> Out;
+};
+} // namespace
+
+static bool onDag(const CallGraph &G, const std::vector<SinkStep> &Steps, NodeId From,
+                  NodeId To) {
+  const Node &N = G.node(From);
+  return !N.Ignored && !N.Sink && Steps[From].reaches() && Steps[To].reaches() &&
+         Steps[To].Dist + 1 == Steps[From].Dist;
+}
+
+static Dag buildDag(const CallGraph &G, const std::vector<SinkStep> &Steps, NodeId Root) {
+  Dag D;
+  if (Root >= G.size() || !Steps[Root].reaches())
+    return D;
+  D.Nodes.insert(Root);
+  for (size_t I = 0; I < D.Nodes.size(); ++I) {
+    NodeId From = D.Nodes[I];
+    std::map<std::pair<NodeId, uint32_t>, uint32_t> Seen;
+    const std::vector<Edge> &Edges = G.edges(From);
+    for (uint32_t E = 0; E < Edges.size(); ++E) {
+      if (!onDag(G, Steps, From, Edges[E].To))
+        continue;
+      if (!Seen.emplace(std::make_pair(Edges[E].To, Edges[E].Via), E).second)
+        continue;
+      D.Out[From].push_back(D.Edges.size());
+      D.Edges.push_back({From, Edges[E].To, E, Edges[E].Via});
+      D.Nodes.insert(Edges[E].To);
+    }
+  }
+  return D;
+}
+
+static std::string where(const CallGraph &G, const Loc &L, const PathMapper &Paths) {
+  if (!L.File)
+    return "";
+  return Paths.relative(G.file(L.File)) + ":" + std::to_string(L.Line);
+}
+
+/// DOT double-quoted string body.
+static std::string quote(llvm::StringRef S) {
+  std::string Out = "\"";
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out + "\"";
+}
+
+void printDot(llvm::raw_ostream &OS, const CallGraph &G, const std::vector<SinkStep> &Steps,
+              NodeId Root, const PathMapper &Paths) {
+  Dag D = buildDag(G, Steps, Root);
+  // Node ids are function names, so the rendered SVG's <title>s read as the
+  // code does; two statics of one name in different files get the file too.
+  llvm::StringMap<unsigned> NameCount;
+  for (NodeId N : D.Nodes)
+    ++NameCount[G.node(N).Name];
+  auto Id = [&](NodeId N) {
+    const Node &Nd = G.node(N);
+    if (NameCount[Nd.Name] < 2 || !Nd.Def.File)
+      return Nd.Name;
+    return Nd.Name + " (" + Paths.relative(G.file(Nd.Def.File)) + ")";
+  };
+
+  OS << "digraph kreach {\n"
+     << "  rankdir=LR;\n"
+     << "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+     << "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+  for (NodeId N : D.Nodes) {
+    const Node &Nd = G.node(N);
+    std::string Label = Nd.Name;
+    std::string At = where(G, Nd.Def, Paths);
+    if (!At.empty())
+      Label += "\n" + At;
+    OS << "  " << quote(Id(N)) << " [label=" << quote(Label);
+    if (N == Root)
+      OS << ", shape=doubleoctagon, style=bold, color=\"#1f4e9c\"";
+    else if (Nd.Sink)
+      OS << ", shape=box, style=filled, fillcolor=\"#f4b6b6\", color=\"#a40000\"";
+    OS << "];\n";
+  }
+  for (const DagEdge &E : D.Edges) {
+    const Edge &Call = G.edges(E.From)[E.EdgeIndex];
+    OS << "  " << quote(Id(E.From)) << " -> " << quote(Id(E.To)) << " [";
+    if (E.Via)
+      OS << "label=" << quote(G.field(E.Via)) << ", style=dashed, ";
+    OS << "tooltip=" << quote(where(G, Call.Site, Paths)) << "];\n";
+  }
+  OS << "}\n";
+}
+
+void printChains(llvm::raw_ostream &OS, const CallGraph &G,
+                 const std::vector<SinkStep> &Steps, NodeId Root, const PathMapper &Paths,
+                 unsigned Limit) {
+  Dag D = buildDag(G, Steps, Root);
+  if (D.Nodes.empty()) {
+    OS << "'" << G.node(Root).Name << "' reaches no dma_fence wait\n";
+    return;
+  }
+  // Depth-first over the DAG; every root-to-sink path is one chain. The
+  // count can grow exponentially with the depth, hence the limit.
+  unsigned Printed = 0;
+  bool Truncated = false;
+  std::vector<size_t> Path;
+  std::function<void(NodeId)> Walk = [&](NodeId N) {
+    if (Printed >= Limit) {
+      Truncated = true;
+      return;
+    }
+    auto It = D.Out.find(N);
+    if (It == D.Out.end() || It->second.empty()) {
+      ++Printed;
+      OS << "chain " << Printed << ": " << G.node(Root).Name;
+      for (size_t E : Path)
+        OS << " -> " << G.node(D.Edges[E].To).Name;
+      OS << "\n";
+      for (size_t E : Path) {
+        const DagEdge &DE = D.Edges[E];
+        const Edge &Call = G.edges(DE.From)[DE.EdgeIndex];
+        Hop H;
+        H.Caller = G.node(DE.From).Name;
+        H.CallerKey = G.node(DE.From).Key;
+        H.Callee = G.node(DE.To).Name;
+        H.CalleeKey = G.node(DE.To).Key;
+        if (DE.Via)
+          H.Via = G.field(DE.Via);
+        SourcePos Site = G.toPos(Call.Site);
+        OS << "  " << Paths.relative(Site.File) << ':' << Site.Line << ':' << Site.Column
+           << ": " << hopMessage(H) << "\n";
+      }
+      return;
+    }
+    for (size_t E : It->second) {
+      Path.push_back(E);
+      Walk(D.Edges[E].To);
+      Path.pop_back();
+    }
+  };
+  Walk(Root);
+  if (Truncated)
+    OS << "(more chains not shown; raise --max-chains)\n";
+}
+
+} // namespace kreach

@@ -1,0 +1,35 @@
+// Functions, direct calls (macro call sites at their expansion), indirect calls.
+// RUN: rm -rf %t && mkdir -p %t/drivers/x && cp %s %t/drivers/x/calls.c
+// RUN: cp -r %S/Inputs/include %t/ && %python %inputs/mkdb.py %t
+// RUN: %kreach facts -p %t %t/drivers/x/calls.c | FileCheck %s
+#include <linux/dma-fence.h>
+
+struct dev_ops { int (*hmm_invalidate)(int); };
+struct dev { const struct dev_ops *ops; int (*direct)(int); struct dma_fence *f; };
+
+// CHECK-DAG: function drivers/x/calls.c:helper internal at drivers/x/calls.c:[[@LINE+1]]:12
+static int helper(int x) { return x; }
+// CHECK-DAG: function entry external at drivers/x/calls.c:[[@LINE+1]]:5
+int entry(struct dev *d, int (*param)(int))
+{
+	int r = 0;
+// CHECK-DAG: icall entry -> dev_ops::hmm_invalidate at drivers/x/calls.c:[[@LINE+1]]:15
+	r += d->ops->hmm_invalidate(1);
+// CHECK-DAG: icall entry -> dev::direct at drivers/x/calls.c:[[@LINE+1]]:12
+	r += (*d->direct)(2);
+// CHECK-DAG: call entry -> drivers/x/calls.c:helper at drivers/x/calls.c:[[@LINE+1]]:7
+	r += helper(3);
+#define CALL_HELPER() helper(4)
+// CHECK-DAG: call entry -> drivers/x/calls.c:helper at drivers/x/calls.c:[[@LINE+1]]:7
+	r += CALL_HELPER();
+// The header inline is keyed by its header, so every TU shares one node.
+// CHECK-DAG: call entry -> include/linux/dma-fence.h:dma_fence_wait at drivers/x/calls.c:[[@LINE+1]]:7
+	r += dma_fence_wait(d->f, false);
+	r += param(5);
+	return r + __builtin_expect(r, 0);
+}
+// CHECK-DAG: function include/linux/dma-fence.h:dma_fence_wait internal at include/linux/dma-fence.h:
+// CHECK-DAG: call include/linux/dma-fence.h:dma_fence_wait -> dma_fence_wait_timeout at include/linux/dma-fence.h:
+// Calls through a parameter are counted, not followed; builtins are not calls.
+// CHECK: unresolved-indirect 1
+// CHECK-NOT: __builtin_expect

@@ -1,0 +1,43 @@
+# lit configuration for kreach's tool and check tests.
+import os
+import shutil
+
+import lit.formats
+import lit.util
+
+config.name = "kreach"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".test", ".yaml"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kreach_obj_root, "test")
+
+# FileCheck, not, count and clang of the LLVM release kreach was built with.
+config.environment["PATH"] = os.pathsep.join(
+    [config.kreach_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+# The tests set their own environment; keep CI detection from changing output.
+config.environment.pop("CI", None)
+
+def add_tool(name, path):
+    config.substitutions.append((name, path))
+
+add_tool("%kreach", os.path.join(config.kreach_tools_dir, "kreach"))
+add_tool("%clang-tidy", os.path.join(config.llvm_tools_dir, "clang-tidy"))
+add_tool("%clang", os.path.join(config.llvm_tools_dir, "clang"))
+add_tool("%tidy-plugin", os.path.join(config.kreach_lib_dir, "KreachTidy.so"))
+add_tool("%analyzer-plugin", os.path.join(config.kreach_lib_dir, "KreachAnalyzer.so"))
+add_tool("%python", config.python_executable)
+add_tool("%minikernel", os.path.join(config.kreach_src_root, "examples", "minikernel"))
+add_tool("%srcroot", config.kreach_src_root)
+add_tool("%inputs", os.path.join(config.test_source_root, "Inputs"))
+
+config.available_features.add("llvm-" + config.llvm_version_major)
+if os.path.exists(os.path.join(config.kreach_lib_dir, "KreachTidy.so")):
+    config.available_features.add("tidy-plugin")
+if os.path.exists(os.path.join(config.kreach_lib_dir, "KreachAnalyzer.so")):
+    config.available_features.add("analyzer-plugin")
+if os.path.exists(os.path.join(config.kreach_tools_dir, "kreach-clangd")):
+    config.available_features.add("kreach-clangd")
+for tool in ["dot", "scan-build-" + config.llvm_version_major, "npx", "git"]:
+    if shutil.which(tool):
+        config.available_features.add(tool)

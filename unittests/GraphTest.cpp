@@ -1,0 +1,163 @@
+//===- GraphTest.cpp - Call graph, reachability and witness chains --------===//
+
+#include "kreach/Graph.h"
+#include "kreach/Policy.h"
+#include "gtest/gtest.h"
+
+using namespace kreach;
+
+namespace {
+
+SourcePos at(unsigned Line) { return {"/src/drivers/x/x.c", Line, 1}; }
+
+std::string identity(llvm::StringRef P) {
+  return llvm::StringRef(P).drop_front(std::string("/src/").size()).str();
+}
+
+TEST(GraphTest, DirectChainIsShortestWitness) {
+  CallGraph G;
+  NodeId Root = G.getOrAddNode("root", "root");
+  NodeId A = G.getOrAddNode("a", "a");
+  NodeId B = G.getOrAddNode("b", "b");
+  NodeId Wait = G.getOrAddNode("dma_fence_wait", "dma_fence_wait");
+  G.define(Root, at(1));
+  G.define(A, at(10));
+  G.define(B, at(20));
+  G.addCall(Root, A, at(2));
+  G.addCall(A, B, at(11));
+  G.addCall(B, Wait, at(21));
+  G.addCall(Root, Wait, at(3)); // The short way.
+  G.addStore("mmu_notifier_ops::invalidate_range_start", Root, at(30));
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  EXPECT_EQ(Steps[Root].Dist, 1u);
+  EXPECT_EQ(Steps[A].Dist, 2u);
+  std::vector<Finding> F = findFindings(G, Steps, P, identity, false);
+  ASSERT_EQ(F.size(), 1u);
+  EXPECT_EQ(F[0].RootName, "root");
+  EXPECT_EQ(F[0].SinkName, "dma_fence_wait");
+  ASSERT_EQ(F[0].Chain.size(), 1u);
+  EXPECT_EQ(F[0].Chain[0].Site.Line, 3u);
+  ASSERT_EQ(F[0].Registrations.size(), 1u);
+  EXPECT_EQ(F[0].Registrations[0].Field, "mmu_notifier_ops::invalidate_range_start");
+}
+
+TEST(GraphTest, IndirectCallResolvesThroughStoredField) {
+  CallGraph G;
+  NodeId Root = G.getOrAddNode("root", "root");
+  NodeId Impl = G.getOrAddNode("impl", "impl");
+  NodeId Other = G.getOrAddNode("other", "other");
+  NodeId Wait = G.getOrAddNode("dma_resv_wait_timeout", "dma_resv_wait_timeout");
+  G.define(Root, at(1));
+  G.define(Impl, at(5));
+  G.define(Other, at(7));
+  G.addIndirectCall(Root, "dev_ops::hmm_invalidate", at(2));
+  G.addStore("dev_ops::hmm_invalidate", Impl, at(40));
+  G.addStore("dev_ops::hmm_invalidate", Other, at(41));
+  G.addCall(Impl, Wait, at(6));
+  G.addStore("mmu_interval_notifier_ops::invalidate", Root, at(50));
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  std::vector<Finding> F = findFindings(G, computeSinkSteps(G), P, identity, false);
+  ASSERT_EQ(F.size(), 1u);
+  ASSERT_EQ(F[0].Chain.size(), 2u);
+  EXPECT_EQ(F[0].Chain[0].Callee, "impl");
+  EXPECT_EQ(F[0].Chain[0].Via, "dev_ops::hmm_invalidate");
+  EXPECT_EQ(F[0].Chain[1].Callee, "dma_resv_wait_timeout");
+}
+
+TEST(GraphTest, AsyncFieldsAreNotCalls) {
+  CallGraph G;
+  NodeId Root = G.getOrAddNode("root", "root");
+  NodeId Worker = G.getOrAddNode("worker", "worker");
+  NodeId Wait = G.getOrAddNode("dma_fence_wait", "dma_fence_wait");
+  G.define(Root, at(1));
+  G.define(Worker, at(5));
+  G.addStore("work_struct::func", Worker, at(2));
+  G.addIndirectCall(Root, "work_struct::func", at(3));
+  G.addCall(Worker, Wait, at(6));
+  G.addStore("mmu_notifier_ops::invalidate_range_end", Root, at(50));
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  EXPECT_TRUE(findFindings(G, computeSinkSteps(G), P, identity, false).empty());
+  EXPECT_EQ(G.numUnresolvedIndirectCalls(), 1u);
+}
+
+TEST(GraphTest, SinkFieldIsASink) {
+  CallGraph G;
+  NodeId Root = G.getOrAddNode("root", "root");
+  G.define(Root, at(1));
+  G.addIndirectCall(Root, "dma_fence_ops::wait", at(2));
+  G.addStore("mmu_notifier_ops::arch_invalidate_secondary_tlbs", Root, at(9));
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  std::vector<Finding> F = findFindings(G, computeSinkSteps(G), P, identity, false);
+  ASSERT_EQ(F.size(), 1u);
+  EXPECT_EQ(F[0].SinkName, "dma_fence_ops::wait");
+}
+
+TEST(GraphTest, CyclesTerminateAndAllowedPathsAreFiltered) {
+  CallGraph G;
+  NodeId Root = G.getOrAddNode("root", "root");
+  NodeId A = G.getOrAddNode("a", "a");
+  NodeId Wait = G.getOrAddNode("dma_fence_wait", "dma_fence_wait");
+  G.define(Root, {"/src/drivers/gpu/drm/x.c", 1, 1});
+  G.define(A, at(5));
+  G.addCall(Root, A, at(2));
+  G.addCall(A, Root, at(6));
+  G.addCall(A, A, at(7));
+  G.addCall(A, Wait, at(8));
+  G.addStore("mmu_interval_notifier_ops::invalidate", Root, at(50));
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  EXPECT_TRUE(findFindings(G, Steps, P, identity, false).empty());
+  std::vector<Finding> All = findFindings(G, Steps, P, identity, true);
+  ASSERT_EQ(All.size(), 1u);
+  EXPECT_TRUE(All[0].Allowed);
+  EXPECT_EQ(All[0].Chain.size(), 2u);
+}
+
+TEST(GraphTest, IgnoredFunctionsCutChains) {
+  PolicyConfig C = PolicyConfig::defaults();
+  C.IgnoreFunctions = {"safe_*"};
+  Policy P = llvm::cantFail(Policy::create(C));
+  CallGraph G;
+  NodeId Root = G.getOrAddNode("root", "root");
+  NodeId Safe = G.getOrAddNode("safe_wrapper", "safe_wrapper");
+  NodeId Wait = G.getOrAddNode("dma_fence_wait", "dma_fence_wait");
+  G.define(Root, at(1));
+  G.define(Safe, at(2));
+  G.addCall(Root, Safe, at(3));
+  G.addCall(Safe, Wait, at(4));
+  G.addStore("mmu_notifier_ops::invalidate_range_start", Root, at(50));
+  G.resolve(P);
+  EXPECT_TRUE(findFindings(G, computeSinkSteps(G), P, identity, false).empty());
+}
+
+TEST(GraphTest, SeedsStandForSummariesFromElsewhere) {
+  CallGraph G;
+  NodeId Root = G.getOrAddNode("root", "root");
+  NodeId Ext = G.getOrAddNode("external_helper", "external_helper");
+  G.define(Root, at(1));
+  G.addCall(Root, Ext, at(2));
+  G.addStore("mmu_notifier_ops::invalidate_range_start", Root, at(50));
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  std::vector<std::pair<NodeId, uint32_t>> Seeds = {{Ext, 3}};
+  std::vector<SinkStep> Steps = computeSinkSteps(G, Seeds);
+  EXPECT_EQ(Steps[Root].Dist, 4u);
+  bool Continued = false;
+  auto Continue = [&](const Node &Seed, std::vector<Hop> &Chain, std::string &Sink) {
+    Continued = Seed.Key == "external_helper";
+    Sink = "dma_fence_wait";
+    return true;
+  };
+  std::vector<Finding> F = findFindings(G, Steps, P, identity, false, Continue);
+  ASSERT_EQ(F.size(), 1u);
+  EXPECT_TRUE(Continued);
+  EXPECT_EQ(F[0].SinkName, "dma_fence_wait");
+}
+
+} // namespace

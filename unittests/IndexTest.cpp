@@ -1,0 +1,143 @@
+//===- IndexTest.cpp - The SQLite store ------------------------------------===//
+
+#include "kreach/Index.h"
+#include "kreach/Policy.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+#include "gtest/gtest.h"
+
+using namespace kreach;
+
+namespace {
+
+class IndexTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("kreach-index-test", Dir));
+    Path = (Dir + "/kreach.db").str();
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(Dir); }
+
+  std::unique_ptr<Index> open() {
+    auto I = Index::open(Path, Index::Mode::ReadWrite);
+    EXPECT_TRUE(bool(I)) << llvm::toString(I.takeError());
+    return std::move(*I);
+  }
+
+  /// A TU defining Fn, which calls the header inline Callee ("inl").
+  static TUFacts facts(llvm::StringRef Main, llvm::StringRef Fn, llvm::StringRef Callee) {
+    TUFacts F;
+    F.MainFile = Main.str();
+    F.Functions.push_back({Fn.str(), Fn.str(), {Main.str(), 1, 1}, false});
+    F.Functions.push_back({"/h.h:inl", "inl", {"/h.h", 3, 1}, true});
+    F.Calls.push_back({Fn.str(), Callee.str(), "inl", {Main.str(), 2, 3}});
+    F.Calls.push_back({"/h.h:inl", "dma_fence_wait", "dma_fence_wait", {"/h.h", 4, 3}});
+    F.Stores.push_back({"", "mmu_notifier_ops::invalidate_range_start", Fn.str(), Fn.str(),
+                        {Main.str(), 9, 30}});
+    return F;
+  }
+
+  static TUState state(llvm::StringRef Main) {
+    TUState S;
+    S.File = Main.str();
+    S.CommandHash = "h";
+    S.Inputs = {{Main.str(), 10, 20}, {"/h.h", 5, 6}};
+    return S;
+  }
+
+  llvm::SmallString<128> Dir;
+  std::string Path;
+};
+
+TEST_F(IndexTest, RoundTripsFactsAndSharesHeaderBodies) {
+  auto I = open();
+  TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
+  TUFacts B = facts("/b.c", "root_b", "/h.h:inl");
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A)));
+  ASSERT_FALSE(bool(I->storeTU(state("/b.c"), &B)));
+  IndexCounts C = llvm::cantFail(I->counts());
+  EXPECT_EQ(C.TUs, 2u);
+  EXPECT_EQ(C.Functions, 3u); // root_a, root_b and one copy of inl.
+  EXPECT_EQ(C.Calls, 3u);
+
+  CallGraph G;
+  ASSERT_FALSE(bool(I->loadGraph(G)));
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  EXPECT_EQ(Steps[G.lookup("root_a")].Dist, 2u);
+  ASSERT_FALSE(bool(I->storeSummaries(G, Steps, P.summaryFingerprint())));
+  auto Row = llvm::cantFail(I->summary("root_b"));
+  ASSERT_TRUE(Row.has_value());
+  EXPECT_EQ(Row->Dist, 2u);
+  EXPECT_EQ(Row->NextName, "inl");
+  EXPECT_EQ(llvm::cantFail(I->summaryFingerprint()), P.summaryFingerprint());
+}
+
+TEST_F(IndexTest, ReplacingATUDropsItsOldFactsOnly) {
+  auto I = open();
+  TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
+  TUFacts B = facts("/b.c", "root_b", "/h.h:inl");
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A)));
+  ASSERT_FALSE(bool(I->storeTU(state("/b.c"), &B)));
+  TUFacts A2;
+  A2.MainFile = "/a.c";
+  A2.Functions.push_back({"other", "other", {"/a.c", 1, 1}, false});
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A2)));
+  IndexCounts C = llvm::cantFail(I->counts());
+  EXPECT_EQ(C.Functions, 3u); // other, root_b, inl (still used by b.c).
+  EXPECT_EQ(C.Stores, 1u);
+  ASSERT_FALSE(bool(I->removeTU("/b.c")));
+  C = llvm::cantFail(I->counts());
+  EXPECT_EQ(C.TUs, 1u);
+  EXPECT_EQ(C.Functions, 1u);
+  EXPECT_EQ(C.Calls, 0u);
+}
+
+TEST_F(IndexTest, FailedTUWithoutFactsKeepsOldFacts) {
+  auto I = open();
+  TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A)));
+  TUState Failed = state("/a.c");
+  Failed.Failed = true;
+  Failed.Error = "a.c:1:1: error: boom";
+  ASSERT_FALSE(bool(I->storeTU(Failed, nullptr)));
+  EXPECT_EQ(llvm::cantFail(I->counts()).Functions, 2u);
+  auto States = llvm::cantFail(I->tuStates());
+  ASSERT_EQ(States.count("/a.c"), 1u);
+  EXPECT_TRUE(States["/a.c"].Failed);
+  EXPECT_EQ(States["/a.c"].Inputs.size(), 2u);
+}
+
+TEST_F(IndexTest, RejectsFilesThatAreNotIndexes) {
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Path, EC);
+    OS << "this is not a database, just text that is long enough to matter\n";
+  }
+  auto I = Index::open(Path, Index::Mode::ReadWrite);
+  ASSERT_FALSE(bool(I));
+  EXPECT_NE(llvm::toString(I.takeError()).find("is not a kreach index"), std::string::npos);
+  // The file is left as it was.
+  uint64_t Size = 0;
+  llvm::sys::fs::file_size(Path, Size);
+  EXPECT_GT(Size, 0u);
+}
+
+TEST_F(IndexTest, RejectsOtherSchemaVersions) {
+  {
+    auto I = open();
+  }
+  {
+    auto I = open();
+  }
+  // Simulate an index from another kreach.
+  std::string Cmd = "sqlite3 '" + Path + "' \"UPDATE meta SET value='0' WHERE key='schema'\"";
+  if (std::system(Cmd.c_str()) != 0)
+    GTEST_SKIP() << "sqlite3 shell not available";
+  auto I = Index::open(Path, Index::Mode::ReadWrite);
+  ASSERT_FALSE(bool(I));
+  EXPECT_NE(llvm::toString(I.takeError()).find("schema version 0"), std::string::npos);
+}
+
+} // namespace
