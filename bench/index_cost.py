@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Index cost of kreach against the floors an AST tool can reach.
+
+On the same sample of TUs from a kernel compile_commands.json, one thread each,
+side by side:
+
+  clang -fsyntax-only      every TU, one clang process per TU (as a build runs)
+  clang-tidy (trivial)     one upstream check that does almost nothing: the real
+                           floor for an AST tool (it skips clang's CFG warnings)
+  kreach index -j 1        a fresh index of the same TUs
+  clang-tidy + kreach      the linuxkernel-mmu-notifier-dma-fence-wait check
+                           (only with --tidy-plugin)
+
+and prints each as a ratio of the floors. With --full-db it also times
+`kreach check --no-update` on a whole existing index and prints its size.
+
+Usage: bench/index_cost.py -p KERNEL_BUILD --kreach build/bin/kreach
+         [--sample 40] [--llvm 22] [--tidy-plugin build/lib/KreachTidy.so]
+"""
+import argparse
+import json
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TRIVIAL_CHECK = "-*,misc-definitions-in-headers"
+
+
+def timed(cmd, **kw):
+    start = time.perf_counter()
+    res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - start, res.returncode
+
+
+def syntax_only_args(entry, clang):
+    args = entry["arguments"] if "arguments" in entry else shlex.split(entry["command"])
+    out = [clang]
+    skip = False
+    for a in args[1:]:
+        if skip:
+            skip = False
+            continue
+        if a == "-o":
+            skip = True
+            continue
+        if a == "-c" or a.startswith("-Wp,-MMD") or a.startswith("-Wp,-MD"):
+            continue
+        out.append(a)
+    return out + ["-fsyntax-only"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-p", required=True, help="directory with compile_commands.json")
+    ap.add_argument("--kreach", required=True)
+    ap.add_argument("--sample", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--llvm", default="22")
+    ap.add_argument("--tidy-plugin")
+    ap.add_argument("--full-db", help="an existing kreach.db of the whole tree")
+    args = ap.parse_args()
+
+    bindir = "/usr/lib/llvm-%s/bin" % args.llvm
+    clang, tidy = os.path.join(bindir, "clang"), os.path.join(bindir, "clang-tidy")
+    db = json.load(open(os.path.join(args.p, "compile_commands.json")))
+    db = [e for e in db if e["file"].endswith(".c")]
+    random.Random(args.seed).shuffle(db)
+    sample = sorted(db[: args.sample], key=lambda e: e["file"])
+    work = tempfile.mkdtemp(prefix="kreach-bench-")
+    with open(os.path.join(work, "compile_commands.json"), "w") as f:
+        json.dump(sample, f)
+    src = os.path.join(args.p, "source")
+    if os.path.isdir(src):
+        os.symlink(os.path.realpath(src), os.path.join(work, "source"))
+    files = [e["file"] for e in sample]
+
+    rows = []
+    t = 0.0
+    for e in sample:
+        dt, _ = timed(syntax_only_args(e, clang), cwd=e["directory"])
+        t += dt
+    rows.append(("clang -fsyntax-only", t))
+    dt, _ = timed([tidy, "-p", work, "-checks=" + TRIVIAL_CHECK, "--quiet"] + files)
+    rows.append(("clang-tidy, one trivial check", dt))
+    dt, rc = timed([args.kreach, "index", "-p", work, "-j", "1", "--rebuild", "--quiet"])
+    if rc != 0:
+        print("kreach index failed (%d)" % rc, file=sys.stderr)
+    rows.append(("kreach index -j 1", dt))
+    if args.tidy_plugin:
+        dt, _ = timed([tidy, "--load=" + args.tidy_plugin, "-p", work, "--quiet",
+                       "-checks=-*,linuxkernel-mmu-notifier-dma-fence-wait",
+                       "-config={CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: /nonexistent-use-tu-only}}"]
+                      + files)
+        rows.append(("clang-tidy, kreach check only", dt))
+
+    syntax, floor = rows[0][1], rows[1][1]
+    print("%d TUs from %s, one thread each" % (len(sample), args.p))
+    print("%-32s %9s %12s %12s" % ("", "seconds", "/ -fsyntax", "/ tidy floor"))
+    for name, secs in rows:
+        print("%-32s %9.2f %12.2f %12.2f" % (name, secs, secs / syntax, secs / floor))
+    size = os.path.getsize(os.path.join(work, "kreach.db"))
+    print("index of the sample: %.1f MiB" % (size / 2**20))
+    if args.full_db:
+        dbdir = os.path.dirname(os.path.abspath(args.full_db))
+        dt, rc = timed([args.kreach, "check", "-p", dbdir, "--db", args.full_db,
+                        "--no-update", "--quiet", "--all"])
+        print("kreach check on the whole index: %.2f s (exit %d), index %.1f MiB"
+              % (dt, rc, os.path.getsize(args.full_db) / 2**20))
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
