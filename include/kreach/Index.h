@@ -70,6 +70,10 @@ public:
 
   const std::string &path() const { return Path; }
 
+  /// Fault injection for tests: the process dies, mid-transaction, while
+  /// storing the TU after the first N. Set from KREACH_TEST_CRASH_AFTER_TUS.
+  void crashBeforeCommitAfter(unsigned StoredTUs) { CrashAfter = StoredTUs; }
+
   llvm::Expected<llvm::StringMap<TUState>> tuStates();
   /// Records a TU. With Facts, replaces its facts; without (the TU failed and
   /// produced nothing usable), keeps whatever facts it had.
@@ -105,6 +109,8 @@ private:
   sqlite3 *DB = nullptr;
   llvm::StringMap<sqlite3_stmt *> Statements;
   llvm::StringMap<int64_t> SymCache, FileCache, FieldCache;
+  unsigned CrashAfter = ~0u;
+  unsigned StoredTUs = 0;
 };
 
 } // namespace kreach

@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/xxhash.h"
+#include <cstdlib>
 #include <sqlite3.h>
 
 namespace kreach {
@@ -521,6 +522,8 @@ llvm::Error Index::storeTU(const TUState &State, const TUFacts *Facts) {
     if (!run(*PutInput, TU, *File, In.Size, In.MTime))
       return Fail(sqlError("cannot record input"));
   }
+  if (StoredTUs++ == CrashAfter)
+    std::_Exit(3); // Everything for this TU is written but not committed.
   if (llvm::Error E = exec("COMMIT"))
     return Fail(std::move(E));
   return llvm::Error::success();

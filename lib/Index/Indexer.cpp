@@ -15,6 +15,7 @@
 #include "llvm/Support/Chrono.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/Timer.h"
@@ -214,6 +215,9 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
         ++Stats.Removed;
       }
 
+  if (std::optional<std::string> Crash =
+          llvm::sys::Process::GetEnv("KREACH_TEST_CRASH_AFTER_TUS"))
+    I.crashBeforeCommitAfter(std::atoi(Crash->c_str()));
   unsigned Jobs = Opts.Jobs ? Opts.Jobs : llvm::hardware_concurrency().compute_thread_count();
   std::mutex Lock;
   llvm::Error WriteError = llvm::Error::success();
