@@ -16,6 +16,8 @@ struct IndexOptions {
   /// When non-empty, only these main files are considered (patch mode).
   std::vector<std::string> OnlyFiles;
   llvm::raw_ostream *Log = &llvm::errs();
+  /// Progress lines show paths relative to this directory.
+  std::string SourceRoot;
 };
 
 struct IndexRunStats {

@@ -2,6 +2,7 @@
 
 #include "kreach/Indexer.h"
 #include "kreach/Config.h"
+#include "kreach/Report.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Basic/Diagnostic.h"
@@ -223,6 +224,7 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   llvm::Error WriteError = llvm::Error::success();
   unsigned Done = 0;
   llvm::raw_ostream &Log = *Opts.Log;
+  PathMapper Paths(Opts.SourceRoot);
   llvm::StringMap<InputStamp> Unused;
   (void)Unused;
   {
@@ -253,13 +255,16 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
         bool KeepOld = State.Failed && Known->count(Cmd.Filename);
         WriteError = I.storeTU(State, KeepOld ? nullptr : &Facts);
         if (Opts.Progress) {
-          Log << "\r\033[K[" << Done << "/" << Work.size() << "] " << Cmd.Filename;
+          Log << "\r\033[K[" << Done << "/" << Work.size() << "] "
+              << Paths.relative(Cmd.Filename);
           Log.flush();
         } else if (Opts.Verbose) {
-          Log << "[" << Done << "/" << Work.size() << "] " << Cmd.Filename << "\n";
+          Log << "[" << Done << "/" << Work.size() << "] " << Paths.relative(Cmd.Filename)
+              << "\n";
         }
         if (State.Failed)
-          Log << (Opts.Progress ? "\n" : "") << "kreach: warning: " << Cmd.Filename
+          Log << (Opts.Progress ? "\n" : "") << "kreach: warning: "
+              << Paths.relative(Cmd.Filename)
               << ": " << FirstError << "\n";
       });
     }
