@@ -41,3 +41,9 @@ if os.path.exists(os.path.join(config.kreach_tools_dir, "kreach-clangd")):
 for tool in ["dot", "scan-build-" + config.llvm_version_major, "npx", "git"]:
     if shutil.which(tool):
         config.available_features.add(tool)
+# Microsoft's SARIF validator (npm: @microsoft/sarif-multitool); the
+# environment may name a binary outside PATH, e.g. in a node_modules/.bin.
+sarif_multitool = os.environ.get("KREACH_SARIF_MULTITOOL") or shutil.which("sarif-multitool")
+if sarif_multitool and os.path.exists(sarif_multitool):
+    config.available_features.add("sarif-multitool")
+    add_tool("%sarif-multitool", sarif_multitool)

@@ -104,11 +104,13 @@ void printDot(llvm::raw_ostream &OS, const CallGraph &G, const std::vector<SinkS
      << "  edge [fontname=\"Helvetica\", fontsize=10];\n";
   for (NodeId N : D.Nodes) {
     const Node &Nd = G.node(N);
-    std::string Label = Nd.Name;
+    // "\n" is DOT's line break inside a label, so it goes between the
+    // quoted pieces rather than through quote().
+    std::string Label = quote(Nd.Name);
     std::string At = where(G, Nd.Def, Paths);
     if (!At.empty())
-      Label += "\n" + At;
-    OS << "  " << quote(Id(N)) << " [label=" << quote(Label);
+      Label = Label.substr(0, Label.size() - 1) + "\\n" + quote(At).substr(1);
+    OS << "  " << quote(Id(N)) << " [label=" << Label;
     if (N == Root)
       OS << ", shape=doubleoctagon, style=bold, color=\"#1f4e9c\"";
     else if (Nd.Sink)

@@ -238,6 +238,7 @@ runIndex(const Project &P, Index &I, const std::vector<std::string> *OnlyFiles =
   bool Terminal = llvm::errs().is_displayed() && !llvm::sys::Process::GetEnv("CI");
   Opts.Progress = !Quiet && Terminal;
   Opts.Verbose = !Quiet && !Terminal;
+  Opts.SourceRoot = P.SourceRoot;
   return updateIndex(*P.CDB, I, Opts);
 }
 
@@ -363,6 +364,12 @@ tusToReindex(const Project &P, const PathMapper &Paths, Index &I,
   llvm::Expected<llvm::StringMap<TUState>> Known = I.tuStates();
   if (!Known)
     return Known.takeError();
+  // Without the base tree's facts patch mode would see only the patch and
+  // miss every chain that leaves it: say so rather than pass quietly.
+  if (Known->empty())
+    llvm::WithColor::warning(llvm::errs(), "kreach")
+        << "patch mode with an empty index: only the changed TUs will be known; "
+           "index the base tree first (kreach index -p BUILD_DIR)\n";
   std::vector<std::string> Only;
   for (auto &Entry : *Known) {
     const TUState &TU = Entry.getValue();
@@ -525,7 +532,9 @@ static int runCheckCommand() {
             return *A.getAsString() < *B.getAsString();
           });
           Stats->insert({"changed_files", std::move(Files)});
-          Stats->insert({"tus_reindexed", Reindex.size()});
+          // TUs that read a changed file and were brought up to date; how
+          // many of them needed a parse is "tus_parsed".
+          Stats->insert({"tus_reindexed", S.Total});
           Stats->insert({"tree_findings", TreeFindings});
         }
       OS << llvm::formatv("{0:2}", Doc) << "\n";
@@ -547,8 +556,8 @@ static int runCheckCommand() {
     llvm::raw_ostream &Log = llvm::errs();
     if (PatchMode)
       Log << "kreach: patch mode: " << Changed.size() << " changed file"
-          << (Changed.size() == 1 ? "" : "s") << ", " << Reindex.size()
-          << " TUs to re-index (" << S.Parsed << " re-parsed); " << R->Findings.size()
+          << (Changed.size() == 1 ? "" : "s") << ", " << S.Total
+          << " TUs read one (" << S.Parsed << " re-parsed); " << R->Findings.size()
           << " of " << TreeFindings << " findings pass through the change\n";
     Log << "kreach: " << Violations << " finding" << (Violations == 1 ? "" : "s")
         << " outside " << Pol->allowedPathsDescription() << " ("
