@@ -6,7 +6,7 @@ versions=("${@:-22}")
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 pkgs=(cmake ninja-build python3 libsqlite3-dev sqlite3 libgtest-dev graphviz git
-      libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc npm)
+      libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc)
 for v in "${versions[@]}"; do
   pkgs+=("libclang-$v-dev" "clang-tidy-$v" "clang-tools-$v" "llvm-$v-dev" "llvm-$v-tools" "clang-$v")
 done
