@@ -25,6 +25,19 @@ TEST(PolicyTest, DefaultsCoverEveryKernelGeneration) {
   EXPECT_FALSE(P.isAllowedPath("drivers/gpux/a.c"));
   EXPECT_FALSE(P.isAllowedPath("drivers/infiniband/core/umem_odp.c"));
   EXPECT_TRUE(P.isAsyncField("work_struct::func"));
+  EXPECT_TRUE(P.isIgnored("out_of_memory"));
+  EXPECT_TRUE(P.isIgnored("__schedule"));
+  EXPECT_FALSE(P.isIgnored("schedule_work"));
+  EXPECT_TRUE(P.isUnresolvedField("mm_walk_ops::pte_hole"));
+}
+
+TEST(PolicyTest, SummaryFingerprintFollowsWhatShapesTheGraph) {
+  PolicyConfig C = PolicyConfig::defaults();
+  std::string Default = Policy::defaults().summaryFingerprint();
+  C.AllowedPaths = {"drivers/"};
+  EXPECT_EQ(llvm::cantFail(Policy::create(C)).summaryFingerprint(), Default);
+  C.UnresolvedFields.clear();
+  EXPECT_NE(llvm::cantFail(Policy::create(C)).summaryFingerprint(), Default);
 }
 
 TEST(PolicyTest, PoliciesCopySafely) {
@@ -43,7 +56,7 @@ TEST(PolicyTest, ConfigReplacesAndExtends) {
       "allowed_paths: [drivers/gpu/, drivers/accel/]\n"
       "add_root_fields:\n  - mmu_notifier_ops::release\n"
       "add_sink_functions: [my_wait]\n"
-      "ignore_functions: [trusted_*]\n",
+      "add_ignore_functions: [trusted_*]\n",
       ".kreach.yaml");
   ASSERT_TRUE(bool(C)) << llvm::toString(C.takeError());
   Policy P = llvm::cantFail(Policy::create(*C));
@@ -53,6 +66,7 @@ TEST(PolicyTest, ConfigReplacesAndExtends) {
   EXPECT_TRUE(P.isSinkFunction("my_wait"));
   EXPECT_TRUE(P.isSinkFunction("dma_fence_wait"));
   EXPECT_TRUE(P.isIgnored("trusted_helper"));
+  EXPECT_TRUE(P.isIgnored("panic"));
 }
 
 TEST(PolicyTest, ConfigErrorsNameFileLineAndColumn) {

@@ -45,6 +45,7 @@ struct PolicyConfig {
   std::vector<std::string> AllowedPaths;
   std::vector<std::string> IgnoreFunctions;
   std::vector<std::string> AsyncFields;
+  std::vector<std::string> UnresolvedFields;
 
   static PolicyConfig defaults();
   /// The opt-in roots: callbacks that also run from reclaim but are not
@@ -62,6 +63,9 @@ public:
   bool isSinkField(llvm::StringRef Field) const { return SinkFields.matches(Field); }
   bool isIgnored(llvm::StringRef Name) const { return IgnoreFunctions.matches(Name); }
   bool isAsyncField(llvm::StringRef Field) const { return AsyncFields.matches(Field); }
+  bool isUnresolvedField(llvm::StringRef Field) const {
+    return UnresolvedFields.matches(Field);
+  }
   /// Path is relative to the kernel source root.
   bool isAllowedPath(llvm::StringRef RelativePath) const;
 
@@ -74,13 +78,14 @@ public:
 private:
   PolicyConfig Config;
   PatternList RootFields, SinkFunctions, SinkFields, AllowedPaths, IgnoreFunctions,
-      AsyncFields;
+      AsyncFields, UnresolvedFields;
 };
 
 /// Reads .kreach.yaml. Unknown keys and bad values are errors naming
 /// file:line:col. Keys: root_fields, add_root_fields, sink_functions,
 /// add_sink_functions, sink_fields, allowed_paths, ignore_functions,
-/// async_fields, add_async_fields.
+/// add_ignore_functions, async_fields, add_async_fields, unresolved_fields,
+/// add_unresolved_fields.
 llvm::Expected<PolicyConfig> loadConfigFile(llvm::StringRef Path,
                                             PolicyConfig Base = PolicyConfig::defaults());
 llvm::Expected<PolicyConfig> parseConfig(llvm::StringRef Text, llvm::StringRef Name,

@@ -104,7 +104,12 @@ void CallGraph::resolve(const Policy &P) {
       ++EdgeCount;
       continue;
     }
-    if (P.isAsyncField(FieldName) || TargetsByField[C.Field].empty()) {
+    // The mm core dispatching to notifier callbacks: each callback is a root
+    // of its own and is judged there, so one notifier's chain never borrows
+    // another's (possibly allowed) wait.
+    if (P.isAsyncField(FieldName) || P.isRootField(FieldName) ||
+        P.isUnresolvedField(FieldName) ||
+        TargetsByField[C.Field].empty()) {
       ++UnresolvedIndirect;
       continue;
     }

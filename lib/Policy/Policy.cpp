@@ -75,6 +75,22 @@ PolicyConfig PolicyConfig::defaults() {
                    "irqaction::thread_fn",   "kthread_create_info::threadfn",
                    "delayed_call::fn",       "dma_fence_cb::func",
                    "execute_work::work",     "srcu_struct::*"};
+  // Boundaries, each a place where the tree-wide call graph would otherwise
+  // join every notifier to GPU waits that are not the notifier's (see
+  // docs/real-kernel.md for what each one removes):
+  //  - the system is stopping;
+  //  - memory reclaim re-entered through an allocation: shrinkers and OOM
+  //    notifiers run as reclaim, whose waits the fence contract puts on the
+  //    GPU drivers (and lockdep's fs_reclaim annotation checks);
+  //  - the context switch: what the scheduler runs there (perf PMU reads,
+  //    sched hooks) runs with interrupts off, and sleeping itself is the
+  //    analyzer's rule 2, not a fence wait.
+  C.IgnoreFunctions = {"panic", "nmi_panic", "vpanic", "out_of_memory", "shrink_slab",
+                       "__schedule"};
+  // Page-walk callbacks are bound per walk (walk_page_range(..., &ops, ...));
+  // resolved tree-wide, every walk would reach every walker, HMM's faulting
+  // one included.
+  C.UnresolvedFields = {"mm_walk_ops::*"};
   return C;
 }
 
@@ -94,7 +110,8 @@ llvm::Expected<Policy> Policy::create(const PolicyConfig &Config) {
                {P.SinkFields, Config.SinkFields},
                {P.AllowedPaths, Config.AllowedPaths},
                {P.IgnoreFunctions, Config.IgnoreFunctions},
-               {P.AsyncFields, Config.AsyncFields}};
+               {P.AsyncFields, Config.AsyncFields},
+               {P.UnresolvedFields, Config.UnresolvedFields}};
   for (Item &I : Items) {
     llvm::Expected<PatternList> L = PatternList::create(I.Source);
     if (!L)
@@ -119,8 +136,10 @@ std::string Policy::allowedPathsDescription() const {
 std::string Policy::summaryFingerprint() const {
   std::string S;
   llvm::raw_string_ostream OS(S);
+  // Root fields count: calls through them are not followed.
   for (const auto *List : {&Config.SinkFunctions, &Config.SinkFields,
-                           &Config.IgnoreFunctions, &Config.AsyncFields}) {
+                           &Config.IgnoreFunctions, &Config.AsyncFields,
+                           &Config.UnresolvedFields, &Config.RootFields}) {
     OS << llvm::join(*List, ",") << ";";
   }
   return llvm::utohexstr(llvm::xxh3_64bits(S));
@@ -196,6 +215,12 @@ public:
         Target = &Config.AllowedPaths;
       else if (Key == "ignore_functions")
         Target = &Config.IgnoreFunctions;
+      else if (Key == "add_ignore_functions")
+        Target = &Config.IgnoreFunctions, Append = true;
+      else if (Key == "unresolved_fields")
+        Target = &Config.UnresolvedFields;
+      else if (Key == "add_unresolved_fields")
+        Target = &Config.UnresolvedFields, Append = true;
       else if (Key == "async_fields")
         Target = &Config.AsyncFields;
       else if (Key == "add_async_fields")
