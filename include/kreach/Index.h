@@ -74,7 +74,11 @@ public:
   /// storing the TU after the first N. Set from KREACH_TEST_CRASH_AFTER_TUS.
   void crashBeforeCommitAfter(unsigned StoredTUs) { CrashAfter = StoredTUs; }
 
-  llvm::Expected<llvm::StringMap<TUState>> tuStates();
+  /// Every TU's state, or only those of the given main files.
+  llvm::Expected<llvm::StringMap<TUState>>
+  tuStates(llvm::ArrayRef<std::string> OnlyFiles = {});
+  /// Main files of the TUs that read any of Paths (absolute), or are one.
+  llvm::Expected<std::vector<std::string>> tusReading(llvm::ArrayRef<std::string> Paths);
   /// Records a TU. With Facts, replaces its facts; without (the TU failed and
   /// produced nothing usable), keeps whatever facts it had.
   llvm::Error storeTU(const TUState &State, const TUFacts *Facts);
@@ -102,6 +106,8 @@ private:
   llvm::Expected<int64_t> internFile(llvm::StringRef Path);
   llvm::Expected<int64_t> internField(llvm::StringRef Field);
   llvm::Error deleteBody(int64_t Sym);
+  llvm::Expected<llvm::StringMap<TUState>>
+  selectedTUStates(llvm::ArrayRef<std::string> Files);
   llvm::Error storeFacts(int64_t TU, const TUFacts &Facts);
   llvm::Error initSchema();
 

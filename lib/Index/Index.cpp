@@ -169,7 +169,11 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M)
               "; remove it (or run 'kreach index --rebuild') to re-index");
   }
   if (M == Mode::ReadWrite)
-    if (llvm::Error E = I->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"))
+    // The input index only speeds up patch mode's "who reads this file"; an
+    // index written before it existed gains it here.
+    if (llvm::Error E = I->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                "CREATE INDEX IF NOT EXISTS tu_input_file ON "
+                                "tu_input(file);"))
       return std::move(E);
   return std::move(I);
 }
@@ -265,7 +269,10 @@ llvm::Expected<int64_t> Index::internField(llvm::StringRef F) {
   return Id;
 }
 
-llvm::Expected<llvm::StringMap<TUState>> Index::tuStates() {
+llvm::Expected<llvm::StringMap<TUState>>
+Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
+  if (!OnlyFiles.empty())
+    return selectedTUStates(OnlyFiles);
   llvm::StringMap<TUState> Result;
   llvm::DenseMap<int64_t, TUState *> ById;
   auto TUs = prepare("SELECT id, file, directory, command_hash, failed, error FROM tu");
@@ -295,6 +302,63 @@ llvm::Expected<llvm::StringMap<TUState>> Index::tuStates() {
     It->second->Inputs.push_back({text(*Inputs, 1), sqlite3_column_int64(*Inputs, 2),
                                   sqlite3_column_int64(*Inputs, 3)});
   }
+  return std::move(Result);
+}
+
+llvm::Expected<llvm::StringMap<TUState>>
+Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
+  // Patch mode asks about a handful of TUs; reading every TU's inputs (a
+  // million rows on a kernel) would cost more than parsing them.
+  llvm::StringMap<TUState> Result;
+  auto TUs = prepare("SELECT id, file, directory, command_hash, failed, error FROM tu "
+                     "WHERE file = ?1");
+  auto Inputs = prepare("SELECT file.path, tu_input.size, tu_input.mtime FROM tu_input "
+                        "JOIN file ON file.id = tu_input.file WHERE tu_input.tu = ?1");
+  if (!TUs)
+    return TUs.takeError();
+  if (!Inputs)
+    return Inputs.takeError();
+  for (const std::string &File : Files) {
+    int64_t Id;
+    {
+      StmtScope Scope(*TUs);
+      bindValue(*TUs, 1, File);
+      if (sqlite3_step(*TUs) != SQLITE_ROW)
+        continue;
+      Id = sqlite3_column_int64(*TUs, 0);
+      TUState &S = Result[File];
+      S.File = text(*TUs, 1);
+      S.Directory = text(*TUs, 2);
+      S.CommandHash = text(*TUs, 3);
+      S.Failed = sqlite3_column_int64(*TUs, 4) != 0;
+      S.Error = text(*TUs, 5);
+    }
+    StmtScope Scope(*Inputs);
+    bindValue(*Inputs, 1, Id);
+    TUState &S = Result[File];
+    while (sqlite3_step(*Inputs) == SQLITE_ROW)
+      S.Inputs.push_back({text(*Inputs, 0), sqlite3_column_int64(*Inputs, 1),
+                          sqlite3_column_int64(*Inputs, 2)});
+  }
+  return std::move(Result);
+}
+
+llvm::Expected<std::vector<std::string>>
+Index::tusReading(llvm::ArrayRef<std::string> Paths) {
+  auto S = prepare("SELECT tu.file FROM tu WHERE tu.file = ?1 UNION "
+                   "SELECT tu.file FROM file JOIN tu_input ON tu_input.file = file.id "
+                   "JOIN tu ON tu.id = tu_input.tu WHERE file.path = ?1");
+  if (!S)
+    return S.takeError();
+  std::vector<std::string> Result;
+  for (const std::string &P : Paths) {
+    StmtScope Scope(*S);
+    bindValue(*S, 1, P);
+    while (sqlite3_step(*S) == SQLITE_ROW)
+      Result.push_back(text(*S, 0));
+  }
+  llvm::sort(Result);
+  Result.erase(std::unique(Result.begin(), Result.end()), Result.end());
   return std::move(Result);
 }
 

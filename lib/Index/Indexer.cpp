@@ -166,7 +166,7 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
                                           Index &I, const IndexOptions &Opts) {
   auto Start = std::chrono::steady_clock::now();
   IndexRunStats Stats;
-  llvm::Expected<llvm::StringMap<TUState>> Known = I.tuStates();
+  llvm::Expected<llvm::StringMap<TUState>> Known = I.tuStates(Opts.OnlyFiles);
   if (!Known)
     return Known.takeError();
 

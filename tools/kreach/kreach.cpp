@@ -361,39 +361,40 @@ static llvm::Expected<llvm::StringSet<>> loadChangedFiles(const Project &P,
 static llvm::Expected<std::vector<std::string>>
 tusToReindex(const Project &P, const PathMapper &Paths, Index &I,
              const llvm::StringSet<> &Changed) {
-  llvm::Expected<llvm::StringMap<TUState>> Known = I.tuStates();
-  if (!Known)
-    return Known.takeError();
+  llvm::Expected<IndexCounts> Counts = I.counts();
+  if (!Counts)
+    return Counts.takeError();
   // Without the base tree's facts patch mode would see only the patch and
   // miss every chain that leaves it: say so rather than pass quietly.
-  if (Known->empty())
+  if (Counts->TUs == 0)
     llvm::WithColor::warning(llvm::errs(), "kreach")
         << "patch mode with an empty index: only the changed TUs will be known; "
            "index the base tree first (kreach index -p BUILD_DIR)\n";
-  std::vector<std::string> Only;
-  for (auto &Entry : *Known) {
-    const TUState &TU = Entry.getValue();
-    bool Touched = Changed.count(Paths.relative(TU.File));
-    for (const InputStamp &In : TU.Inputs)
-      Touched = Touched || Changed.count(Paths.relative(In.Path));
-    if (!Touched)
-      continue;
-    if (!llvm::sys::fs::exists(TU.File)) {
-      if (llvm::Error E = I.removeTU(TU.File))
-        return std::move(E);
-      continue;
-    }
-    Only.push_back(TU.File);
-  }
+  std::vector<std::string> ChangedPaths;
   for (const auto &C : Changed) {
     llvm::SmallString<256> Abs(C.getKey());
     if (!llvm::sys::path::is_absolute(Abs)) {
       Abs = P.SourceRoot;
       llvm::sys::path::append(Abs, C.getKey());
     }
-    if (!Known->count(Abs))
-      Only.push_back(std::string(Abs));
+    ChangedPaths.push_back(std::string(Abs));
   }
+  llvm::Expected<std::vector<std::string>> Readers = I.tusReading(ChangedPaths);
+  if (!Readers)
+    return Readers.takeError();
+  std::vector<std::string> Only;
+  for (const std::string &TU : *Readers) {
+    if (!llvm::sys::fs::exists(TU)) {
+      if (llvm::Error E = I.removeTU(TU))
+        return std::move(E);
+      continue;
+    }
+    Only.push_back(TU);
+  }
+  // A changed file the index does not know may be a new TU.
+  for (const std::string &Abs : ChangedPaths)
+    if (!llvm::is_contained(*Readers, Abs))
+      Only.push_back(Abs);
   llvm::sort(Only);
   Only.erase(std::unique(Only.begin(), Only.end()), Only.end());
   return Only;
