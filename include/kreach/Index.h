@@ -103,6 +103,9 @@ private:
   llvm::Expected<sqlite3_stmt *> prepare(llvm::StringRef SQL);
   llvm::Error sqlError(llvm::StringRef What);
   llvm::Expected<int64_t> internSym(llvm::StringRef Key, llvm::StringRef Name);
+  llvm::Expected<int64_t> internCached(llvm::StringMap<int64_t> &Cache,
+                                       llvm::StringRef InsertSQL,
+                                       llvm::StringRef SelectSQL, llvm::StringRef Value);
   llvm::Expected<int64_t> internFile(llvm::StringRef Path);
   llvm::Expected<int64_t> internField(llvm::StringRef Field);
   llvm::Error deleteBody(int64_t Sym);

@@ -243,30 +243,30 @@ static llvm::Expected<int64_t> internText(Index &I, sqlite3 *DB,
   return sqlite3_column_int64(*Select, 0);
 }
 
-llvm::Expected<int64_t> Index::internFile(llvm::StringRef P) {
-  if (P.empty())
-    return 0;
-  auto It = FileCache.find(P);
-  if (It != FileCache.end())
+llvm::Expected<int64_t> Index::internCached(llvm::StringMap<int64_t> &Cache,
+                                            llvm::StringRef InsertSQL,
+                                            llvm::StringRef SelectSQL,
+                                            llvm::StringRef Value) {
+  auto It = Cache.find(Value);
+  if (It != Cache.end())
     return It->second;
   llvm::Expected<int64_t> Id =
-      internText(*this, DB, prepare("INSERT OR IGNORE INTO file(path) VALUES(?1)"),
-                 prepare("SELECT id FROM file WHERE path=?1"), P);
+      internText(*this, DB, prepare(InsertSQL), prepare(SelectSQL), Value);
   if (Id)
-    FileCache[P] = *Id;
+    Cache[Value] = *Id;
   return Id;
 }
 
+llvm::Expected<int64_t> Index::internFile(llvm::StringRef P) {
+  if (P.empty())
+    return 0;
+  return internCached(FileCache, "INSERT OR IGNORE INTO file(path) VALUES(?1)",
+                      "SELECT id FROM file WHERE path=?1", P);
+}
+
 llvm::Expected<int64_t> Index::internField(llvm::StringRef F) {
-  auto It = FieldCache.find(F);
-  if (It != FieldCache.end())
-    return It->second;
-  llvm::Expected<int64_t> Id =
-      internText(*this, DB, prepare("INSERT OR IGNORE INTO field(name) VALUES(?1)"),
-                 prepare("SELECT id FROM field WHERE name=?1"), F);
-  if (Id)
-    FieldCache[F] = *Id;
-  return Id;
+  return internCached(FieldCache, "INSERT OR IGNORE INTO field(name) VALUES(?1)",
+                      "SELECT id FROM field WHERE name=?1", F);
 }
 
 llvm::Expected<llvm::StringMap<TUState>>

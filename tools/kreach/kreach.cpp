@@ -242,6 +242,28 @@ runIndex(const Project &P, Index &I, const std::vector<std::string> *OnlyFiles =
   return updateIndex(*P.CDB, I, Opts);
 }
 
+namespace {
+/// What every index-backed command starts from.
+struct Session {
+  Project P;
+  Policy Pol;
+  std::unique_ptr<Index> I;
+};
+} // namespace
+
+static llvm::Expected<Session> openSession() {
+  llvm::Expected<Project> P = loadProject();
+  if (!P)
+    return P.takeError();
+  llvm::Expected<Policy> Pol = loadPolicy(*P);
+  if (!Pol)
+    return Pol.takeError();
+  llvm::Expected<std::unique_ptr<Index>> I = openIndex(*P);
+  if (!I)
+    return I.takeError();
+  return Session{std::move(*P), std::move(*Pol), std::move(*I)};
+}
+
 static void printIndexSummary(const IndexRunStats &S) {
   if (Quiet)
     return;
@@ -253,15 +275,12 @@ static void printIndexSummary(const IndexRunStats &S) {
 }
 
 static int runIndexCommand() {
-  llvm::Expected<Project> P = loadProject();
-  if (!P)
-    return fail(llvm::toString(P.takeError()));
-  llvm::Expected<Policy> Pol = loadPolicy(*P);
-  if (!Pol)
-    return fail(llvm::toString(Pol.takeError()));
-  llvm::Expected<std::unique_ptr<Index>> I = openIndex(*P);
-  if (!I)
-    return fail(llvm::toString(I.takeError()));
+  llvm::Expected<Session> S0 = openSession();
+  if (!S0)
+    return fail(llvm::toString(S0.takeError()));
+  Project *P = &S0->P;
+  Policy *Pol = &S0->Pol;
+  std::unique_ptr<Index> *I = &S0->I;
   llvm::Expected<IndexRunStats> S = runIndex(*P, **I);
   if (!S)
     return fail(llvm::toString(S.takeError()));
@@ -439,15 +458,12 @@ static int emit(llvm::function_ref<void(llvm::raw_ostream &)> Write) {
 }
 
 static int runCheckCommand() {
-  llvm::Expected<Project> P = loadProject();
-  if (!P)
-    return fail(llvm::toString(P.takeError()));
-  llvm::Expected<Policy> Pol = loadPolicy(*P);
-  if (!Pol)
-    return fail(llvm::toString(Pol.takeError()));
-  llvm::Expected<std::unique_ptr<Index>> I = openIndex(*P);
-  if (!I)
-    return fail(llvm::toString(I.takeError()));
+  llvm::Expected<Session> S0 = openSession();
+  if (!S0)
+    return fail(llvm::toString(S0.takeError()));
+  Project *P = &S0->P;
+  Policy *Pol = &S0->Pol;
+  std::unique_ptr<Index> *I = &S0->I;
   PathMapper Paths(P->SourceRoot);
 
   // Read the baseline before the (long) indexing run, so a wrong path fails
@@ -652,15 +668,12 @@ static int renderSvg(llvm::StringRef DotText, llvm::StringRef SvgPath) {
 static int runExplainCommand() {
   if (ExplainRoot.empty())
     return fail("explain: no function given");
-  llvm::Expected<Project> P = loadProject();
-  if (!P)
-    return fail(llvm::toString(P.takeError()));
-  llvm::Expected<Policy> Pol = loadPolicy(*P);
-  if (!Pol)
-    return fail(llvm::toString(Pol.takeError()));
-  llvm::Expected<std::unique_ptr<Index>> I = openIndex(*P);
-  if (!I)
-    return fail(llvm::toString(I.takeError()));
+  llvm::Expected<Session> S0 = openSession();
+  if (!S0)
+    return fail(llvm::toString(S0.takeError()));
+  Project *P = &S0->P;
+  Policy *Pol = &S0->Pol;
+  std::unique_ptr<Index> *I = &S0->I;
   IndexRunStats S;
   if (!NoUpdate) {
     llvm::Expected<IndexRunStats> Run = runIndex(*P, **I);
