@@ -38,9 +38,14 @@ if os.path.exists(os.path.join(config.kreach_lib_dir, "KreachAnalyzer.so")):
     config.available_features.add("analyzer-plugin")
 if os.path.exists(os.path.join(config.kreach_tools_dir, "kreach-clangd")):
     config.available_features.add("kreach-clangd")
-for tool in ["dot", "scan-build-" + config.llvm_version_major, "npx", "git"]:
+for tool in ["dot", "npx", "git"]:
     if shutil.which(tool):
         config.available_features.add(tool)
+# scan-build of the same LLVM release as the plugin.
+scan_build = shutil.which("scan-build-" + config.llvm_version_major)
+if scan_build:
+    config.available_features.add("scan-build")
+    config.substitutions.insert(0, ("%scan-build", scan_build))
 # Microsoft's SARIF validator (npm: @microsoft/sarif-multitool); the
 # environment may name a binary outside PATH, e.g. in a node_modules/.bin.
 sarif_multitool = os.environ.get("KREACH_SARIF_MULTITOOL") or shutil.which("sarif-multitool")
