@@ -332,6 +332,17 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
     auto I = kreach::Index::open(IndexPath, kreach::Index::Mode::ReadOnly);
     if (I) {
       T.Index = std::move(*I);
+      // The summaries answer "which wait does this reach" under the policy of
+      // the last `kreach index`/`kreach check` that wrote them; another
+      // policy's chains (other sinks, other ignored functions) would be
+      // reported as this one's without a word.
+      llvm::Expected<std::string> Stored = T.Index->summaryFingerprint();
+      if (!Stored)
+        llvm::consumeError(Stored.takeError());
+      else if (!Stored->empty() && *Stored != T.Policy.summaryFingerprint())
+        warn(Ctx, "the summaries in index '" + IndexPath +
+                      "' were computed with another policy; run 'kreach check' "
+                      "with this tree's policy to refresh them");
     } else {
       // A stray or foreign kreach.db found by the search is not worth a
       // diagnostic; one the user named is.
@@ -712,8 +723,17 @@ void MmuNotifierDmaFenceWaitChecker::checkPreCall(const CallEvent &Call,
     std::string Note = "calls '" + CC.Name + "'" +
                        (CC.Via.empty() ? "" : " through '" + CC.Via + "'") +
                        " which reaches '" + CC.SinkName + "'";
-    Tag = C.getNoteTag([this, Note](PathSensitiveBugReport &BR) -> std::string {
-      return isOurBug(BR.getBugType()) ? Note : "";
+    // Only for the reports at this call: a later report on the same path
+    // would otherwise show it too, as if its own call went through CC.Name.
+    const Stmt *At = Call.getOriginExpr();
+    const StackFrameContext *Frame = C.getStackFrame();
+    Tag = C.getNoteTag([this, Note, At, Frame](PathSensitiveBugReport &BR) -> std::string {
+      if (!isOurBug(BR.getBugType()))
+        return "";
+      const ExplodedNode *N = BR.getErrorNode();
+      if (!N || N->getStmtForDiagnostics() != At || N->getStackFrame() != Frame)
+        return "";
+      return Note;
     });
   }
   // The tag goes on a node of its own before the error node: the bug
