@@ -87,7 +87,8 @@ TUFacts collectFacts(clang::ASTContext &Ctx);
 std::string functionKey(const clang::FunctionDecl *FD,
                         const clang::SourceManager &SM);
 
-/// "struct::field" for a field; anonymous records use their typedef name.
+/// "struct::field" for a field. Anonymous records use their typedef name,
+/// else "outer::(anonymous)", else "(anonymous at file:line)".
 std::string fieldKey(const clang::FieldDecl *FD);
 
 /// Absolute, normalized path of a file as kreach records it.

@@ -22,7 +22,7 @@ struct sqlite3_stmt;
 namespace kreach {
 
 /// Bumped whenever the schema or the meaning of stored facts changes.
-constexpr int IndexSchemaVersion = 1;
+constexpr int IndexSchemaVersion = 2;
 
 struct InputStamp {
   std::string Path;

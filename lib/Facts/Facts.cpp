@@ -53,15 +53,25 @@ std::string functionKey(const FunctionDecl *FD, const SourceManager &SM) {
   return fileNameOf(*FE, SM) + ":" + Name;
 }
 
+static std::string recordName(const RecordDecl *RD) {
+  if (!RD->getName().empty())
+    return RD->getName().str();
+  if (const TypedefNameDecl *TD = RD->getTypedefNameForAnonDecl())
+    return TD->getName().str();
+  // An anonymous struct nested in a named one is named through it; one
+  // merged "(anonymous)" would join unrelated ops of the whole tree.
+  if (const auto *Outer = dyn_cast<RecordDecl>(RD->getDeclContext()))
+    return recordName(Outer) + "::(anonymous)";
+  const SourceManager &SM = RD->getASTContext().getSourceManager();
+  SourceLocation Loc = SM.getExpansionLoc(RD->getLocation());
+  std::string Where = "(anonymous";
+  if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc)))
+    Where += " at " + fileNameOf(*FE, SM) + ":" + std::to_string(SM.getExpansionLineNumber(Loc));
+  return Where + ")";
+}
+
 std::string fieldKey(const FieldDecl *FD) {
-  const RecordDecl *RD = FD->getParent();
-  std::string Record = RD->getName().str();
-  if (Record.empty())
-    if (const TypedefNameDecl *TD = RD->getTypedefNameForAnonDecl())
-      Record = TD->getName().str();
-  if (Record.empty())
-    Record = "(anonymous)";
-  return Record + "::" + FD->getName().str();
+  return recordName(FD->getParent()) + "::" + FD->getName().str();
 }
 
 SourceLocation toSourceLocation(SourceManager &SM, const SourcePos &Pos) {
@@ -264,7 +274,23 @@ TUFacts collectFacts(ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
     Out.MainFile = fileNameOf(*Main, SM);
-  FactsVisitor(Ctx, Out).TraverseDecl(Ctx.getTranslationUnitDecl());
+  // Only functions and file-scope initializers hold calls and stores; the
+  // thousands of header records, enums and typedefs of a kernel TU hold
+  // neither, so they are not walked at all.
+  FactsVisitor Visitor(Ctx, Out);
+  llvm::SmallVector<DeclContext *, 4> Contexts = {Ctx.getTranslationUnitDecl()};
+  while (!Contexts.empty()) {
+    DeclContext *DC = Contexts.pop_back_val();
+    for (Decl *D : DC->decls()) {
+      if (auto *FD = dyn_cast<FunctionDecl>(D))
+        Visitor.TraverseFunctionDecl(FD);
+      else if (auto *VD = dyn_cast<VarDecl>(D)) {
+        if (VD->hasInit())
+          Visitor.TraverseStmt(VD->getInit());
+      } else if (auto *LS = dyn_cast<LinkageSpecDecl>(D))
+        Contexts.push_back(LS); // extern "C" blocks of C++ TUs.
+    }
+  }
   for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End; ++It)
     Out.Inputs.push_back(fileNameOf(It->first, SM));
   llvm::sort(Out.Inputs);

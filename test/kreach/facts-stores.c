@@ -47,3 +47,10 @@ void setup(struct ops *o, int which)
 // CHECK-DAG: store work_struct::func = drivers/x/stores.c:worker at
 static void worker(struct work_struct *w) {}
 void queue(struct work_struct *w) { INIT_WORK(w, worker); }
+
+// Anonymous structs are told apart: by their enclosing struct, else by place.
+struct holder { struct { int (*set)(int); } a; struct { int (*set)(int); } *b; };
+// CHECK-DAG: store holder::(anonymous)::set = drivers/x/stores.c:fa at
+static struct holder h = { .a.set = fa };
+// CHECK-DAG: store (anonymous at {{.*}}drivers/x/stores.c:[[@LINE+1]])::set = drivers/x/stores.c:fb at
+static struct { int (*set)(int); } loose = { .set = fb };
