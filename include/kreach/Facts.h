@@ -79,8 +79,9 @@ struct TUFacts {
 };
 
 /// Extracts the facts of a parsed translation unit. Header functions are
-/// recorded only when the TU references them, which keeps per-TU cost close
-/// to parsing and avoids recording every inline of every header.
+/// recorded only when the TU's own code uses them, directly or through other
+/// header functions it uses; that keeps the per-TU cost close to parsing and
+/// leaves every other inline of every header to the TUs that use it.
 TUFacts collectFacts(clang::ASTContext &Ctx);
 
 /// Tree-wide key of a function (see FunctionFact).

@@ -96,11 +96,37 @@ class FactsVisitor : public RecursiveASTVisitor<FactsVisitor> {
 
 public:
   FactsVisitor(ASTContext &Ctx, TUFacts &Out)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {}
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {
+    FileID Main = SM.getMainFileID();
+    MainStart = SM.getLocForStartOfFile(Main);
+    MainEnd = SM.getLocForEndOfFile(Main);
+  }
 
+  /// Top-level and nested function declarations: main-file definitions are
+  /// walked now; header definitions only once this TU's code uses them.
   bool TraverseFunctionDecl(FunctionDecl *FD) {
-    if (!FD->doesThisDeclarationHaveABody() || !isInteresting(FD))
+    if (!FD->doesThisDeclarationHaveABody() || !inMainFile(FD))
       return true;
+    return walkFunction(FD);
+  }
+
+  /// A function this TU's code refers to (calls, or takes the address of):
+  /// its header definition becomes part of the TU's facts.
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      if (const FunctionDecl *Def = FD->getDefinition())
+        if (!inMainFile(Def) && Used.insert(Def).second)
+          Pending.push_back(const_cast<FunctionDecl *>(Def));
+    return true;
+  }
+
+  /// Walks the header functions the TU uses, transitively.
+  void drainPending() {
+    while (!Pending.empty())
+      walkFunction(Pending.pop_back_val());
+  }
+
+  bool walkFunction(FunctionDecl *FD) {
     FunctionFact F;
     F.Key = key(FD);
     F.Name = FD->getNameAsString();
@@ -158,10 +184,13 @@ public:
   }
 
 private:
-  bool isInteresting(const FunctionDecl *FD) {
-    // Header functions matter only where something uses them; the TU that
-    // uses one records it.
-    return FD->isReferenced() || SM.isInMainFile(SM.getExpansionLoc(FD->getLocation()));
+  bool inMainFile(const FunctionDecl *FD) {
+    // A plain location comparison: a kernel TU has thousands of header
+    // inlines, and a FileID lookup for each is measurable.
+    SourceLocation Loc = FD->getLocation();
+    if (Loc.isMacroID())
+      Loc = SM.getExpansionLoc(Loc);
+    return !(Loc < MainStart) && !(MainEnd < Loc);
   }
 
   void walkInitList(const InitListExpr *ILE) {
@@ -262,6 +291,10 @@ private:
   const SourceManager &SM;
   TUFacts &Out;
   std::string Current;
+  SourceLocation MainStart, MainEnd;
+  // Header functions still to walk, and every one ever queued.
+  llvm::SmallVector<FunctionDecl *, 64> Pending;
+  llvm::SmallPtrSet<const FunctionDecl *, 32> Used;
   llvm::SmallPtrSet<const InitListExpr *, 32> Walked;
   llvm::DenseMap<const Decl *, std::string> Keys;
   llvm::DenseMap<FileID, std::string> Files;
@@ -291,6 +324,7 @@ TUFacts collectFacts(ASTContext &Ctx) {
         Contexts.push_back(LS); // extern "C" blocks of C++ TUs.
     }
   }
+  Visitor.drainPending();
   for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End; ++It)
     Out.Inputs.push_back(fileNameOf(It->first, SM));
   llvm::sort(Out.Inputs);
