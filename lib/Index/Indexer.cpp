@@ -177,7 +177,15 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   StampCache Stamps;
   std::vector<tooling::CompileCommand> Work;
   llvm::StringSet<> Seen;
-  for (tooling::CompileCommand &Cmd : CDB.getAllCompileCommands()) {
+  std::vector<tooling::CompileCommand> Commands;
+  if (Only.empty()) {
+    Commands = CDB.getAllCompileCommands();
+  } else {
+    // Patch mode: look up the few files instead of expanding the database.
+    for (const std::string &File : Opts.OnlyFiles)
+      llvm::append_range(Commands, CDB.getCompileCommands(File));
+  }
+  for (tooling::CompileCommand &Cmd : Commands) {
     std::string File = normalizePath(Cmd.Filename, Cmd.Directory);
     if (!isSourceFile(File)) {
       ++Stats.Skipped;

@@ -183,8 +183,13 @@ static llvm::Expected<Project> loadProject() {
                                      "source root '" + SourceRoot + "' does not exist");
     P.SourceRoot = std::string(Root);
   } else {
-    std::vector<clang::tooling::CompileCommand> Cmds = P.CDB->getAllCompileCommands();
-    P.SourceRoot = detectSourceRoot(P.DBDir, Cmds.empty() ? "" : Cmds.front().Directory);
+    // Only the first entry's directory is needed; expanding every command of
+    // a kernel's database would cost more than patch mode's whole parse.
+    std::vector<std::string> Files = P.CDB->getAllFiles();
+    std::vector<clang::tooling::CompileCommand> First;
+    if (!Files.empty())
+      First = P.CDB->getCompileCommands(Files.front());
+    P.SourceRoot = detectSourceRoot(P.DBDir, First.empty() ? "" : First.front().Directory);
   }
   return std::move(P);
 }
