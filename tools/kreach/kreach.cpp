@@ -280,19 +280,17 @@ static void printIndexSummary(const IndexRunStats &S) {
 }
 
 static int runIndexCommand() {
-  llvm::Expected<Session> S0 = openSession();
-  if (!S0)
-    return fail(llvm::toString(S0.takeError()));
-  Project *P = &S0->P;
-  Policy *Pol = &S0->Pol;
-  std::unique_ptr<Index> *I = &S0->I;
-  llvm::Expected<IndexRunStats> S = runIndex(*P, **I);
+  llvm::Expected<Session> Opened = openSession();
+  if (!Opened)
+    return fail(llvm::toString(Opened.takeError()));
+  Session &Tree = *Opened;
+  llvm::Expected<IndexRunStats> S = runIndex(Tree.P, *Tree.I);
   if (!S)
     return fail(llvm::toString(S.takeError()));
   printIndexSummary(*S);
   // Keep the summaries the per-TU front ends read in step with the facts.
-  PathMapper Paths(P->SourceRoot);
-  llvm::Expected<TreeCheck> R = checkTree(**I, *Pol, Paths, false, S->Parsed > 0);
+  PathMapper Paths(Tree.P.SourceRoot);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, false, S->Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   return ExitClean;
@@ -463,13 +461,11 @@ static int emit(llvm::function_ref<void(llvm::raw_ostream &)> Write) {
 }
 
 static int runCheckCommand() {
-  llvm::Expected<Session> S0 = openSession();
-  if (!S0)
-    return fail(llvm::toString(S0.takeError()));
-  Project *P = &S0->P;
-  Policy *Pol = &S0->Pol;
-  std::unique_ptr<Index> *I = &S0->I;
-  PathMapper Paths(P->SourceRoot);
+  llvm::Expected<Session> Opened = openSession();
+  if (!Opened)
+    return fail(llvm::toString(Opened.takeError()));
+  Session &Tree = *Opened;
+  PathMapper Paths(Tree.P.SourceRoot);
 
   // Read the baseline before the (long) indexing run, so a wrong path fails
   // fast.
@@ -487,11 +483,11 @@ static int runCheckCommand() {
   llvm::StringSet<> Changed;
   std::vector<std::string> Reindex;
   if (PatchMode) {
-    llvm::Expected<llvm::StringSet<>> C = loadChangedFiles(*P, Paths);
+    llvm::Expected<llvm::StringSet<>> C = loadChangedFiles(Tree.P, Paths);
     if (!C)
       return fail(llvm::toString(C.takeError()));
     Changed = std::move(*C);
-    llvm::Expected<std::vector<std::string>> TUs = tusToReindex(*P, Paths, **I, Changed);
+    llvm::Expected<std::vector<std::string>> TUs = tusToReindex(Tree.P, Paths, *Tree.I, Changed);
     if (!TUs)
       return fail(llvm::toString(TUs.takeError()));
     Reindex = std::move(*TUs);
@@ -501,13 +497,13 @@ static int runCheckCommand() {
   // In patch mode with nothing to re-parse, updateIndex must not run: an
   // empty OnlyFiles means "every TU".
   if (!NoUpdate && (!PatchMode || !Reindex.empty())) {
-    llvm::Expected<IndexRunStats> Run = runIndex(*P, **I, PatchMode ? &Reindex : nullptr);
+    llvm::Expected<IndexRunStats> Run = runIndex(Tree.P, *Tree.I, PatchMode ? &Reindex : nullptr);
     if (!Run)
       return fail(llvm::toString(Run.takeError()));
     S = *Run;
     printIndexSummary(S);
   }
-  llvm::Expected<TreeCheck> R = checkTree(**I, *Pol, Paths, All, S.Parsed > 0);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, All, S.Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   R->Stats.IndexSeconds = S.Seconds;
@@ -561,14 +557,14 @@ static int runCheckCommand() {
         }
       OS << llvm::formatv("{0:2}", Doc) << "\n";
     } else if (OutputFormat == Format::SARIF) {
-      OS << llvm::formatv("{0:2}", toSARIF(R->Findings, *Pol, Paths, States)) << "\n";
+      OS << llvm::formatv("{0:2}", toSARIF(R->Findings, Tree.Pol, Paths, States)) << "\n";
     } else {
       // Text is for people: what is already in the baseline is noise.
       std::vector<Finding> Shown;
       for (size_t K = 0; K < R->Findings.size(); ++K)
         if (States.empty() || States[K] == BaselineState::New)
           Shown.push_back(R->Findings[K]);
-      printText(OS, Shown, *Pol, Paths);
+      printText(OS, Shown, Tree.Pol, Paths);
     }
   });
   if (Written != ExitClean)
@@ -582,7 +578,7 @@ static int runCheckCommand() {
           << " TUs read one (" << S.Parsed << " re-parsed); " << R->Findings.size()
           << " of " << TreeFindings << " findings pass through the change\n";
     Log << "kreach: " << Violations << " finding" << (Violations == 1 ? "" : "s")
-        << " outside " << Pol->allowedPathsDescription() << " ("
+        << " outside " << Tree.Pol.allowedPathsDescription() << " ("
         << R->Findings.size() - Violations << " allowed listed)";
     if (Baseline)
       Log << ", " << NewViolations << " new, " << Violations - NewViolations
@@ -673,22 +669,20 @@ static int renderSvg(llvm::StringRef DotText, llvm::StringRef SvgPath) {
 static int runExplainCommand() {
   if (ExplainRoot.empty())
     return fail("explain: no function given");
-  llvm::Expected<Session> S0 = openSession();
-  if (!S0)
-    return fail(llvm::toString(S0.takeError()));
-  Project *P = &S0->P;
-  Policy *Pol = &S0->Pol;
-  std::unique_ptr<Index> *I = &S0->I;
+  llvm::Expected<Session> Opened = openSession();
+  if (!Opened)
+    return fail(llvm::toString(Opened.takeError()));
+  Session &Tree = *Opened;
   IndexRunStats S;
   if (!NoUpdate) {
-    llvm::Expected<IndexRunStats> Run = runIndex(*P, **I);
+    llvm::Expected<IndexRunStats> Run = runIndex(Tree.P, *Tree.I);
     if (!Run)
       return fail(llvm::toString(Run.takeError()));
     S = *Run;
     printIndexSummary(S);
   }
-  PathMapper Paths(P->SourceRoot);
-  llvm::Expected<TreeCheck> R = checkTree(**I, *Pol, Paths, true, S.Parsed > 0);
+  PathMapper Paths(Tree.P.SourceRoot);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, true, S.Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   llvm::Expected<NodeId> Root = findFunction(R->Graph, Paths, ExplainRoot);
