@@ -11,6 +11,7 @@
 
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/StringRef.h"
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct SourcePos {
   std::string File; ///< Absolute, normalized path.
   unsigned Line = 0;
   unsigned Column = 0;
+  /// A clang SourceLocation of the TU being analysed, for per-TU front ends
+  /// that resolve a position only when they report it; 0 otherwise.
+  uint64_t RawLoc = 0;
   bool valid() const { return !File.empty(); }
 };
 
@@ -82,7 +86,10 @@ struct TUFacts {
 /// recorded only when the TU's own code uses them, directly or through other
 /// header functions it uses; that keeps the per-TU cost close to parsing and
 /// leaves every other inline of every header to the TUs that use it.
-TUFacts collectFacts(clang::ASTContext &Ctx);
+/// With ResolveSites false, call and store sites keep only their
+/// SourceLocation (SourcePos::RawLoc); function definitions are always
+/// resolved, since allowed-path decisions need their files.
+TUFacts collectFacts(clang::ASTContext &Ctx, bool ResolveSites = true);
 
 /// Tree-wide key of a function (see FunctionFact).
 std::string functionKey(const clang::FunctionDecl *FD,

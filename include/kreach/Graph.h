@@ -33,6 +33,7 @@ struct Loc {
   uint32_t File = 0; ///< Index into CallGraph::files(); 0 is "no file".
   uint32_t Line = 0;
   uint32_t Column = 0;
+  uint64_t Raw = 0; ///< SourcePos::RawLoc, carried through for per-TU front ends.
 };
 
 struct Edge {
@@ -76,10 +77,10 @@ public:
 
   uint32_t internFile(llvm::StringRef Path);
   uint32_t internField(llvm::StringRef Field);
-  Loc toLoc(const SourcePos &P) { return {internFile(P.File), P.Line, P.Column}; }
-  SourcePos toPos(const Loc &L) const {
-    return {Files[L.File], L.Line, L.Column};
+  Loc toLoc(const SourcePos &P) {
+    return {internFile(P.File), P.Line, P.Column, P.RawLoc};
   }
+  SourcePos toPos(const Loc &L) const { return {Files[L.File], L.Line, L.Column, L.Raw}; }
 
   size_t size() const { return Nodes.size(); }
   const Node &node(NodeId N) const { return Nodes[N]; }

@@ -88,8 +88,15 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
       return (CalledFields.count(Field) && !P.isAsyncField(Field)) ||
              P.isRootField(Field);
     });
+    // The TU speaks for every file it read: the index's stores there are an
+    // older copy of the TU's own.
+    llvm::StringSet<> OwnFiles;
+    for (const std::string &F : Facts.Inputs)
+      OwnFiles.insert(F);
     if (Stores) {
       for (const StoreRow &S : *Stores) {
+        if (OwnFiles.count(S.Site.File))
+          continue;
         bool Root = P.isRootField(S.Field) && !CalledFields.count(S.Field);
         NodeId Existing = G.lookup(S.TargetKey);
         // Registrations made elsewhere matter only for roots defined here.

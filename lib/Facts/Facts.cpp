@@ -75,6 +75,8 @@ std::string fieldKey(const FieldDecl *FD) {
 }
 
 SourceLocation toSourceLocation(SourceManager &SM, const SourcePos &Pos) {
+  if (Pos.RawLoc)
+    return SourceLocation::getFromRawEncoding(Pos.RawLoc);
   if (!Pos.valid())
     return {};
   llvm::Expected<FileEntryRef> FE =
@@ -95,8 +97,8 @@ class FactsVisitor : public RecursiveASTVisitor<FactsVisitor> {
   using Base = RecursiveASTVisitor<FactsVisitor>;
 
 public:
-  FactsVisitor(ASTContext &Ctx, TUFacts &Out)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out) {
+  FactsVisitor(ASTContext &Ctx, TUFacts &Out, bool ResolveSites)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), ResolveSites(ResolveSites) {
     FileID Main = SM.getMainFileID();
     MainStart = SM.getLocForStartOfFile(Main);
     MainEnd = SM.getLocForEndOfFile(Main);
@@ -147,7 +149,7 @@ public:
       if (Callee->getBuiltinID())
         return true;
       Out.Calls.push_back(
-          {Current, key(Callee), Callee->getNameAsString(), pos(CE->getBeginLoc())});
+          {Current, key(Callee), Callee->getNameAsString(), site(CE->getBeginLoc())});
       return true;
     }
     const Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
@@ -157,7 +159,7 @@ public:
     if (const auto *ME = dyn_cast<MemberExpr>(Callee))
       if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
         Out.IndirectCalls.push_back(
-            {Current, fieldKey(Field), pos(ME->getMemberLoc())});
+            {Current, fieldKey(Field), site(ME->getMemberLoc())});
         return true;
       }
     ++Out.UnresolvedIndirectCalls;
@@ -236,7 +238,7 @@ private:
     functionsIn(Value, Targets);
     for (const FunctionDecl *Target : Targets)
       Out.Stores.push_back({Current, fieldKey(Field), key(Target),
-                            Target->getNameAsString(), pos(Value->getBeginLoc())});
+                            Target->getNameAsString(), site(Value->getBeginLoc())});
   }
 
   static void functionsIn(const Expr *E,
@@ -268,6 +270,17 @@ private:
     return K;
   }
 
+  /// Where a call or store happens. The per-TU front ends defer resolving it
+  /// to file:line:col until a finding needs it: in macro-heavy kernel code the
+  /// lookups cost more than everything else kreach does in a TU.
+  SourcePos site(SourceLocation Loc) {
+    if (ResolveSites)
+      return pos(Loc);
+    SourcePos P;
+    P.RawLoc = Loc.getRawEncoding();
+    return P;
+  }
+
   SourcePos pos(SourceLocation Loc) {
     SourcePos P;
     Loc = SM.getExpansionLoc(Loc);
@@ -290,6 +303,7 @@ private:
   ASTContext &Ctx;
   const SourceManager &SM;
   TUFacts &Out;
+  bool ResolveSites;
   std::string Current;
   SourceLocation MainStart, MainEnd;
   // Header functions still to walk, and every one ever queued.
@@ -302,7 +316,7 @@ private:
 
 } // namespace
 
-TUFacts collectFacts(ASTContext &Ctx) {
+TUFacts collectFacts(ASTContext &Ctx, bool ResolveSites) {
   TUFacts Out;
   const SourceManager &SM = Ctx.getSourceManager();
   if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
@@ -310,7 +324,7 @@ TUFacts collectFacts(ASTContext &Ctx) {
   // Only functions and file-scope initializers hold calls and stores; the
   // thousands of header records, enums and typedefs of a kernel TU hold
   // neither, so they are not walked at all.
-  FactsVisitor Visitor(Ctx, Out);
+  FactsVisitor Visitor(Ctx, Out, ResolveSites);
   llvm::SmallVector<DeclContext *, 4> Contexts = {Ctx.getTranslationUnitDecl()};
   while (!Contexts.empty()) {
     DeclContext *DC = Contexts.pop_back_val();

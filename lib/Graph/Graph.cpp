@@ -223,14 +223,15 @@ findFindings(const CallGraph &G, const std::vector<SinkStep> &Steps, const Polic
     if (F.Allowed && !IncludeAllowed)
       continue;
     llvm::sort(Regs, [](const Registration &A, const Registration &B) {
-      return std::tie(A.Site.File, A.Site.Line, A.Site.Column, A.Field) <
-             std::tie(B.Site.File, B.Site.Line, B.Site.Column, B.Field);
+      return std::tie(A.Site.File, A.Site.Line, A.Site.Column, A.Site.RawLoc, A.Field) <
+             std::tie(B.Site.File, B.Site.Line, B.Site.Column, B.Site.RawLoc, B.Field);
     });
     Regs.erase(std::unique(Regs.begin(), Regs.end(),
                            [](const Registration &A, const Registration &B) {
                              return A.Field == B.Field && A.Site.File == B.Site.File &&
                                     A.Site.Line == B.Site.Line &&
-                                    A.Site.Column == B.Site.Column;
+                                    A.Site.Column == B.Site.Column &&
+                                    A.Site.RawLoc == B.Site.RawLoc;
                            }),
                Regs.end());
     F.Registrations = Regs;

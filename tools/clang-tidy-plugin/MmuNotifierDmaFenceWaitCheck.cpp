@@ -193,7 +193,7 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
     // inline functions of headers the TU calls are part of its facts too.
     std::vector<Decl *> Scope = Ctx.getTraversalScope();
     Ctx.setTraversalScope({Ctx.getTranslationUnitDecl()});
-    Facts = kreach::collectFacts(Ctx);
+    Facts = kreach::collectFacts(Ctx, /*ResolveSites=*/false);
     Ctx.setTraversalScope(Scope);
   }
   kreach::PathMapper Paths(Root);
