@@ -13,10 +13,13 @@ Usage: bench/patch_mode.py -p KERNEL_BUILD --kreach build/bin/kreach FILE [FILE.
 import argparse
 import json
 import os
-import shlex
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from index_cost import syntax_only_args  # noqa: E402
 
 
 def timed(cmd, **kw):
@@ -56,19 +59,7 @@ def main():
     touched = [e for e in cdb if os.path.relpath(os.path.realpath(e["file"]), root) in args.files]
     parse = 0.0
     for e in touched:
-        argv = shlex.split(e["command"]) if "command" in e else e["arguments"]
-        out, skip = [clang], False
-        for a in argv[1:]:
-            if skip:
-                skip = False
-                continue
-            if a == "-o":
-                skip = True
-                continue
-            if a == "-c" or a.startswith("-Wp,-M"):
-                continue
-            out.append(a)
-        dt, _ = timed(out + ["-fsyntax-only"], cwd=e["directory"])
+        dt, _ = timed(syntax_only_args(e, clang), cwd=e["directory"])
         parse += dt
 
     print("changed: %s (%d TUs compile it)" % (", ".join(args.files), len(touched)))
