@@ -221,7 +221,7 @@ llvm::Expected<int64_t> Index::internSym(llvm::StringRef Key, llvm::StringRef Na
   return Id;
 }
 
-static llvm::Expected<int64_t> internText(Index &I, sqlite3 *DB,
+static llvm::Expected<int64_t> internText(sqlite3 *DB,
                                           llvm::Expected<sqlite3_stmt *> Insert,
                                           llvm::Expected<sqlite3_stmt *> Select,
                                           llvm::StringRef Value) {
@@ -251,7 +251,7 @@ llvm::Expected<int64_t> Index::internCached(llvm::StringMap<int64_t> &Cache,
   if (It != Cache.end())
     return It->second;
   llvm::Expected<int64_t> Id =
-      internText(*this, DB, prepare(InsertSQL), prepare(SelectSQL), Value);
+      internText(DB, prepare(InsertSQL), prepare(SelectSQL), Value);
   if (Id)
     Cache[Value] = *Id;
   return Id;

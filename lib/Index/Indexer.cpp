@@ -233,8 +233,6 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   unsigned Done = 0;
   llvm::raw_ostream &Log = *Opts.Log;
   PathMapper Paths(Opts.SourceRoot);
-  llvm::StringMap<InputStamp> Unused;
-  (void)Unused;
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
     for (const tooling::CompileCommand &Cmd : Work) {

@@ -73,7 +73,6 @@ std::string registrationMessage(const Finding &F, const Registration &R) {
 }
 
 std::string fingerprint(const Finding &F) {
-  std::string S = F.RootKey;
   // Keys of static functions carry absolute paths; keep the file name only so
   // the fingerprint survives moving the tree.
   auto Portable = [](llvm::StringRef Key) {
@@ -82,7 +81,7 @@ std::string fingerprint(const Finding &F) {
       return Key.str();
     return llvm::sys::path::filename(Key.substr(0, Colon)).str() + Key.substr(Colon).str();
   };
-  S = Portable(F.RootKey) + "|" + F.SinkName;
+  std::string S = Portable(F.RootKey) + "|" + F.SinkName;
   for (const Hop &H : F.Chain)
     S += "|" + Portable(H.CalleeKey) + (H.Via.empty() ? "" : "@" + H.Via);
   return llvm::utohexstr(llvm::xxh3_64bits(S), /*LowerCase=*/true);
