@@ -29,14 +29,19 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const Policy &P, const PathMapper 
 
 /// Appends the index's summary chain from Key to Chain (Key's own hop
 /// first). Returns false if the index has no summary for Key.
+/// A read error (a corrupt index) is recorded in *ReadError, if given and
+/// still empty, so that the caller can say the cross-TU part is incomplete.
 bool continueFromIndex(Index &I, llvm::StringRef Key, std::vector<Hop> &Chain,
-                       std::string &SinkName);
+                       std::string &SinkName, std::string *ReadError = nullptr);
 
 /// Findings for the roots a TU defines. Without an index only the TU's own
 /// facts are used; with one, calls and field stores that leave the TU are
 /// followed through the index's summaries. The TU's facts take precedence.
+/// The first error reading the index, if any, lands in ReadError: the
+/// findings are then those of what could be read, and the caller must say so.
 std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
-                             const PathMapper &Paths, bool IncludeAllowed);
+                             const PathMapper &Paths, bool IncludeAllowed,
+                             std::string &ReadError);
 
 } // namespace kreach
 

@@ -96,6 +96,10 @@ public:
   llvm::Expected<std::vector<StoreRow>> storesInto(llvm::StringRef Field);
   llvm::Expected<IndexCounts> counts();
   llvm::Expected<std::vector<TUState>> failedTUs();
+  /// Free-form facts about the index as a whole ("source_root").
+  llvm::Error setMeta(llvm::StringRef Key, llvm::StringRef Value);
+  llvm::Expected<std::string> meta(llvm::StringRef Key);
+  bool readOnly() const { return OpenedReadOnly; }
 
 private:
   Index() = default;
@@ -119,6 +123,7 @@ private:
   llvm::StringMap<sqlite3_stmt *> Statements;
   llvm::StringMap<int64_t> SymCache, FileCache, FieldCache;
   unsigned CrashAfter = ~0u;
+  bool OpenedReadOnly = false;
   unsigned StoredTUs = 0;
 };
 

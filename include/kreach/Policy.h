@@ -46,6 +46,9 @@ struct PolicyConfig {
   std::vector<std::string> IgnoreFunctions;
   std::vector<std::string> AsyncFields;
   std::vector<std::string> UnresolvedFields;
+  /// `source_root:` as written (relative to the configuration file); not
+  /// part of the policy, read by project discovery.
+  std::string SourceRoot;
 
   static PolicyConfig defaults();
   /// The opt-in roots: callbacks that also run from reclaim but are not
@@ -85,7 +88,8 @@ private:
 /// file:line:col. Keys: root_fields, add_root_fields, sink_functions,
 /// add_sink_functions, sink_fields, allowed_paths, ignore_functions,
 /// add_ignore_functions, async_fields, add_async_fields, unresolved_fields,
-/// add_unresolved_fields.
+/// add_unresolved_fields, source_root. A key given twice is an error naming
+/// both places. The file must be a regular file of at most MaxConfigBytes.
 llvm::Expected<PolicyConfig> loadConfigFile(llvm::StringRef Path,
                                             PolicyConfig Base = PolicyConfig::defaults());
 llvm::Expected<PolicyConfig> parseConfig(llvm::StringRef Text, llvm::StringRef Name,

@@ -8,6 +8,7 @@
 #define KREACH_REPORT_H
 
 #include "kreach/Graph.h"
+#include "kreach/Project.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -16,23 +17,6 @@ namespace kreach {
 class Policy;
 
 constexpr const char *CheckName = "linuxkernel-mmu-notifier-dma-fence-wait";
-
-/// Maps absolute paths to paths relative to the kernel source root.
-class PathMapper {
-public:
-  explicit PathMapper(std::string SourceRoot = "");
-  /// "drivers/x/y.c" under the root; the absolute path elsewhere.
-  std::string relative(llvm::StringRef Path) const;
-  const std::string &root() const { return Root; }
-
-private:
-  std::string Root;
-};
-
-/// Finds the kernel source root for a compile DB in DBDir: the first of
-/// DBDir, DBDir/source (O= builds), FirstTUDir, FirstTUDir/source that holds
-/// include/linux; DBDir when none does.
-std::string detectSourceRoot(llvm::StringRef DBDir, llvm::StringRef FirstTUDir);
 
 std::string findingMessage(const Finding &F, const Policy &P);
 std::string hopMessage(const Hop &H);

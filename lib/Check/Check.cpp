@@ -19,7 +19,9 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const Policy &P, const PathMapper 
   llvm::Expected<std::string> Stored = I.summaryFingerprint();
   if (!Stored)
     return Stored.takeError();
-  if (RefreshSummaries || *Stored != P.summaryFingerprint())
+  // A read-only index keeps its summaries; the findings below come from the
+  // graph itself either way.
+  if (!I.readOnly() && (RefreshSummaries || *Stored != P.summaryFingerprint()))
     if (llvm::Error E = I.storeSummaries(R.Graph, R.Steps, P.summaryFingerprint()))
       return std::move(E);
   R.Findings = findFindings(
@@ -44,15 +46,21 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const Policy &P, const PathMapper 
   return std::move(R);
 }
 
+static void noteReadError(llvm::Error E, std::string *ReadError) {
+  std::string Message = llvm::toString(std::move(E));
+  if (ReadError && ReadError->empty())
+    *ReadError = Message;
+}
+
 bool continueFromIndex(Index &I, llvm::StringRef Key, std::vector<Hop> &Chain,
-                       std::string &SinkName) {
+                       std::string &SinkName, std::string *ReadError) {
   std::string Cur = Key.str();
   // Summaries strictly decrease in distance, so this ends; the bound guards
   // against an index edited by hand.
   for (unsigned Guard = 0; Guard < 10000; ++Guard) {
     llvm::Expected<std::optional<SummaryRow>> Row = I.summary(Cur);
     if (!Row) {
-      llvm::consumeError(Row.takeError());
+      noteReadError(Row.takeError(), ReadError);
       return false;
     }
     if (!*Row)
@@ -75,7 +83,8 @@ bool continueFromIndex(Index &I, llvm::StringRef Key, std::vector<Hop> &Chain,
 }
 
 std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
-                             const PathMapper &Paths, bool IncludeAllowed) {
+                             const PathMapper &Paths, bool IncludeAllowed,
+                             std::string &ReadError) {
   CallGraph G;
   G.addFacts(Facts);
   std::vector<std::pair<NodeId, uint32_t>> Seeds;
@@ -106,7 +115,7 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
         G.addStore(S.Field, T, S.Site);
       }
     } else {
-      llvm::consumeError(Stores.takeError());
+      noteReadError(Stores.takeError(), &ReadError);
     }
     // Everything the TU reaches but does not define is seeded from the
     // index's summaries.
@@ -115,7 +124,7 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
         continue;
       llvm::Expected<std::optional<SummaryRow>> Row = I->summary(G.node(N).Key);
       if (!Row) {
-        llvm::consumeError(Row.takeError());
+        noteReadError(Row.takeError(), &ReadError);
         continue;
       }
       if (*Row && (*Row)->Dist > 0)
@@ -125,7 +134,7 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
   G.resolve(P);
   std::vector<SinkStep> Steps = computeSinkSteps(G, Seeds);
   auto Continue = [&](const Node &Seed, std::vector<Hop> &Chain, std::string &Sink) {
-    return I && continueFromIndex(*I, Seed.Key, Chain, Sink);
+    return I && continueFromIndex(*I, Seed.Key, Chain, Sink, &ReadError);
   };
   return findFindings(
       G, Steps, P, [&](llvm::StringRef F) { return Paths.relative(F); }, IncludeAllowed,

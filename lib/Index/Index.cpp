@@ -109,6 +109,7 @@ llvm::Expected<sqlite3_stmt *> Index::prepare(llvm::StringRef SQL) {
 llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M) {
   std::unique_ptr<Index> I(new Index());
   I->Path = Path.str();
+  I->OpenedReadOnly = M == Mode::ReadOnly;
   bool Exists = llvm::sys::fs::exists(Path);
   if (M == Mode::ReadOnly && !Exists)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -854,6 +855,26 @@ llvm::Expected<std::vector<TUState>> Index::failedTUs() {
     Result.push_back(std::move(T));
   }
   return std::move(Result);
+}
+
+llvm::Error Index::setMeta(llvm::StringRef Key, llvm::StringRef Value) {
+  auto S = prepare("INSERT OR REPLACE INTO meta VALUES(?1, ?2)");
+  if (!S)
+    return S.takeError();
+  if (!run(*S, Key, Value))
+    return sqlError("cannot record " + Key.str());
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string> Index::meta(llvm::StringRef Key) {
+  auto S = prepare("SELECT value FROM meta WHERE key=?1");
+  if (!S)
+    return S.takeError();
+  StmtScope Scope(*S);
+  bindValue(*S, 1, Key);
+  if (sqlite3_step(*S) == SQLITE_ROW)
+    return text(*S, 0);
+  return std::string();
 }
 
 } // namespace kreach

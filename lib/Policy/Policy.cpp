@@ -1,8 +1,10 @@
 //===- Policy.cpp - Roots, sinks, allowed paths, configuration ------------===//
 
 #include "kreach/Policy.h"
+#include "kreach/FileIO.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -193,12 +195,29 @@ public:
     auto *Map = llvm::dyn_cast<llvm::yaml::MappingNode>(Root);
     if (!Map)
       return error(Root, "expected a mapping of kreach settings");
+    // Where each key was first given: a second `allowed_paths` would
+    // otherwise silently replace the first.
+    llvm::StringMap<std::string> Seen;
     for (llvm::yaml::KeyValueNode &KV : *Map) {
       auto *KeyNode = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(KV.getKey());
       if (!KeyNode)
         return error(KV.getKey(), "expected a key");
       llvm::SmallString<32> KeyStorage;
       llvm::StringRef Key = KeyNode->getValue(KeyStorage);
+      auto [First, New] = Seen.try_emplace(Key, where(KeyNode));
+      if (!New)
+        return error(KeyNode, "duplicate key '" + Key.str() + "' (first given at " +
+                                  First->second + ")");
+      if (Key == "source_root") {
+        auto *Value = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(KV.getValue());
+        if (!Value)
+          return error(KV.getValue(), "expected a directory");
+        llvm::SmallString<64> Storage;
+        Config.SourceRoot = Value->getValue(Storage).str();
+        if (Config.SourceRoot.empty())
+          return error(Value, "expected a directory");
+        continue;
+      }
       std::vector<std::string> *Target = nullptr;
       bool Append = false;
       if (Key == "root_fields")
@@ -265,17 +284,21 @@ private:
     return Result;
   }
 
-  llvm::Error error(llvm::yaml::Node *N, const llvm::Twine &Message) {
-    if (!SyntaxError.empty())
-      return llvm::createStringError(llvm::inconvertibleErrorCode(), SyntaxError);
+  std::string where(llvm::yaml::Node *N) {
     std::string Where = SM.getMemoryBuffer(1)->getBufferIdentifier().str();
     if (N) {
       llvm::SMLoc Loc = N->getSourceRange().Start;
       auto LineCol = SM.getLineAndColumn(Loc, 1);
       Where += ":" + std::to_string(LineCol.first) + ":" + std::to_string(LineCol.second);
     }
+    return Where;
+  }
+
+  llvm::Error error(llvm::yaml::Node *N, const llvm::Twine &Message) {
+    if (!SyntaxError.empty())
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), SyntaxError);
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   Where + ": " + Message.str());
+                                   where(N) + ": " + Message.str());
   }
 
   llvm::SourceMgr SM;
@@ -295,12 +318,10 @@ llvm::Expected<PolicyConfig> parseConfig(llvm::StringRef Text, llvm::StringRef N
 }
 
 llvm::Expected<PolicyConfig> loadConfigFile(llvm::StringRef Path, PolicyConfig Base) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buf =
-      llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
-  if (!Buf)
-    return llvm::createStringError(Buf.getError(), "cannot read config '" + Path.str() +
-                                                       "': " + Buf.getError().message());
-  return parseConfig((*Buf)->getBuffer(), Path, std::move(Base));
+  llvm::Expected<std::string> Text = readUserFile(Path, "config", MaxConfigBytes);
+  if (!Text)
+    return Text.takeError();
+  return parseConfig(*Text, Path, std::move(Base));
 }
 
 } // namespace kreach

@@ -11,46 +11,6 @@
 
 namespace kreach {
 
-PathMapper::PathMapper(std::string SourceRoot) : Root(std::move(SourceRoot)) {
-  while (Root.size() > 1 && llvm::sys::path::is_separator(Root.back()))
-    Root.pop_back();
-}
-
-std::string PathMapper::relative(llvm::StringRef Path) const {
-  if (Root.empty())
-    return Path.str();
-  llvm::StringRef P = Path;
-  if (P.consume_front(Root) && (P.empty() || llvm::sys::path::is_separator(P.front())))
-    return P.ltrim("/").str();
-  return Path.str();
-}
-
-static std::string realPath(llvm::StringRef Path) {
-  llvm::SmallString<256> Real;
-  if (llvm::sys::fs::real_path(Path, Real))
-    return Path.str();
-  return std::string(Real);
-}
-
-std::string detectSourceRoot(llvm::StringRef DBDir, llvm::StringRef FirstTUDir) {
-  llvm::SmallVector<std::string, 4> Candidates;
-  for (llvm::StringRef Dir : {DBDir, FirstTUDir}) {
-    if (Dir.empty())
-      continue;
-    Candidates.push_back(Dir.str());
-    llvm::SmallString<256> Source(Dir);
-    llvm::sys::path::append(Source, "source");
-    Candidates.push_back(std::string(Source));
-  }
-  for (const std::string &C : Candidates) {
-    llvm::SmallString<256> Marker(C);
-    llvm::sys::path::append(Marker, "include", "linux");
-    if (llvm::sys::fs::is_directory(Marker))
-      return realPath(C);
-  }
-  return realPath(DBDir);
-}
-
 std::string findingMessage(const Finding &F, const Policy &P) {
   std::string M = "mmu notifier callback '" + F.RootName + "' can reach dma_fence wait '" +
                   F.SinkName + "'";

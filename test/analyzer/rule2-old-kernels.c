@@ -6,11 +6,11 @@
 //
 // REQUIRES: analyzer-plugin
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
-// RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait \
+// RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:AllowedPaths='*' \
 // RUN:   -verify -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
-// RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait \
+// RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:AllowedPaths='*' \
 // RUN:   -DV5_0 -verify=v50 -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
 

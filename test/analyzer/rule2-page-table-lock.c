@@ -6,7 +6,7 @@
 //
 // REQUIRES: analyzer-plugin
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
-// RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait \
+// RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:AllowedPaths='*' \
 // RUN:   -verify -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
 

@@ -2,7 +2,7 @@
 // Without an index the check sees this TU alone: its roots, its calls, the
 // static inline functions of the headers it includes and its ops tables.
 // RUN: %clang-tidy --load=%tidy-plugin -checks='-*,linuxkernel-mmu-notifier-dma-fence-wait' \
-// RUN:   -config="{CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: '%S/Inputs/no-such-index-on-purpose.db'}}" \
+// RUN:   -config="{CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: '%S/Inputs/no-such-index-on-purpose.db', linuxkernel-mmu-notifier-dma-fence-wait.SourceRoot: '%S'}}" \
 // RUN:   %s -- -nostdinc -I%S/Inputs/kernel/include 2>&1 | FileCheck %s --implicit-check-not='warning:'
 #include <linux/dma-fence.h>
 #include <linux/mmu_notifier.h>

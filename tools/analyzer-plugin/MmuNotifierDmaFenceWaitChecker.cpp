@@ -23,6 +23,8 @@
 #include "kreach/Check.h"
 #include "kreach/Facts.h"
 #include "kreach/Index.h"
+#include "kreach/Project.h"
+#include "llvm/ADT/StringExtras.h"
 #include "kreach/Policy.h"
 #include "kreach/Report.h"
 
@@ -173,6 +175,8 @@ struct TUContext {
   /// MMU_NOTIFIER_RANGE_BLOCKABLE, (1 << 0) since it exists (5.2). The
   /// macro is an expression, which the analyzer's macro helper cannot fold.
   int64_t BlockableFlag = 1;
+  std::string IndexPath;
+  bool IndexErrorReported = false;
 };
 
 } // namespace
@@ -196,6 +200,8 @@ class MmuNotifierDmaFenceWaitChecker
 public:
   // Options, set at registration.
   std::string IndexFile;
+  std::string SourceRoot;
+  std::string ConfigFile;
   std::string AllowedPaths;
   bool ReportSleepingLocks = true;
 
@@ -228,43 +234,30 @@ private:
 // Per-TU set-up
 //===----------------------------------------------------------------------===//
 
-std::string mainFileDir(const SourceManager &SM) {
+std::string mainFilePath(const SourceManager &SM) {
   OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getMainFileID());
   if (!FE)
     return "";
   llvm::SmallString<256> Path(FE->getName());
   SM.getFileManager().makeAbsolutePath(Path);
-  return kreach::normalizePath(llvm::sys::path::parent_path(Path));
-}
-
-/// The closest ancestor of Dir holding include/linux, i.e. the kernel tree
-/// the TU belongs to; empty outside a kernel tree.
-std::string findSourceRoot(llvm::StringRef Dir) {
-  for (llvm::StringRef D = Dir; !D.empty(); D = llvm::sys::path::parent_path(D)) {
-    llvm::SmallString<256> Marker(D);
-    llvm::sys::path::append(Marker, "include", "linux");
-    if (llvm::sys::fs::is_directory(Marker))
-      return kreach::detectSourceRoot(D, "");
-  }
-  return "";
-}
-
-/// The closest kreach.db at or above Dir: the index `kreach index` leaves
-/// next to compile_commands.json of an in-tree build.
-std::string findIndex(llvm::StringRef Dir) {
-  for (llvm::StringRef D = Dir; !D.empty(); D = llvm::sys::path::parent_path(D)) {
-    llvm::SmallString<256> Candidate(D);
-    llvm::sys::path::append(Candidate, "kreach.db");
-    if (llvm::sys::fs::is_regular_file(Candidate))
-      return std::string(Candidate);
-  }
-  return "";
+  return kreach::normalizePath(Path);
 }
 
 void warn(ASTContext &Ctx, llvm::StringRef Message) {
   DiagnosticsEngine &D = Ctx.getDiagnostics();
   unsigned ID = D.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
   D.Report(ID) << (llvm::Twine("kreach: ") + Message).str();
+}
+
+/// A read error in the index means cross-TU chains may be missing: said
+/// once per TU, never swallowed.
+void noteIndexError(TUContext &T, const ASTContext &Ctx, llvm::StringRef Message) {
+  if (T.IndexErrorReported)
+    return;
+  T.IndexErrorReported = true;
+  warn(const_cast<ASTContext &>(Ctx),
+       "index '" + T.IndexPath + "' could not be read (" + Message.str() +
+           "); chains through other translation units may be missing");
 }
 
 void addRoot(TUContext &T, llvm::StringRef Key, llvm::StringRef Name, llvm::StringRef Field,
@@ -299,23 +292,57 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
   TUContext &T = *TU;
   T.Ctx = &Ctx;
   const SourceManager &SM = C.getSourceManager();
-  std::string Dir = mainFileDir(SM);
-  std::string Root = findSourceRoot(Dir);
-  T.Paths = kreach::PathMapper(Root);
+  std::string MainFile = mainFilePath(SM);
+  // The same discovery as the CLI's; the analyzer runs where the build
+  // runs its compiler, so the working directory is the build directory.
+  llvm::SmallString<256> Cwd;
+  if (llvm::sys::fs::current_path(Cwd))
+    Cwd.clear();
+  kreach::ProjectOverrides Overrides;
+  Overrides.SourceRoot = SourceRoot;
+  Overrides.ConfigFile = ConfigFile;
+  bool WantIndex = IndexFile != "none";
+  if (WantIndex)
+    Overrides.IndexFile = IndexFile;
+  std::string IndexProblem;
+  kreach::ProjectPaths Project = kreach::discoverForTU(
+      MainFile, Cwd, Overrides, [&](llvm::StringRef Path) -> std::string {
+        auto I = kreach::Index::open(Path, kreach::Index::Mode::ReadOnly);
+        if (!I) {
+          IndexProblem = llvm::toString(I.takeError());
+          return "";
+        }
+        T.Index = std::move(*I);
+        llvm::Expected<std::string> R = T.Index->meta("source_root");
+        if (R)
+          return *R;
+        IndexProblem = llvm::toString(R.takeError());
+        T.Index.reset();
+        return "";
+      });
+  if (WantIndex && Project.IndexExists && !T.Index && IndexProblem.empty()) {
+    auto I = kreach::Index::open(Project.IndexFile, kreach::Index::Mode::ReadOnly);
+    if (I)
+      T.Index = std::move(*I);
+    else
+      IndexProblem = llvm::toString(I.takeError());
+  }
+  if (!WantIndex)
+    T.Index.reset();
+  T.IndexPath = Project.IndexFile;
+  T.Paths = kreach::PathMapper(Project.SourceRoot);
+  for (const std::string &W : Project.Warnings)
+    warn(Ctx, W);
 
   // The tree's .kreach.yaml, as the CLI reads it, so both agree on roots,
   // sinks and allowed paths; the AllowedPaths option overrides the file.
   kreach::PolicyConfig Config = kreach::PolicyConfig::defaults();
-  if (!Root.empty()) {
-    llvm::SmallString<256> YAML(Root);
-    llvm::sys::path::append(YAML, ".kreach.yaml");
-    if (llvm::sys::fs::exists(YAML)) {
-      llvm::Expected<kreach::PolicyConfig> Loaded = kreach::loadConfigFile(YAML);
-      if (Loaded)
-        Config = std::move(*Loaded);
-      else
-        warn(Ctx, llvm::toString(Loaded.takeError()));
-    }
+  if (!Project.ConfigFile.empty()) {
+    llvm::Expected<kreach::PolicyConfig> Loaded = kreach::loadConfigFile(Project.ConfigFile);
+    if (Loaded)
+      Config = std::move(*Loaded);
+    else
+      warn(Ctx, llvm::toString(Loaded.takeError()));
   }
   if (!AllowedPaths.empty())
     Config.AllowedPaths = kreach::splitList(AllowedPaths);
@@ -327,28 +354,29 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
     T.Policy = kreach::Policy::defaults();
   }
 
-  std::string IndexPath = IndexFile.empty() ? findIndex(Dir) : IndexFile;
-  if (!IndexPath.empty()) {
-    auto I = kreach::Index::open(IndexPath, kreach::Index::Mode::ReadOnly);
-    if (I) {
-      T.Index = std::move(*I);
-      // The summaries answer "which wait does this reach" under the policy of
-      // the last `kreach index`/`kreach check` that wrote them; another
-      // policy's chains (other sinks, other ignored functions) would be
-      // reported as this one's without a word.
-      llvm::Expected<std::string> Stored = T.Index->summaryFingerprint();
-      if (!Stored)
-        llvm::consumeError(Stored.takeError());
-      else if (!Stored->empty() && *Stored != T.Policy.summaryFingerprint())
-        warn(Ctx, "the summaries in index '" + IndexPath +
-                      "' were computed with another policy; run 'kreach check' "
-                      "with this tree's policy to refresh them");
-    } else {
-      // A stray or foreign kreach.db found by the search is not worth a
-      // diagnostic; one the user named is.
-      std::string Error = llvm::toString(I.takeError());
-      if (!IndexFile.empty())
-        warn(Ctx, "cannot open index '" + IndexPath + "': " + Error);
+  if (WantIndex && !T.Index) {
+    if (!IndexProblem.empty())
+      warn(Ctx, IndexProblem + "; calls into other translation units are not followed");
+    else if (!IndexFile.empty())
+      warn(Ctx, "index '" + Project.IndexFile + "' does not exist");
+    else
+      warn(Ctx, "no index found (looked for " + llvm::join(Project.IndexSearched, ", ") +
+                    "); calls into other translation units are not followed (set "
+                    "IndexFile=none to silence this)");
+  }
+  if (T.Index) {
+    // The summaries answer "which wait does this reach" under the policy of
+    // the last `kreach index`/`kreach check` that wrote them; another
+    // policy's chains (other sinks, other ignored functions) would be
+    // reported as this one's without a word.
+    llvm::Expected<std::string> Stored = T.Index->summaryFingerprint();
+    if (!Stored) {
+      noteIndexError(T, Ctx, llvm::toString(Stored.takeError()));
+      T.Index.reset();
+    } else if (!Stored->empty() && *Stored != T.Policy.summaryFingerprint()) {
+      warn(Ctx, "the summaries in index '" + Project.IndexFile +
+                    "' were computed with another policy; run 'kreach check' "
+                    "with this tree's policy to refresh them");
     }
   }
 
@@ -363,7 +391,7 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
       for (const kreach::StoreRow &Row : *Rows)
         addRoot(T, Row.TargetKey, Row.TargetName, Row.Field, kreach::SourcePos());
     } else {
-      llvm::consumeError(Rows.takeError());
+      noteIndexError(T, Ctx, llvm::toString(Rows.takeError()));
     }
   }
   return T;
@@ -605,9 +633,12 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
     // analyzer has to treat as opaque needs the index's summary.
     if (T.Index && !FD->hasBody()) {
       std::vector<kreach::Hop> Chain;
-      std::string Sink;
-      if (kreach::continueFromIndex(*T.Index, kreach::functionKey(FD, C.getSourceManager()),
-                                    Chain, Sink)) {
+      std::string Sink, ReadError;
+      bool Reaches = kreach::continueFromIndex(
+          *T.Index, kreach::functionKey(FD, C.getSourceManager()), Chain, Sink, &ReadError);
+      if (!ReadError.empty())
+        noteIndexError(T, C.getASTContext(), ReadError);
+      if (Reaches) {
         Result.K = CallClass::IndexWait;
         Result.Name = Name.str();
         Result.SinkName = Sink;
@@ -632,15 +663,18 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
     return Result;
   auto Rows = T.Index->storesInto(Field);
   if (!Rows) {
-    llvm::consumeError(Rows.takeError());
+    noteIndexError(T, C.getASTContext(), llvm::toString(Rows.takeError()));
     return Result;
   }
   for (const kreach::StoreRow &Row : *Rows) {
     if (T.Policy.isIgnored(Row.TargetName))
       continue;
     std::vector<kreach::Hop> Chain;
-    std::string Sink;
-    if (!kreach::continueFromIndex(*T.Index, Row.TargetKey, Chain, Sink))
+    std::string Sink, ReadError;
+    bool Reaches = kreach::continueFromIndex(*T.Index, Row.TargetKey, Chain, Sink, &ReadError);
+    if (!ReadError.empty())
+      noteIndexError(T, C.getASTContext(), ReadError);
+    if (!Reaches)
       continue;
     if (Result.K == CallClass::IndexWait && Chain.size() >= Result.Chain.size())
       continue;
@@ -815,6 +849,8 @@ void registerChecker(CheckerManager &Mgr) {
   const AnalyzerOptions &Opts = Mgr.getAnalyzerOptions();
   Checker->IndexFile = Opts.getCheckerStringOption(Checker, "IndexFile").str();
   Checker->AllowedPaths = Opts.getCheckerStringOption(Checker, "AllowedPaths").str();
+  Checker->SourceRoot = Opts.getCheckerStringOption(Checker, "SourceRoot").str();
+  Checker->ConfigFile = Opts.getCheckerStringOption(Checker, "ConfigFile").str();
   Checker->ReportSleepingLocks =
       Opts.getCheckerBooleanOption(Checker, "ReportSleepingLocks");
 }
@@ -830,8 +866,16 @@ extern "C" void clang_registerCheckers(CheckerRegistry &Registry) {
                       /*DocsUri=*/"NoDocsUri", /*IsHidden=*/false);
   Registry.addCheckerOption("string", CheckerFullName, "IndexFile", "",
                             "kreach index (kreach.db) used for calls into other TUs "
-                            "and roots registered there; empty: the closest kreach.db "
-                            "at or above the main file's directory",
+                            "and roots registered there; empty: found as the CLI finds "
+                            "it (next to the real compile_commands.json above the "
+                            "working directory or the file); 'none': no index",
+                            "released");
+  Registry.addCheckerOption("string", CheckerFullName, "SourceRoot", "",
+                            "Kernel source root; empty: found as the CLI finds it",
+                            "released");
+  Registry.addCheckerOption("string", CheckerFullName, "ConfigFile", "",
+                            "kreach configuration; empty: .kreach.yaml in the build "
+                            "directory, else at the source root",
                             "released");
   Registry.addCheckerOption("string", CheckerFullName, "AllowedPaths", "",
                             "Paths (relative to the kernel source root, ';' or ',' "

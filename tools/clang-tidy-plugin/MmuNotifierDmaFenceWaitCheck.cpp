@@ -6,6 +6,7 @@
 #include "kreach/Facts.h"
 #include "kreach/Index.h"
 #include "kreach/Policy.h"
+#include "kreach/Project.h"
 #include "kreach/Report.h"
 
 #include "clang/AST/ASTContext.h"
@@ -14,12 +15,15 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include <atomic>
 
 using namespace clang::ast_matchers;
 
 namespace clang::tidy::linuxkernel {
 
-static constexpr const char *IndexFileName = "kreach.db";
+/// IndexFile's value for a deliberately TU-local analysis: no index is
+/// looked for, and its absence is not reported.
+static constexpr llvm::StringLiteral NoIndex = "none";
 
 static std::optional<std::string> optionalString(std::optional<StringRef> V) {
   if (!V)
@@ -35,6 +39,7 @@ MmuNotifierDmaFenceWaitCheck::MmuNotifierDmaFenceWaitCheck(StringRef Name,
                                                            ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context), TidyContext(Context),
       IndexFile(Options.get("IndexFile", "")), SourceRoot(Options.get("SourceRoot", "")),
+      ConfigFile(Options.get("ConfigFile", "")),
       RootFields(optionalString(Options.get("RootFields"))),
       SinkFunctions(optionalString(Options.get("SinkFunctions"))),
       AllowedPaths(optionalString(Options.get("AllowedPaths"))) {}
@@ -45,6 +50,7 @@ void MmuNotifierDmaFenceWaitCheck::storeOptions(ClangTidyOptions::OptionMap &Opt
   kreach::PolicyConfig Defaults = kreach::PolicyConfig::defaults();
   Options.store(Opts, "IndexFile", IndexFile);
   Options.store(Opts, "SourceRoot", SourceRoot);
+  Options.store(Opts, "ConfigFile", ConfigFile);
   Options.store(Opts, "RootFields", RootFields.value_or(joinList(Defaults.RootFields)));
   Options.store(Opts, "SinkFunctions",
                 SinkFunctions.value_or(joinList(Defaults.SinkFunctions)));
@@ -71,49 +77,6 @@ void MmuNotifierDmaFenceWaitCheck::onEndOfTranslationUnit() {
   analyze(*Ctx);
 }
 
-static std::string realPathOr(StringRef Path) {
-  SmallString<256> Real;
-  if (llvm::sys::fs::real_path(Path, Real))
-    return Path.str();
-  return std::string(Real);
-}
-
-std::string MmuNotifierDmaFenceWaitCheck::findSourceRoot(StringRef MainFile) const {
-  if (!SourceRoot.empty())
-    return realPathOr(SourceRoot);
-  // The kernel tree is the nearest ancestor holding include/linux.
-  for (StringRef Dir = llvm::sys::path::parent_path(MainFile); !Dir.empty();
-       Dir = llvm::sys::path::parent_path(Dir)) {
-    SmallString<256> Marker(Dir);
-    llvm::sys::path::append(Marker, "include", "linux");
-    if (llvm::sys::fs::is_directory(Marker))
-      return realPathOr(Dir);
-  }
-  const std::string &BuildDir = TidyContext->getCurrentBuildDirectory();
-  if (!BuildDir.empty())
-    return kreach::detectSourceRoot(BuildDir, "");
-  return "";
-}
-
-std::string MmuNotifierDmaFenceWaitCheck::findIndex(StringRef MainFile) const {
-  // kreach index writes kreach.db next to compile_commands.json, which is
-  // where the kernel's commands run from (the object tree); the file's own
-  // ancestors cover a database in the source tree.
-  SmallVector<std::string, 2> Starts;
-  const std::string &BuildDir = TidyContext->getCurrentBuildDirectory();
-  if (!BuildDir.empty())
-    Starts.push_back(BuildDir);
-  Starts.push_back(llvm::sys::path::parent_path(MainFile).str());
-  for (const std::string &Start : Starts)
-    for (StringRef Dir = Start; !Dir.empty(); Dir = llvm::sys::path::parent_path(Dir)) {
-      SmallString<256> Candidate(Dir);
-      llvm::sys::path::append(Candidate, IndexFileName);
-      if (llvm::sys::fs::is_regular_file(Candidate))
-        return std::string(Candidate);
-    }
-  return "";
-}
-
 void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
   SourceManager &SM = Ctx.getSourceManager();
   OptionalFileEntryRef MainEntry = SM.getFileEntryRefForID(SM.getMainFileID());
@@ -126,22 +89,58 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
   }
   SourceLocation FileStart = SM.getLocForStartOfFile(SM.getMainFileID());
 
-  std::string Root = findSourceRoot(MainFile);
+  // The same discovery as the CLI's, from the TU's side.
+  kreach::ProjectOverrides Overrides;
+  Overrides.SourceRoot = SourceRoot;
+  Overrides.ConfigFile = ConfigFile;
+  bool WantIndex = IndexFile != NoIndex;
+  if (WantIndex)
+    Overrides.IndexFile = IndexFile;
+  std::unique_ptr<kreach::Index> Idx;
+  std::string IndexProblem;
+  kreach::ProjectPaths Project = kreach::discoverForTU(
+      MainFile, TidyContext->getCurrentBuildDirectory(), Overrides,
+      [&](StringRef Path) -> std::string {
+        if (!WantIndex)
+          return "";
+        llvm::Expected<std::unique_ptr<kreach::Index>> Opened =
+            kreach::Index::open(Path, kreach::Index::Mode::ReadOnly);
+        if (!Opened) {
+          IndexProblem = llvm::toString(Opened.takeError());
+          return "";
+        }
+        Idx = std::move(*Opened);
+        llvm::Expected<std::string> Root = Idx->meta("source_root");
+        if (Root)
+          return *Root;
+        IndexProblem = llvm::toString(Root.takeError());
+        Idx.reset();
+        return "";
+      });
+  if (WantIndex && Project.IndexExists && !Idx && IndexProblem.empty()) {
+    // Discovery took its root from elsewhere before asking the index.
+    llvm::Expected<std::unique_ptr<kreach::Index>> Opened =
+        kreach::Index::open(Project.IndexFile, kreach::Index::Mode::ReadOnly);
+    if (Opened)
+      Idx = std::move(*Opened);
+    else
+      IndexProblem = llvm::toString(Opened.takeError());
+  }
+  const std::string &Root = Project.SourceRoot;
+  for (const std::string &W : Project.Warnings)
+    diag(FileStart, "kreach: %0") << W;
+
   kreach::PolicyConfig Config = kreach::PolicyConfig::defaults();
-  if (!Root.empty()) {
+  if (!Project.ConfigFile.empty()) {
     // The tree's .kreach.yaml is what the CLI reads; the check's options
     // override it.
-    SmallString<256> ConfigPath(Root);
-    llvm::sys::path::append(ConfigPath, ".kreach.yaml");
-    if (llvm::sys::fs::exists(ConfigPath)) {
-      llvm::Expected<kreach::PolicyConfig> Loaded =
-          kreach::loadConfigFile(ConfigPath, Config);
-      if (Loaded)
-        Config = std::move(*Loaded);
-      else
-        diag(FileStart, "cannot use kreach configuration: %0")
-            << llvm::toString(Loaded.takeError());
-    }
+    llvm::Expected<kreach::PolicyConfig> Loaded =
+        kreach::loadConfigFile(Project.ConfigFile, Config);
+    if (Loaded)
+      Config = std::move(*Loaded);
+    else
+      diag(FileStart, "cannot use kreach configuration: %0")
+          << llvm::toString(Loaded.takeError());
   }
   if (RootFields)
     Config.RootFields = kreach::splitList(*RootFields);
@@ -156,35 +155,38 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
     return;
   }
 
-  std::unique_ptr<kreach::Index> Idx;
-  std::string IndexPath = IndexFile;
-  if (!IndexPath.empty()) {
-    SmallString<256> Path(IndexPath);
-    const std::string &BuildDir = TidyContext->getCurrentBuildDirectory();
-    if (llvm::sys::path::is_relative(Path) && !BuildDir.empty() &&
-        !llvm::sys::fs::exists(Path)) {
-      Path = BuildDir;
-      llvm::sys::path::append(Path, IndexPath);
-    }
-    IndexPath = std::string(Path);
-    if (!llvm::sys::fs::exists(IndexPath)) {
-      diag(FileStart, "kreach index '%0' does not exist; analysing this translation unit "
-                      "alone")
-          << IndexPath;
-      IndexPath.clear();
-    }
-  } else {
-    IndexPath = findIndex(MainFile);
-  }
-  if (!IndexPath.empty()) {
-    llvm::Expected<std::unique_ptr<kreach::Index>> Opened =
-        kreach::Index::open(IndexPath, kreach::Index::Mode::ReadOnly);
-    if (Opened)
-      Idx = std::move(*Opened);
-    else
+  if (WantIndex && !Idx) {
+    if (!IndexProblem.empty()) {
       // Index errors name the file already.
       diag(FileStart, "kreach %0; analysing this translation unit alone")
-          << llvm::toString(Opened.takeError());
+          << IndexProblem;
+    } else if (!IndexFile.empty()) {
+      diag(FileStart, "kreach index '%0' does not exist; analysing this translation unit "
+                      "alone")
+          << Project.IndexFile;
+    } else {
+      // Said once per process: clang-tidy over many files, or a clangd
+      // session, should not repeat it for every TU.
+      static std::atomic<bool> Told{false};
+      if (!Told.exchange(true))
+        diag(FileStart, "no kreach index found (looked for %0); analysing each "
+                        "translation unit alone, so chains through other translation "
+                        "units are not followed (run 'kreach index', or set IndexFile "
+                        "to 'none' to silence this)")
+            << llvm::join(Project.IndexSearched, ", ");
+    }
+  }
+  if (Idx) {
+    llvm::Expected<std::string> Stored = Idx->summaryFingerprint();
+    if (!Stored)
+      diag(FileStart, "kreach %0; analysing this translation unit alone")
+          << llvm::toString(Stored.takeError());
+    else if (!Stored->empty() && *Stored != Pol->summaryFingerprint())
+      diag(FileStart, "the summaries in kreach index '%0' were computed with another "
+                      "policy; run 'kreach check' with this tree's policy to refresh them")
+          << Project.IndexFile;
+    if (!Stored)
+      Idx.reset();
   }
 
   kreach::TUFacts Facts;
@@ -197,8 +199,13 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
     Ctx.setTraversalScope(Scope);
   }
   kreach::PathMapper Paths(Root);
+  std::string ReadError;
   std::vector<kreach::Finding> Findings =
-      kreach::checkTU(Facts, Idx.get(), *Pol, Paths, /*IncludeAllowed=*/false);
+      kreach::checkTU(Facts, Idx.get(), *Pol, Paths, /*IncludeAllowed=*/false, ReadError);
+  if (!ReadError.empty())
+    diag(FileStart, "kreach index '%0' could not be read (%1); chains through other "
+                    "translation units may be missing")
+        << Project.IndexFile << ReadError;
   for (const kreach::Finding &F : Findings)
     report(SM, F, *Pol, Root);
 }

@@ -33,14 +33,13 @@ public:
 
 private:
   void analyze(ASTContext &Ctx);
-  std::string findSourceRoot(StringRef MainFile) const;
-  std::string findIndex(StringRef MainFile) const;
   void report(SourceManager &SM, const kreach::Finding &F, const kreach::Policy &P,
               StringRef Root);
 
   ClangTidyContext *TidyContext;
   const std::string IndexFile;
   const std::string SourceRoot;
+  const std::string ConfigFile;
   const std::optional<std::string> RootFields;
   const std::optional<std::string> SinkFunctions;
   const std::optional<std::string> AllowedPaths;

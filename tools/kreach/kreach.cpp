@@ -11,12 +11,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "kreach/Check.h"
+#include "kreach/CompileDB.h"
 #include "kreach/Config.h"
 #include "kreach/Indexer.h"
 #include "kreach/Policy.h"
 #include "kreach/Report.h"
 
-#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -62,6 +62,14 @@ static cl::opt<bool> Quiet("quiet", cl::desc("No per-TU progress"), cl::sub(Inde
                            cl::sub(CheckCmd), cl::sub(ExplainCmd), cl::cat(Category));
 static cl::opt<bool> Rebuild("rebuild", cl::desc("Discard the index and start afresh"),
                              cl::sub(IndexCmd), cl::sub(CheckCmd), cl::cat(Category));
+static cl::opt<bool> Prune("prune", cl::desc("Accept a compilation database that lists far "
+                                            "fewer TUs than the index holds"),
+                           cl::sub(IndexCmd), cl::sub(CheckCmd), cl::cat(Category));
+static cl::opt<unsigned> MaxFailedTUs("max-failed-tus",
+                                      cl::desc("How many TUs may fail to parse before "
+                                               "check exits 2 (default 0)"),
+                                      cl::init(0), cl::sub(CheckCmd), cl::sub(ExplainCmd),
+                                      cl::cat(Category));
 static cl::opt<std::string> ConfigPath("config", cl::desc("Configuration file (default: "
                                                           "<source root>/.kreach.yaml)"),
                                        cl::value_desc("file"), cl::sub(IndexCmd),
@@ -148,63 +156,29 @@ static int fail(const llvm::Twine &Message) {
   return ExitError;
 }
 
-namespace {
-struct Project {
-  std::unique_ptr<clang::tooling::CompilationDatabase> CDB;
-  std::string DBDir;
-  std::string SourceRoot;
-};
-} // namespace
+static ProjectOverrides overrides() {
+  ProjectOverrides O;
+  O.SourceRoot = SourceRoot;
+  O.IndexFile = DBPath;
+  O.ConfigFile = ConfigPath;
+  return O;
+}
 
 static llvm::Expected<Project> loadProject() {
-  Project P;
-  llvm::SmallString<256> Path(BuildPath);
-  llvm::sys::fs::make_absolute(Path);
-  if (llvm::sys::fs::is_directory(Path))
-    llvm::sys::path::append(Path, "compile_commands.json");
-  if (!llvm::sys::fs::exists(Path))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "no compilation database at '" + Path.str() + "'");
-  std::string Error;
-  P.CDB = clang::tooling::JSONCompilationDatabase::loadFromFile(
-      Path, Error, clang::tooling::JSONCommandLineSyntax::AutoDetect);
-  if (!P.CDB) {
-    // The JSON parser's message spans lines; keep the first.
-    llvm::StringRef First = llvm::StringRef(Error).split('\n').first;
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot load compilation database '" + Path.str() +
-                                       "': " + First.str());
-  }
-  P.DBDir = std::string(llvm::sys::path::parent_path(Path));
-  if (!SourceRoot.empty()) {
-    llvm::SmallString<256> Root(SourceRoot);
-    if (llvm::sys::fs::real_path(SourceRoot, Root))
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "source root '" + SourceRoot + "' does not exist");
-    P.SourceRoot = std::string(Root);
-  } else {
-    // Only the first entry's directory is needed; expanding every command of
-    // a kernel's database would cost more than patch mode's whole parse.
-    std::vector<std::string> Files = P.CDB->getAllFiles();
-    std::vector<clang::tooling::CompileCommand> First;
-    if (!Files.empty())
-      First = P.CDB->getCompileCommands(Files.front());
-    P.SourceRoot = detectSourceRoot(P.DBDir, First.empty() ? "" : First.front().Directory);
-  }
-  return std::move(P);
+  llvm::Expected<Project> P = openProject(BuildPath, overrides());
+  if (!P)
+    return P.takeError();
+  // Each fallback is said once, whatever --quiet says: a gate must not be
+  // quietly weaker than asked.
+  for (const std::string &W : P->Paths.Warnings)
+    llvm::WithColor::warning(llvm::errs(), "kreach") << W << "\n";
+  return P;
 }
 
 static llvm::Expected<Policy> loadPolicy(const Project &P) {
   PolicyConfig Config = PolicyConfig::defaults();
-  std::string Path = ConfigPath;
-  if (Path.empty()) {
-    llvm::SmallString<256> Default(P.SourceRoot);
-    llvm::sys::path::append(Default, ".kreach.yaml");
-    if (llvm::sys::fs::exists(Default))
-      Path = std::string(Default);
-  }
-  if (!Path.empty()) {
-    llvm::Expected<PolicyConfig> Loaded = loadConfigFile(Path, Config);
+  if (!P.Paths.ConfigFile.empty()) {
+    llvm::Expected<PolicyConfig> Loaded = loadConfigFile(P.Paths.ConfigFile, Config);
     if (!Loaded)
       return Loaded.takeError();
     Config = std::move(*Loaded);
@@ -214,16 +188,19 @@ static llvm::Expected<Policy> loadPolicy(const Project &P) {
   return Policy::create(Config);
 }
 
-static std::string indexPath(const Project &P) {
-  if (!DBPath.empty())
-    return DBPath;
-  llvm::SmallString<256> Path(P.DBDir);
-  llvm::sys::path::append(Path, "kreach.db");
-  return std::string(Path);
-}
-
-static llvm::Expected<std::unique_ptr<Index>> openIndex(const Project &P) {
-  std::string Path = indexPath(P);
+/// Opens the index. A command that does not update it needs one that
+/// exists: creating an empty one and checking it would pass with nothing
+/// checked.
+static llvm::Expected<std::unique_ptr<Index>> openIndex(const Project &P, bool ForUpdate) {
+  const std::string &Path = P.Paths.IndexFile;
+  if (!ForUpdate) {
+    if (!llvm::sys::fs::exists(Path))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "no index at '" + Path +
+                                         "'; run 'kreach index -p " + BuildPath +
+                                         "' first (--no-update checks an existing index)");
+    return Index::open(Path, Index::Mode::ReadOnly);
+  }
   if (Rebuild)
     for (const char *Suffix : {"", "-wal", "-shm"})
       llvm::sys::fs::remove(Path + Suffix);
@@ -243,7 +220,7 @@ runIndex(const Project &P, Index &I, const std::vector<std::string> *OnlyFiles =
   bool Terminal = llvm::errs().is_displayed() && !llvm::sys::Process::GetEnv("CI");
   Opts.Progress = !Quiet && Terminal;
   Opts.Verbose = !Quiet && !Terminal;
-  Opts.SourceRoot = P.SourceRoot;
+  Opts.SourceRoot = P.Paths.SourceRoot;
   return updateIndex(*P.CDB, I, Opts);
 }
 
@@ -256,75 +233,181 @@ struct Session {
 };
 } // namespace
 
-static llvm::Expected<Session> openSession() {
+static llvm::Expected<Session> openSession(bool ForUpdate) {
   llvm::Expected<Project> P = loadProject();
   if (!P)
     return P.takeError();
   llvm::Expected<Policy> Pol = loadPolicy(*P);
   if (!Pol)
     return Pol.takeError();
-  llvm::Expected<std::unique_ptr<Index>> I = openIndex(*P);
+  llvm::Expected<std::unique_ptr<Index>> I = openIndex(*P, ForUpdate);
   if (!I)
     return I.takeError();
   return Session{std::move(*P), std::move(*Pol), std::move(*I)};
 }
 
-static void printIndexSummary(const IndexRunStats &S) {
+static llvm::Error error(const llvm::Twine &Message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), Message);
+}
+
+static bool isCSource(llvm::StringRef File) {
+  llvm::StringRef Ext = llvm::sys::path::extension(File);
+  return Ext == ".c" || Ext == ".cc" || Ext == ".cpp" || Ext == ".cxx" || Ext == ".i";
+}
+
+/// Before a full indexing run: a database that lists nothing to check, or
+/// far fewer TUs than the index holds, is refused rather than allowed to
+/// empty the index (a truncated or wrong compile DB would otherwise pass
+/// the gate with nothing checked).
+static llvm::Error guardCompileDB(const Project &P, Index &I) {
+  std::vector<std::string> Files = P.CDB->getAllFiles();
+  size_t Sources = llvm::count_if(Files, [](const std::string &F) { return isCSource(F); });
+  if (Sources == 0)
+    return error("compilation database '" + P.Paths.CompileDB + "' lists no C translation "
+                 "unit (" + llvm::Twine(Files.size()) + " entries); nothing to check");
+  llvm::Expected<IndexCounts> Held = I.counts();
+  if (!Held)
+    return Held.takeError();
+  if (!Prune && Held->TUs >= 4 && Sources * 2 < Held->TUs)
+    return error("compilation database '" + P.Paths.CompileDB + "' lists " +
+                 llvm::Twine(Sources) + " TUs but the index holds " +
+                 llvm::Twine(Held->TUs) + "; pass --prune to drop the others");
+  return llvm::Error::success();
+}
+
+/// The index as a whole, after this run: what it holds and why.
+static void printIndexSummary(Index &I, const IndexRunStats &S, const PathMapper &Paths) {
+  llvm::Expected<IndexCounts> Held = I.counts();
+  if (!Held) {
+    llvm::consumeError(Held.takeError());
+    return;
+  }
+  // Failed TUs that this run did not re-parse (nothing changed since) are
+  // still missing from the graph: say so again, not just the first time.
+  if (S.Failed < Held->FailedTUs) {
+    llvm::Expected<std::vector<TUState>> Failed = I.failedTUs();
+    if (Failed) {
+      unsigned Shown = 0;
+      for (const TUState &T : *Failed) {
+        if (++Shown > 10)
+          break;
+        llvm::WithColor::warning(llvm::errs(), "kreach")
+            << Paths.relative(T.File) << ": " << T.Error << " (unchanged since it failed)\n";
+      }
+      if (Failed->size() > 10)
+        llvm::WithColor::warning(llvm::errs(), "kreach")
+            << Failed->size() - 10 << " more failed TUs (kreach check --format=json lists "
+            << "them)\n";
+    } else {
+      llvm::consumeError(Failed.takeError());
+    }
+  }
   if (Quiet)
     return;
   llvm::errs() << "kreach: indexed " << S.Parsed << " of " << S.Total << " TUs ("
                << S.UpToDate << " up to date, " << S.Failed << " failed";
   if (S.Removed)
     llvm::errs() << ", " << S.Removed << " removed";
-  llvm::errs() << ") in " << llvm::format("%.2f", S.Seconds) << "s\n";
+  llvm::errs() << ") in " << llvm::format("%.2f", S.Seconds) << "s; the index holds "
+               << Held->TUs << " TUs (" << Held->FailedTUs << " failed)\n";
+}
+
+/// A gate that checked nothing, or less than it should, fails closed.
+static llvm::Error checkCoverage(const IndexCounts &Held, const PathMapper &Paths, Index &I) {
+  if (Held.TUs == 0)
+    return error("the index holds no TU; nothing was checked");
+  if (Held.FailedTUs == Held.TUs)
+    return error("every TU in the index (" + llvm::Twine(Held.TUs) +
+                 ") failed to parse; nothing was checked");
+  if (Held.FailedTUs > MaxFailedTUs) {
+    std::string Example;
+    if (llvm::Expected<std::vector<TUState>> Failed = I.failedTUs()) {
+      if (!Failed->empty())
+        Example = " (e.g. " + Paths.relative(Failed->front().File) + ")";
+    } else {
+      llvm::consumeError(Failed.takeError());
+    }
+    return error(llvm::Twine(Held.FailedTUs) + " of " + llvm::Twine(Held.TUs) +
+                 " TUs failed to parse" + Example +
+                 ", so the check is incomplete; fix them or pass --max-failed-tus=" +
+                 llvm::Twine(Held.FailedTUs));
+  }
+  return llvm::Error::success();
 }
 
 static int runIndexCommand() {
-  llvm::Expected<Session> Opened = openSession();
+  llvm::Expected<Session> Opened = openSession(/*ForUpdate=*/true);
   if (!Opened)
     return fail(llvm::toString(Opened.takeError()));
   Session &Tree = *Opened;
+  PathMapper Paths(Tree.P.Paths.SourceRoot);
+  if (llvm::Error E = guardCompileDB(Tree.P, *Tree.I))
+    return fail(llvm::toString(std::move(E)));
   llvm::Expected<IndexRunStats> S = runIndex(Tree.P, *Tree.I);
   if (!S)
     return fail(llvm::toString(S.takeError()));
-  printIndexSummary(*S);
+  printIndexSummary(*Tree.I, *S, Paths);
+  if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
+    return fail(llvm::toString(std::move(E)));
   // Keep the summaries the per-TU front ends read in step with the facts.
-  PathMapper Paths(Tree.P.SourceRoot);
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, false, S->Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
+  if (R->Stats.TUs && R->Stats.FailedTUs == R->Stats.TUs)
+    return fail("every TU (" + llvm::Twine(R->Stats.TUs) + ") failed to parse");
   return ExitClean;
 }
 
-/// Runs git in the source root and returns its standard output.
+/// Runs git in the source root and returns its standard output. Git's own
+/// error output becomes the first line of the error.
 static llvm::Expected<std::string> runGit(llvm::StringRef Root,
                                           llvm::ArrayRef<llvm::StringRef> Args) {
   llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
   if (!Git)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "--changed-since needs git, which is not on PATH");
-  llvm::SmallString<128> OutPath;
+    return error("--changed-since needs git, which is not on PATH");
+  llvm::SmallString<128> OutPath, ErrPath;
   if (std::error_code EC = llvm::sys::fs::createTemporaryFile("kreach-git", "txt", OutPath))
     return llvm::createStringError(EC, "cannot create a temporary file");
-  llvm::FileRemover Remove(OutPath);
+  llvm::FileRemover RemoveOut(OutPath);
+  if (std::error_code EC = llvm::sys::fs::createTemporaryFile("kreach-git", "err", ErrPath))
+    return llvm::createStringError(EC, "cannot create a temporary file");
+  llvm::FileRemover RemoveErr(ErrPath);
   std::vector<llvm::StringRef> Argv{*Git, "-C", Root};
   llvm::append_range(Argv, Args);
   std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), llvm::StringRef(OutPath),
-                                                std::nullopt};
+                                                llvm::StringRef(ErrPath)};
   std::string Error;
   int RC = llvm::sys::ExecuteAndWait(*Git, Argv, std::nullopt, Redirects, 0, 0, &Error);
-  std::string Cmd = "git";
-  for (llvm::StringRef A : Args)
-    Cmd += " " + A.str();
-  if (RC != 0)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "'" + Cmd + "' in '" + Root + "' failed" +
-                                       (Error.empty() ? "" : ": " + Error));
+  if (RC != 0) {
+    std::string Why = Error;
+    if (llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Err =
+            llvm::MemoryBuffer::getFile(ErrPath, /*IsText=*/true))
+      Why = (*Err)->getBuffer().trim().split('\n').first.str();
+    return error("git " + Args.front() + " in '" + Root + "' failed" +
+                 (Why.empty() ? "" : ": " + Why));
+  }
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Out =
       llvm::MemoryBuffer::getFile(OutPath, /*IsText=*/true);
   if (!Out)
-    return llvm::createStringError(Out.getError(), "cannot read the output of '" + Cmd + "'");
+    return llvm::createStringError(Out.getError(), "cannot read the output of git");
   return (*Out)->getBuffer().str();
+}
+
+/// The commit a user-given revision names. The value is never an option of
+/// git's: a revision starting with '-' is refused, and git is told where
+/// its options end.
+static llvm::Expected<std::string> resolveRevision(llvm::StringRef Root, llvm::StringRef Rev) {
+  if (Rev.empty() || Rev.starts_with("-"))
+    return error("--changed-since: '" + Rev + "' is not a git revision");
+  llvm::Expected<std::string> Commit =
+      runGit(Root, {"rev-parse", "--verify", "--quiet", "--end-of-options",
+                    Rev.str() + "^{commit}"});
+  if (!Commit) {
+    llvm::consumeError(Commit.takeError());
+    return error("--changed-since: '" + Rev + "' is not a commit of the git repository at '" +
+                 Root + "'");
+  }
+  return llvm::StringRef(*Commit).trim().str();
 }
 
 /// The files a patch touches, relative to the source root where they are
@@ -336,12 +419,15 @@ static llvm::Expected<llvm::StringSet<>> loadChangedFiles(const Project &P,
     // --relative: names relative to the source root even when the kernel is
     // a subdirectory of the repository. New files a patch adds without
     // committing them count too.
-    llvm::Expected<std::string> Diff =
-        runGit(P.SourceRoot, {"diff", "--name-only", "--relative", ChangedSince, "--"});
+    llvm::Expected<std::string> Base = resolveRevision(P.Paths.SourceRoot, ChangedSince);
+    if (!Base)
+      return Base.takeError();
+    llvm::Expected<std::string> Diff = runGit(
+        P.Paths.SourceRoot, {"diff", "--name-only", "--relative", "--end-of-options", *Base, "--"});
     if (!Diff)
       return Diff.takeError();
     llvm::Expected<std::string> Untracked =
-        runGit(P.SourceRoot, {"ls-files", "--others", "--exclude-standard"});
+        runGit(P.Paths.SourceRoot, {"ls-files", "--others", "--exclude-standard"});
     if (!Untracked)
       return Untracked.takeError();
     Text = *Diff + "\n" + *Untracked;
@@ -396,7 +482,7 @@ tusToReindex(const Project &P, const PathMapper &Paths, Index &I,
   for (const auto &C : Changed) {
     llvm::SmallString<256> Abs(C.getKey());
     if (!llvm::sys::path::is_absolute(Abs)) {
-      Abs = P.SourceRoot;
+      Abs = P.Paths.SourceRoot;
       llvm::sys::path::append(Abs, C.getKey());
     }
     ChangedPaths.push_back(std::string(Abs));
@@ -445,27 +531,93 @@ static bool touchesChange(const Finding &F, const CallGraph &G, const PathMapper
   return false;
 }
 
-/// Writes Text to OutputFile, or to standard output without one.
+/// Refuses an output path that would overwrite one of the tree's own
+/// inputs: the index (and its journal and lock), the compile DB or the
+/// configuration.
+static llvm::Error checkOutputPath(llvm::StringRef Out, const Project &P,
+                                   llvm::StringRef Option) {
+  llvm::SmallString<256> Abs(Out);
+  llvm::sys::fs::make_absolute(Abs);
+  llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  std::vector<std::string> Protected = {P.Paths.CompileDB, P.Paths.ConfigFile};
+  for (const char *Suffix : {"", "-wal", "-shm", "-journal", ".lock"})
+    Protected.push_back(P.Paths.IndexFile + Suffix);
+  for (const std::string &Keep : Protected) {
+    if (Keep.empty())
+      continue;
+    bool Same = Abs == Keep;
+    if (!Same && llvm::sys::fs::exists(Abs) && llvm::sys::fs::exists(Keep))
+      llvm::sys::fs::equivalent(Abs, Keep, Same);
+    if (Same)
+      return error(Option + " '" + Out + "' would overwrite '" + Keep + "'");
+  }
+  return llvm::Error::success();
+}
+
+/// Flushes a stream and turns a write failure into one line (LLVM would
+/// otherwise abort at exit with "IO failure on output stream").
+static int finishOutput(llvm::raw_fd_ostream &OS, llvm::StringRef Name) {
+  OS.flush();
+  if (!OS.has_error())
+    return ExitClean;
+  std::error_code EC = OS.error();
+  OS.clear_error();
+  return fail("cannot write " + Name + ": " + EC.message());
+}
+
+/// Writes to OutputFile, or to standard output without one.
 static int emit(llvm::function_ref<void(llvm::raw_ostream &)> Write) {
   if (OutputFile.empty() || OutputFile == "-") {
     Write(llvm::outs());
-    return ExitClean;
+    return finishOutput(llvm::outs(), "standard output");
   }
   std::error_code EC;
   llvm::ToolOutputFile Out(OutputFile, EC, llvm::sys::fs::OF_Text);
   if (EC)
     return fail("cannot write '" + OutputFile + "': " + EC.message());
   Write(Out.os());
+  if (int RC = finishOutput(Out.os(), "'" + OutputFile + "'"))
+    return RC; // Out is not kept: a partial report is removed.
   Out.keep();
   return ExitClean;
 }
 
+/// Says once when chains start or end outside the source root: allowed
+/// paths are relative to the root, so such files are matched by their
+/// absolute paths (an out-of-tree module's callbacks are never inside
+/// drivers/gpu/ unless a pattern names them absolutely).
+static void warnOutsideRoot(llvm::ArrayRef<Finding> Findings, const CallGraph &G,
+                            const PathMapper &Paths) {
+  llvm::StringSet<> Outside;
+  std::string Example;
+  for (const Finding &F : Findings) {
+    llvm::StringRef File = F.RootLoc.File;
+    if (File.empty() || Paths.inside(File))
+      continue;
+    if (Outside.insert(File).second && Example.empty())
+      Example = File.str();
+  }
+  if (Outside.empty())
+    return;
+  llvm::WithColor::warning(llvm::errs(), "kreach")
+      << Outside.size() << " file" << (Outside.size() == 1 ? "" : "s")
+      << " with notifier callbacks lie outside the source root '" << Paths.root()
+      << "' (e.g. " << Example
+      << "); allowed_paths match them by absolute path, so relative patterns never "
+         "allow them\n";
+}
+
 static int runCheckCommand() {
-  llvm::Expected<Session> Opened = openSession();
+  llvm::Expected<Session> Opened = openSession(/*ForUpdate=*/!NoUpdate);
   if (!Opened)
     return fail(llvm::toString(Opened.takeError()));
   Session &Tree = *Opened;
-  PathMapper Paths(Tree.P.SourceRoot);
+  PathMapper Paths(Tree.P.Paths.SourceRoot);
+  for (auto [Out, Option] : {std::pair<llvm::StringRef, llvm::StringRef>{OutputFile, "-o"},
+                             {WriteBaseline, "--write-baseline"}})
+    if (!Out.empty() && Out != "-")
+      if (llvm::Error E = checkOutputPath(Out, Tree.P, Option))
+        return fail(llvm::toString(std::move(E)));
 
   // Read the baseline before the (long) indexing run, so a wrong path fails
   // fast.
@@ -496,18 +648,40 @@ static int runCheckCommand() {
   IndexRunStats S;
   // In patch mode with nothing to re-parse, updateIndex must not run: an
   // empty OnlyFiles means "every TU".
+  if (!NoUpdate && !PatchMode)
+    if (llvm::Error E = guardCompileDB(Tree.P, *Tree.I))
+      return fail(llvm::toString(std::move(E)));
   if (!NoUpdate && (!PatchMode || !Reindex.empty())) {
     llvm::Expected<IndexRunStats> Run = runIndex(Tree.P, *Tree.I, PatchMode ? &Reindex : nullptr);
     if (!Run)
       return fail(llvm::toString(Run.takeError()));
     S = *Run;
-    printIndexSummary(S);
+    printIndexSummary(*Tree.I, S, Paths);
   }
+  if (!NoUpdate)
+    if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
+      return fail(llvm::toString(std::move(E)));
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, All, S.Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   R->Stats.IndexSeconds = S.Seconds;
   R->Stats.Parsed = S.Parsed;
+  IndexCounts Held;
+  Held.TUs = R->Stats.TUs;
+  Held.FailedTUs = R->Stats.FailedTUs;
+  // The report is still written; the exit status says it is incomplete.
+  std::string Incomplete;
+  if (llvm::Error E = checkCoverage(Held, Paths, *Tree.I))
+    Incomplete = llvm::toString(std::move(E));
+  warnOutsideRoot(R->Findings, R->Graph, Paths);
+  llvm::json::Array FailedList;
+  if (llvm::Expected<std::vector<TUState>> Failed = Tree.I->failedTUs()) {
+    for (const TUState &T : *Failed)
+      FailedList.push_back(
+          llvm::json::Object{{"file", Paths.relative(T.File)}, {"error", T.Error}});
+  } else {
+    llvm::consumeError(Failed.takeError());
+  }
 
   size_t TreeFindings = R->Findings.size();
   if (PatchMode)
@@ -535,12 +709,16 @@ static int runCheckCommand() {
     if (EC)
       return fail("cannot write '" + WriteBaseline + "': " + EC.message());
     Out.os() << llvm::formatv("{0:2}", toJSON(R->Findings, R->Stats, Paths)) << "\n";
+    if (int RC = finishOutput(Out.os(), "'" + WriteBaseline + "'"))
+      return RC;
     Out.keep();
   }
 
   int Written = emit([&](llvm::raw_ostream &OS) {
     if (OutputFormat == Format::JSON) {
       llvm::json::Value Doc = toJSON(R->Findings, R->Stats, Paths, States);
+      if (llvm::json::Object *Stats = Doc.getAsObject()->getObject("stats"))
+        Stats->insert({"failed_tus", std::move(FailedList)});
       if (PatchMode)
         if (llvm::json::Object *Stats = Doc.getAsObject()->getObject("stats")) {
           llvm::json::Array Files;
@@ -587,6 +765,9 @@ static int runCheckCommand() {
         << R->Stats.Functions << " functions, " << R->Stats.CallEdges << " call edges, "
         << R->Stats.Roots << " roots\n";
   }
+
+  if (!Incomplete.empty())
+    return fail(Incomplete);
 
   FailOn Mode = FailOnOpt;
   if (Mode == FailOn::Default)
@@ -669,22 +850,33 @@ static int renderSvg(llvm::StringRef DotText, llvm::StringRef SvgPath) {
 static int runExplainCommand() {
   if (ExplainRoot.empty())
     return fail("explain: no function given");
-  llvm::Expected<Session> Opened = openSession();
+  llvm::Expected<Session> Opened = openSession(/*ForUpdate=*/!NoUpdate);
   if (!Opened)
     return fail(llvm::toString(Opened.takeError()));
   Session &Tree = *Opened;
+  PathMapper Paths(Tree.P.Paths.SourceRoot);
+  if (!OutputFile.empty() && OutputFile != "-")
+    if (llvm::Error E = checkOutputPath(OutputFile, Tree.P, "-o"))
+      return fail(llvm::toString(std::move(E)));
   IndexRunStats S;
   if (!NoUpdate) {
+    if (llvm::Error E = guardCompileDB(Tree.P, *Tree.I))
+      return fail(llvm::toString(std::move(E)));
     llvm::Expected<IndexRunStats> Run = runIndex(Tree.P, *Tree.I);
     if (!Run)
       return fail(llvm::toString(Run.takeError()));
     S = *Run;
-    printIndexSummary(S);
+    printIndexSummary(*Tree.I, S, Paths);
   }
-  PathMapper Paths(Tree.P.SourceRoot);
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, true, S.Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
+  // An explanation from an index that misses TUs may miss chains: say so.
+  IndexCounts Held;
+  Held.TUs = R->Stats.TUs;
+  Held.FailedTUs = R->Stats.FailedTUs;
+  if (llvm::Error E = checkCoverage(Held, Paths, *Tree.I))
+    return fail(llvm::toString(std::move(E)));
   llvm::Expected<NodeId> Root = findFunction(R->Graph, Paths, ExplainRoot);
   if (!Root)
     return fail(llvm::toString(Root.takeError()));
@@ -721,7 +913,7 @@ static int runFactsCommand() {
   TUFacts Facts = parseTU(Cmds.front(), FirstError);
   if (!FirstError.empty())
     return fail(FirstError);
-  PathMapper Paths(P->SourceRoot);
+  PathMapper Paths(P->Paths.SourceRoot);
   auto Where = [&](const SourcePos &Pos) {
     return Paths.relative(Pos.File) + ":" + std::to_string(Pos.Line) + ":" +
            std::to_string(Pos.Column);
@@ -745,7 +937,7 @@ static int runFactsCommand() {
     OS << "store " << S.Field << " = " << Key(S.Target) << " at " << Where(S.Site)
        << (S.Owner.empty() ? "" : " in " + Key(S.Owner)) << "\n";
   OS << "unresolved-indirect " << Facts.UnresolvedIndirectCalls << "\n";
-  return ExitClean;
+  return finishOutput(llvm::outs(), "standard output");
 }
 
 int main(int argc, char **argv) {

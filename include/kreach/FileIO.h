@@ -1,0 +1,27 @@
+//===- kreach/FileIO.h - Reading what users hand kreach -------------------===//
+#ifndef KREACH_FILEIO_H
+#define KREACH_FILEIO_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <string>
+
+namespace kreach {
+
+/// Reads a user-given text file (configuration, baseline, changed-files
+/// list, compile DB): a regular file, or "-" for standard input when
+/// AllowStdin, of at most MaxBytes. A FIFO, a device or a directory is
+/// refused rather than read (a FIFO would block forever, /dev/zero would
+/// exhaust memory). Errors are one line naming What and the file.
+llvm::Expected<std::string> readUserFile(llvm::StringRef Path, llvm::StringRef What,
+                                         uint64_t MaxBytes, bool AllowStdin = false);
+
+/// Sizes readUserFile callers allow: a configuration or a list is small; a
+/// kernel's compile DB or a baseline of a whole tree is not.
+constexpr uint64_t MaxConfigBytes = 4u << 20;
+constexpr uint64_t MaxListBytes = 64u << 20;
+constexpr uint64_t MaxDocumentBytes = 2048ull << 20;
+
+} // namespace kreach
+
+#endif
