@@ -22,26 +22,31 @@ if [ -z "$cc" ]; then
 fi
 
 cd "$dir"
-out=compile_commands.json
-tmp=$out.tmp.$$
-trap 'rm -f "$tmp"' EXIT
-
-{
-	echo "["
-	sep=""
-	while IFS= read -r src; do
-		rel=${src#./}
-		printf '%s  {\n' "$sep"
-		printf '    "directory": "%s",\n' "$dir"
-		printf '    "file": "%s",\n' "$dir/$rel"
-		printf '    "command": "%s -nostdinc -I./include -D__KERNEL__ -std=gnu11 -Wall -O2 -c -o %s %s"\n' \
-			"$cc" "${rel%.c}.o" "$rel"
-		printf '  }'
-		sep=$',\n'
-	done < <(find ./drivers ./mm ./kernel -type f -name '*.c' | LC_ALL=C sort)
-	printf '\n]\n'
-} > "$tmp"
-
-mv "$tmp" "$out"
-trap - EXIT
-echo "wrote $dir/$out"
+# JSON is written by Python's encoder, with argument arrays, so a directory
+# name with quotes, backslashes or spaces stays one well-formed string.
+python3 - "$cc" <<'PY'
+import json, os, sys
+cc = sys.argv[1]
+root = os.getcwd()
+entries = []
+for top in ("drivers", "mm", "kernel"):
+    for d, dirs, files in os.walk(top):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".c"):
+                continue
+            rel = os.path.join(d, name)
+            entries.append({
+                "directory": root,
+                "file": os.path.join(root, rel),
+                "arguments": [cc, "-nostdinc", "-I./include", "-D__KERNEL__", "-std=gnu11",
+                              "-Wall", "-O2", "-c", "-o", rel[:-2] + ".o", rel],
+            })
+entries.sort(key=lambda e: e["file"])
+tmp = "compile_commands.json.tmp.%d" % os.getpid()
+with open(tmp, "w") as f:
+    json.dump(entries, f, indent=2)
+    f.write("\n")
+os.replace(tmp, "compile_commands.json")
+print("wrote " + os.path.join(root, "compile_commands.json"))
+PY

@@ -18,8 +18,7 @@ loadCompileDB(llvm::StringRef Path);
 
 /// Rejects JSON nested deeper than MaxDepth before a recursive parser sees
 /// it (llvm::json and YAML recurse per level).
-llvm::Error checkJSONNesting(llvm::StringRef Text, llvm::StringRef Name,
-                             unsigned MaxDepth = 256);
+llvm::Error checkJSONNesting(llvm::StringRef Text, unsigned MaxDepth = 256);
 
 /// Discovery for a build tree with its compile DB loaded.
 struct Project {

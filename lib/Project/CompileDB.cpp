@@ -10,7 +10,7 @@
 
 namespace kreach {
 
-llvm::Error checkJSONNesting(llvm::StringRef Text, llvm::StringRef Name, unsigned MaxDepth) {
+llvm::Error checkJSONNesting(llvm::StringRef Text, unsigned MaxDepth) {
   unsigned Depth = 0;
   bool InString = false;
   for (size_t I = 0; I < Text.size(); ++I) {
@@ -27,8 +27,8 @@ llvm::Error checkJSONNesting(llvm::StringRef Text, llvm::StringRef Name, unsigne
     } else if (C == '[' || C == '{') {
       if (++Depth > MaxDepth)
         return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                       "'" + Name + "': JSON nested deeper than " +
-                                           llvm::Twine(MaxDepth) + " levels");
+                                       "JSON nested deeper than " + llvm::Twine(MaxDepth) +
+                                           " levels");
     } else if ((C == ']' || C == '}') && Depth) {
       --Depth;
     }
@@ -45,7 +45,7 @@ loadCompileDB(llvm::StringRef Path) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot load compilation database '" + Path + "': " + Why);
   };
-  if (llvm::Error E = checkJSONNesting(*Text, Path))
+  if (llvm::Error E = checkJSONNesting(*Text))
     return Bad(llvm::toString(std::move(E)));
   {
     llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(*Text);

@@ -55,7 +55,7 @@ static cl::opt<std::string> DBPath("db", cl::desc("Index file (default: kreach.d
                                                   "compile_commands.json)"),
                                    cl::value_desc("file"), cl::sub(IndexCmd),
                                    cl::sub(CheckCmd), cl::sub(ExplainCmd), cl::cat(Category));
-static cl::opt<unsigned> Jobs("j", cl::desc("Parallel parses (default: all cores)"),
+static cl::opt<unsigned> Jobs("j", cl::desc("Parallel parses (default: all cores)"), cl::Prefix,
                               cl::init(0), cl::sub(IndexCmd), cl::sub(CheckCmd),
                               cl::sub(ExplainCmd), cl::cat(Category));
 static cl::opt<bool> Quiet("quiet", cl::desc("No per-TU progress"), cl::sub(IndexCmd),
@@ -399,6 +399,10 @@ static llvm::Expected<std::string> runGit(llvm::StringRef Root,
 static llvm::Expected<std::string> resolveRevision(llvm::StringRef Root, llvm::StringRef Rev) {
   if (Rev.empty() || Rev.starts_with("-"))
     return error("--changed-since: '" + Rev + "' is not a git revision");
+  if (llvm::Expected<std::string> Dir = runGit(Root, {"rev-parse", "--git-dir"}); !Dir) {
+    llvm::consumeError(Dir.takeError());
+    return error("--changed-since: the source root '" + Root + "' is not in a git repository");
+  }
   llvm::Expected<std::string> Commit =
       runGit(Root, {"rev-parse", "--verify", "--quiet", "--end-of-options",
                     Rev.str() + "^{commit}"});
@@ -601,7 +605,8 @@ static void warnOutsideRoot(llvm::ArrayRef<Finding> Findings, const CallGraph &G
     return;
   llvm::WithColor::warning(llvm::errs(), "kreach")
       << Outside.size() << " file" << (Outside.size() == 1 ? "" : "s")
-      << " with notifier callbacks lie outside the source root '" << Paths.root()
+      << " with notifier callbacks " << (Outside.size() == 1 ? "lies" : "lie")
+      << " outside the source root '" << Paths.root()
       << "' (e.g. " << Example
       << "); allowed_paths match them by absolute path, so relative patterns never "
          "allow them\n";
