@@ -17,6 +17,7 @@
 #include "kreach/Policy.h"
 #include "kreach/Report.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -132,6 +133,12 @@ static cl::opt<std::string> ChangedFiles(
     cl::desc("Patch mode from a list of changed files (one per line, relative to the "
              "source root or absolute; '-' reads standard input)"),
     cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Category));
+
+static cl::opt<bool> ConfigFromBase(
+    "config-from-base",
+    cl::desc("Patch mode with --changed-since: judge the patch by the configuration "
+             "of the base revision, not the one the patch may have changed"),
+    cl::sub(CheckCmd), cl::cat(Category));
 
 // explain.
 static cl::opt<std::string> ExplainRoot(cl::Positional,
@@ -586,6 +593,128 @@ static int emit(llvm::function_ref<void(llvm::raw_ostream &)> Write) {
   return ExitClean;
 }
 
+/// A change a patch makes to the gate itself: its configuration, or a
+/// NOLINT that silences the clang-tidy checks. Reported as a finding of its
+/// own, so that a patch cannot quietly widen what it is judged by.
+struct GateChange {
+  std::string File;
+  unsigned Line = 1;
+  std::string Message;
+};
+constexpr const char *GateRuleName = "kreach-gate-change";
+
+/// Replaces the session's policy by the one the base revision's
+/// configuration gives (the defaults when the base has none).
+static llvm::Error loadBasePolicy(Session &Tree) {
+  PolicyConfig Config = PolicyConfig::defaults();
+  const std::string &Root = Tree.P.Paths.SourceRoot;
+  llvm::Expected<std::string> Base = resolveRevision(Root, ChangedSince);
+  if (!Base)
+    return Base.takeError();
+  std::string Rel = PathMapper(Root).relative(
+      Tree.P.Paths.ConfigFile.empty() ? Root + "/" + ConfigFileName : Tree.P.Paths.ConfigFile);
+  if (llvm::sys::path::is_absolute(Rel))
+    return error("--config-from-base: the configuration '" + Rel +
+                 "' is outside the source root");
+  llvm::Expected<std::string> Exists =
+      runGit(Root, {"ls-tree", "--name-only", "--end-of-options", *Base, "--", Rel});
+  if (!Exists)
+    return Exists.takeError();
+  if (!llvm::StringRef(*Exists).trim().empty()) {
+    llvm::Expected<std::string> Text =
+        runGit(Root, {"show", "--end-of-options", *Base + ":./" + Rel});
+    if (!Text)
+      return Text.takeError();
+    llvm::Expected<PolicyConfig> Loaded =
+        parseConfig(*Text, ChangedSince + ":" + Rel, std::move(Config));
+    if (!Loaded)
+      return Loaded.takeError();
+    Config = std::move(*Loaded);
+  }
+  if (AllRoots)
+    llvm::append_range(Config.RootFields, PolicyConfig::optionalRootFields());
+  llvm::Expected<Policy> Pol = Policy::create(Config);
+  if (!Pol)
+    return Pol.takeError();
+  Tree.Pol = std::move(*Pol);
+  return llvm::Error::success();
+}
+
+/// Lines a patch adds that carry a NOLINT, from `git diff -U0`.
+static llvm::Expected<std::vector<GateChange>> addedNolints(llvm::StringRef Root,
+                                                            llvm::StringRef Base) {
+  llvm::Expected<std::string> Diff =
+      runGit(Root, {"diff", "-U0", "--no-color", "--no-ext-diff", "--relative",
+                    "--end-of-options", Base, "--"});
+  if (!Diff)
+    return Diff.takeError();
+  std::vector<GateChange> Result;
+  std::string File;
+  unsigned Line = 0;
+  llvm::SmallVector<llvm::StringRef, 0> Lines;
+  llvm::StringRef(*Diff).split(Lines, '\n');
+  for (llvm::StringRef L : Lines) {
+    if (L.consume_front("+++ ")) {
+      File = L.consume_front("b/") ? L.str() : std::string();
+      continue;
+    }
+    if (L.starts_with("@@")) {
+      // @@ -a,b +c,d @@: added lines count from c.
+      size_t Plus = L.find(" +");
+      Line = 0;
+      if (Plus != llvm::StringRef::npos)
+        L.substr(Plus + 2).take_while(llvm::isDigit).getAsInteger(10, Line);
+      continue;
+    }
+    if (L.starts_with("+") && !File.empty()) {
+      if (L.contains("NOLINT"))
+        Result.push_back({File, Line,
+                          "patch adds a NOLINT comment, which silences clang-tidy's "
+                          "linuxkernel checks here; the gate reports it for review"});
+      ++Line;
+    }
+  }
+  return Result;
+}
+
+/// Gate changes as SARIF results of their own rule.
+static void addGateResults(llvm::json::Value &Log, llvm::ArrayRef<GateChange> Gate) {
+  if (Gate.empty())
+    return;
+  llvm::json::Object *Run = nullptr;
+  if (llvm::json::Array *Runs = Log.getAsObject()->getArray("runs"))
+    if (!Runs->empty())
+      Run = (*Runs)[0].getAsObject();
+  if (!Run)
+    return;
+  if (llvm::json::Object *Tool = Run->getObject("tool"))
+    if (llvm::json::Object *Driver = Tool->getObject("driver"))
+      if (llvm::json::Array *Rules = Driver->getArray("rules"))
+        Rules->push_back(llvm::json::Object{
+            {"id", GateRuleName},
+            {"shortDescription",
+             llvm::json::Object{{"text", "A patch changes what the kreach gate reports"}}},
+            {"fullDescription",
+             llvm::json::Object{{"text", "The patch edits kreach's configuration or adds a "
+                                         "NOLINT; either can silence the gate it is judged "
+                                         "by, so it is reported for review."}}},
+            {"defaultConfiguration", llvm::json::Object{{"level", "warning"}}}});
+  llvm::json::Array *Results = Run->getArray("results");
+  if (!Results)
+    return;
+  for (const GateChange &G : Gate)
+    Results->push_back(llvm::json::Object{
+        {"ruleId", GateRuleName},
+        {"level", "warning"},
+        {"message", llvm::json::Object{{"text", G.Message}}},
+        {"locations",
+         llvm::json::Array{llvm::json::Object{
+             {"physicalLocation",
+              llvm::json::Object{
+                  {"artifactLocation", llvm::json::Object{{"uri", G.File}}},
+                  {"region", llvm::json::Object{{"startLine", G.Line}}}}}}}}});
+}
+
 /// Says once when chains start or end outside the source root: allowed
 /// paths are relative to the root, so such files are matched by their
 /// absolute paths (an out-of-tree module's callbacks are never inside
@@ -637,6 +766,13 @@ static int runCheckCommand() {
   }
 
   bool PatchMode = !ChangedSince.empty() || !ChangedFiles.empty();
+  std::vector<GateChange> Gate;
+  if (ConfigFromBase) {
+    if (ChangedSince.empty())
+      return fail("--config-from-base needs --changed-since");
+    if (llvm::Error E = loadBasePolicy(Tree))
+      return fail(llvm::toString(std::move(E)));
+  }
   llvm::StringSet<> Changed;
   std::vector<std::string> Reindex;
   if (PatchMode) {
@@ -644,6 +780,23 @@ static int runCheckCommand() {
     if (!C)
       return fail(llvm::toString(C.takeError()));
     Changed = std::move(*C);
+    std::string ConfigRel =
+        Tree.P.Paths.ConfigFile.empty() ? "" : Paths.relative(Tree.P.Paths.ConfigFile);
+    if (!ConfigRel.empty() && Changed.count(ConfigRel) && !ConfigFromBase)
+      Gate.push_back({ConfigRel, 1,
+                      "patch changes kreach's configuration, which decides what this "
+                      "gate reports; review it, or judge the patch with "
+                      "--config-from-base"});
+    if (!ChangedSince.empty()) {
+      llvm::Expected<std::string> Base = resolveRevision(Tree.P.Paths.SourceRoot, ChangedSince);
+      if (!Base)
+        return fail(llvm::toString(Base.takeError()));
+      llvm::Expected<std::vector<GateChange>> Nolints =
+          addedNolints(Tree.P.Paths.SourceRoot, *Base);
+      if (!Nolints)
+        return fail(llvm::toString(Nolints.takeError()));
+      llvm::append_range(Gate, *Nolints);
+    }
     llvm::Expected<std::vector<std::string>> TUs = tusToReindex(Tree.P, Paths, *Tree.I, Changed);
     if (!TUs)
       return fail(llvm::toString(TUs.takeError()));
@@ -699,7 +852,7 @@ static int runCheckCommand() {
     for (const Finding &F : R->Findings)
       States.push_back(Baseline->count(fingerprint(F)) ? BaselineState::Unchanged
                                                        : BaselineState::New);
-  unsigned Violations = 0, NewViolations = 0;
+  unsigned Violations = Gate.size(), NewViolations = Gate.size();
   for (size_t K = 0; K < R->Findings.size(); ++K) {
     if (R->Findings[K].Allowed)
       continue;
@@ -724,6 +877,11 @@ static int runCheckCommand() {
       llvm::json::Value Doc = toJSON(R->Findings, R->Stats, Paths, States);
       if (llvm::json::Object *Stats = Doc.getAsObject()->getObject("stats"))
         Stats->insert({"failed_tus", std::move(FailedList)});
+      llvm::json::Array GateItems;
+      for (const GateChange &G : Gate)
+        GateItems.push_back(llvm::json::Object{
+            {"rule", GateRuleName}, {"file", G.File}, {"line", G.Line}, {"message", G.Message}});
+      Doc.getAsObject()->insert({"gate_changes", std::move(GateItems)});
       if (PatchMode)
         if (llvm::json::Object *Stats = Doc.getAsObject()->getObject("stats")) {
           llvm::json::Array Files;
@@ -740,7 +898,9 @@ static int runCheckCommand() {
         }
       OS << llvm::formatv("{0:2}", Doc) << "\n";
     } else if (OutputFormat == Format::SARIF) {
-      OS << llvm::formatv("{0:2}", toSARIF(R->Findings, Tree.Pol, Paths, States)) << "\n";
+      llvm::json::Value Log = toSARIF(R->Findings, Tree.Pol, Paths, States);
+      addGateResults(Log, Gate);
+      OS << llvm::formatv("{0:2}", Log) << "\n";
     } else {
       // Text is for people: what is already in the baseline is noise.
       std::vector<Finding> Shown;
@@ -748,6 +908,9 @@ static int runCheckCommand() {
         if (States.empty() || States[K] == BaselineState::New)
           Shown.push_back(R->Findings[K]);
       printText(OS, Shown, Tree.Pol, Paths);
+      for (const GateChange &G : Gate)
+        OS << G.File << ":" << G.Line << ":1: warning: " << G.Message << " [" << GateRuleName
+           << "]\n";
     }
   });
   if (Written != ExitClean)
