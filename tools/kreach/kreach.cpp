@@ -222,12 +222,20 @@ static std::string indexPath(const Project &P) {
   return std::string(Path);
 }
 
+static cl::opt<unsigned> LockTimeout("lock-timeout",
+                                      cl::desc("Seconds to wait for another kreach "
+                                               "writing the index (default: 600)"),
+                                      cl::init(600), cl::sub(IndexCmd), cl::sub(CheckCmd),
+                                      cl::sub(ExplainCmd), cl::cat(Category));
+
 static llvm::Expected<std::unique_ptr<Index>> openIndex(const Project &P) {
-  std::string Path = indexPath(P);
-  if (Rebuild)
-    for (const char *Suffix : {"", "-wal", "-shm"})
-      llvm::sys::fs::remove(Path + Suffix);
-  return Index::open(Path, Index::Mode::ReadWrite);
+  IndexOpenOptions Opts;
+  Opts.Rebuild = Rebuild;
+  Opts.LockTimeout = std::chrono::seconds(LockTimeout);
+  // --no-update only reads (patch mode may still forget deleted TUs).
+  bool ReadOnly = NoUpdate && ChangedSince.empty() && ChangedFiles.empty();
+  return Index::open(indexPath(P),
+                     ReadOnly ? Index::Mode::ReadOnly : Index::Mode::ReadWrite, Opts);
 }
 
 static llvm::Expected<IndexRunStats>
@@ -293,6 +301,8 @@ static int runIndexCommand() {
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, false, S->Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
+  if (llvm::Error E = Tree.I->close())
+    return fail(llvm::toString(std::move(E)));
   return ExitClean;
 }
 
