@@ -172,6 +172,7 @@ private:
   int LockFD = -1;
   unsigned SnapshotDepth = 0;
   bool SnapshotOwned = false;
+  bool Opened = false; ///< open() succeeded.
   sqlite3 *DB = nullptr;
   llvm::StringMap<sqlite3_stmt *> Statements;
   llvm::StringMap<int64_t> SymCache, FileCache, FieldCache;

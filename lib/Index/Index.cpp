@@ -341,6 +341,7 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
                                 "CREATE INDEX IF NOT EXISTS tu_input_file ON "
                                 "tu_input(file);"))
       return E;
+  I->Opened = true;
   return I;
 }
 
@@ -361,7 +362,8 @@ llvm::Error Index::close() {
   Statements.clear();
   llvm::Error Result = llvm::Error::success();
   bool Replace = false;
-  if (M == Mode::ReadWrite) {
+  // A file open() refused is left exactly as it was.
+  if (M == Mode::ReadWrite && Opened) {
     if (!FinalPath.empty()) {
       llvm::Expected<bool> Complete = isComplete();
       if (!Complete)
