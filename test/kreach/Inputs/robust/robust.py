@@ -323,12 +323,109 @@ def scenario_readonly(kreach, work):
     os.chmod(db, 0o644)
 
 
+def gen_deep_chain(work, n):
+    """One TU: root -> f0 -> ... -> f(n-1) -> dma_fence_wait."""
+    n = int(n)
+    lines = ["struct mmu_interval_notifier_ops { int (*invalidate)(void); };",
+             "void dma_fence_wait(void *f);"]
+    lines += ["void f%d(void);" % i for i in range(n)]
+    lines += ["void f%d(void) { f%d(); }" % (i, i + 1) for i in range(n - 1)]
+    lines += ["void f%d(void) { dma_fence_wait(0); }" % (n - 1),
+              "int deep_root(void) { f0(); return 0; }",
+              "const struct mmu_interval_notifier_ops ops = { .invalidate = deep_root };"]
+    with open(os.path.join(work, "deep.c"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(os.path.join(work, "compile_commands.json"), "w") as f:
+        json.dump([{"directory": work, "file": "deep.c",
+                    "arguments": ["clang", "-nostdinc", "-c", "deep.c"]}], f)
+
+
+ROOT_TU = """struct mmu_interval_notifier_ops { int (*invalidate)(void); };
+long dma_fence_wait_timeout(void *f, int intr, long t);
+int %(name)s(void) { return dma_fence_wait_timeout(0, 0, 1) > 0; }
+const struct mmu_interval_notifier_ops %(name)s_ops = { .invalidate = %(name)s };
+"""
+
+
+def gen_crash(work):
+    """A TU nested deeper than any parse stack, between two good ones."""
+    for name in ["before", "after"]:
+        with open(os.path.join(work, name + ".c"), "w") as f:
+            f.write(ROOT_TU % {"name": name + "_invalidate"})
+    with open(os.path.join(work, "deep.c"), "w") as f:
+        f.write("int x = " + "(" * 5000 + "1" + ")" * 5000 + ";\n")
+    with open(os.path.join(work, "compile_commands.json"), "w") as f:
+        json.dump([{"directory": work, "file": n,
+                    "arguments": ["clang", "-nostdinc", "-c", n]}
+                   for n in ["before.c", "deep.c", "after.c"]], f)
+
+
+def gen_inputs(work):
+    """Main files that are not regular files, around good TUs."""
+    with open(os.path.join(work, "good.c"), "w") as f:
+        f.write(ROOT_TU % {"name": "good_invalidate"})
+    os.mkfifo(os.path.join(work, "fifo.c"))
+    os.mkdir(os.path.join(work, "dir.c"))
+    os.symlink("/dev/zero", os.path.join(work, "zero.c"))
+    with open(os.path.join(work, "errors.c"), "w") as f:
+        f.write("int a = x; int b = y; int c = z;\n")
+    names = ["fifo.c", "dir.c", "zero.c", "missing.c", "errors.c", "good.c"]
+    with open(os.path.join(work, "compile_commands.json"), "w") as f:
+        json.dump([{"directory": work, "file": n,
+                    "arguments": ["clang", "-nostdinc", "-c", n]} for n in names], f)
+
+
+def gen_argv(work, form):
+    """Arguments and file names a shell would mangle, relative file entries,
+    duplicates and a missing file; as "arguments" or as "command"."""
+    import shlex
+    os.makedirs(os.path.join(work, "sub dir"), exist_ok=True)
+    # Each macro's value must reach clang exactly; the TU checks them.
+    defines = {
+        "SPACES": '"a b  c"',
+        "QUOTES": "\"it's\"",
+        "SUBST": '"$(touch PWNED)"',
+        "SEMI": '"x; touch PWNED"',
+        "TICKS": '"`touch PWNED`"',
+    }
+    checks = "\n".join(
+        '_Static_assert(sizeof(%s) == %d, "%s");' % (k, len(eval(v)) + 1 if k != "QUOTES" else 5, k)
+        for k, v in defines.items())
+    tus = {
+        "sub dir/a b.c": "spaces_invalidate",
+        "rel/rel.c": "relative_invalidate",
+        "semi;colon.c": "semicolon_invalidate",
+        "$(dollar).c": "dollar_invalidate",
+        "dup.c": "dup_invalidate",
+    }
+    for path, name in tus.items():
+        os.makedirs(os.path.dirname(os.path.join(work, path)), exist_ok=True)
+        with open(os.path.join(work, path), "w") as f:
+            f.write(ROOT_TU % {"name": name} + checks + "\n")
+    entries = []
+    for path in list(tus) + ["dup.c", "missing.c"]:
+        args = ["clang", "-nostdinc"] + ["-D%s=%s" % kv for kv in defines.items()] + \
+               ["-c", path, "-o", os.path.splitext(path)[0] + ".o"]
+        e = {"directory": work, "file": path}
+        if form == "arguments":
+            e["arguments"] = args
+        else:
+            e["command"] = " ".join(shlex.quote(a) for a in args)
+        entries.append(e)
+    with open(os.path.join(work, "compile_commands.json"), "w") as f:
+        json.dump(entries, f, indent=1)
+
+
 def main():
     scenario, kreach, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
     {"lock": scenario_lock, "readers": scenario_readers, "kill": scenario_kill,
      "rebuild": scenario_rebuild, "readonly": scenario_readonly,
-     "gen": lambda k, w, n: gen_tree(w, int(n))}[scenario](kreach, work, *sys.argv[4:])
+     "gen": lambda k, w, n: gen_tree(w, int(n)),
+     "deep-chain": lambda k, w, n: gen_deep_chain(w, n),
+     "crash": lambda k, w: gen_crash(w),
+     "inputs": lambda k, w: gen_inputs(w),
+     "argv": lambda k, w, form: gen_argv(w, form)}[scenario](kreach, work, *sys.argv[4:])
 
 
 if __name__ == "__main__":
