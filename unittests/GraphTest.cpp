@@ -2,6 +2,7 @@
 
 #include "kreach/Graph.h"
 #include "kreach/Policy.h"
+#include "kreach/Report.h"
 #include "gtest/gtest.h"
 
 using namespace kreach;
@@ -161,3 +162,91 @@ TEST(GraphTest, SeedsStandForSummariesFromElsewhere) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Shapes a kernel never has but an index can: everything stays iterative and
+// linear, whatever the depth (a recursive walk overflows the stack long
+// before 100 000 frames).
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+constexpr unsigned Deep = 100000;
+
+/// f0 -> f1 -> ... -> f(N-1) -> dma_fence_wait, f0 registered as a root;
+/// with Cycle, f(N-1) also calls f0.
+CallGraph deepGraph(unsigned N, bool Cycle) {
+  CallGraph G;
+  std::vector<NodeId> F;
+  for (unsigned I = 0; I < N; ++I) {
+    std::string Name = "f" + std::to_string(I);
+    F.push_back(G.getOrAddNode(Name, Name));
+    G.define(F.back(), at(I + 1));
+  }
+  for (unsigned I = 0; I + 1 < N; ++I)
+    G.addCall(F[I], F[I + 1], at(I + 1));
+  if (Cycle)
+    G.addCall(F[N - 1], F[0], at(N));
+  G.addCall(F[N - 1], G.getOrAddNode("dma_fence_wait", "dma_fence_wait"), at(N));
+  G.addStore("mmu_notifier_ops::invalidate_range_start", F[0], at(N + 1));
+  return G;
+}
+
+void checkDeep(bool Cycle) {
+  CallGraph G = deepGraph(Deep, Cycle);
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  EXPECT_EQ(Steps[G.lookup("f0")].Dist, Deep);
+  EXPECT_EQ(Steps[G.lookup("f" + std::to_string(Deep - 1))].Dist, 1u);
+  std::vector<Finding> F = findFindings(G, Steps, P, identity, false);
+  ASSERT_EQ(F.size(), 1u);
+  EXPECT_EQ(F[0].Chain.size(), size_t(Deep));
+  EXPECT_EQ(F[0].SinkName, "dma_fence_wait");
+
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  printChains(OS, G, Steps, G.lookup("f0"), PathMapper("/src"), 100);
+  EXPECT_TRUE(llvm::StringRef(Text).starts_with("chain 1: f0 -> f1 -> f2 -> "));
+  EXPECT_EQ(llvm::StringRef(Text).count("\n"), size_t(Deep) + 1);
+  EXPECT_EQ(llvm::StringRef(Text).count("chain "), 1u);
+
+  std::string Dot;
+  llvm::raw_string_ostream DotOS(Dot);
+  printDot(DotOS, G, Steps, G.lookup("f0"), PathMapper("/src"));
+  EXPECT_EQ(llvm::StringRef(Dot).count(" -> "), size_t(Deep));
+}
+
+} // namespace
+
+TEST(GraphTest, DeepChainIsIterative) { checkDeep(false); }
+
+TEST(GraphTest, LongCycleIsIterative) { checkDeep(true); }
+
+// A ladder of diamonds has 2^N chains; printing stops at the limit without
+// walking them all.
+TEST(GraphTest, ChainLimitBoundsTheWalk) {
+  CallGraph G;
+  NodeId Prev = G.getOrAddNode("root", "root");
+  G.define(Prev, at(1));
+  G.addStore("mmu_notifier_ops::invalidate_range_start", Prev, at(2));
+  for (unsigned I = 0; I < 64; ++I) {
+    std::string N = std::to_string(I);
+    NodeId A = G.getOrAddNode("a" + N, "a" + N), B = G.getOrAddNode("b" + N, "b" + N),
+           J = G.getOrAddNode("j" + N, "j" + N);
+    G.addCall(Prev, A, at(3));
+    G.addCall(Prev, B, at(4));
+    G.addCall(A, J, at(5));
+    G.addCall(B, J, at(6));
+    Prev = J;
+  }
+  G.addCall(Prev, G.getOrAddNode("dma_fence_wait", "dma_fence_wait"), at(7));
+  Policy P = Policy::defaults();
+  G.resolve(P);
+  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  printChains(OS, G, Steps, G.lookup("root"), PathMapper("/src"), 5);
+  EXPECT_EQ(llvm::StringRef(Text).count("chain "), 5u);
+  EXPECT_TRUE(llvm::StringRef(Text).ends_with("(more chains not shown; raise --max-chains)\n"));
+}

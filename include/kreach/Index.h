@@ -5,6 +5,12 @@
 // leaves half of one. Function bodies are stored once per function key, so a
 // header inline included by a thousand TUs costs one copy of its calls.
 //
+// Concurrency: one writer at a time, serialized by an OS lock on
+// "<index>.lock" (a second writer waits, bounded); any number of readers,
+// which never block the writer and never see half a TU (WAL while a writer
+// runs; the writer folds the log back into the file when it closes, so the
+// file stands alone and can be read from a read-only directory).
+//
 //===----------------------------------------------------------------------===//
 #ifndef KREACH_INDEX_H
 #define KREACH_INDEX_H
@@ -13,6 +19,8 @@
 #include "kreach/Graph.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -59,16 +67,53 @@ struct IndexCounts {
            Stores = 0;
 };
 
+struct IndexOpenOptions {
+  /// ReadWrite: how long to wait for another writer's lock before giving up.
+  std::chrono::milliseconds LockTimeout = std::chrono::minutes(10);
+  /// ReadWrite: where the one "waiting for ..." line goes; null for nowhere.
+  llvm::raw_ostream *Log = &llvm::errs();
+  /// ReadWrite: start afresh in "<index>.rebuild" beside the old index, which
+  /// readers keep seeing; close() moves the new one over it once a full
+  /// indexing run has marked it complete (setComplete). An interrupted
+  /// rebuild leaves the old index as it was.
+  bool Rebuild = false;
+};
+
 class Index {
 public:
   enum class Mode { ReadOnly, ReadWrite };
 
   /// Opens (ReadWrite: creates) the index. A file that is not a kreach index,
   /// or one written by another schema version, is an error and is left as is.
-  static llvm::Expected<std::unique_ptr<Index>> open(llvm::StringRef Path, Mode M);
+  /// ReadWrite takes the writer lock first (see IndexOpenOptions); errors
+  /// that do not mean the file is damaged (cannot open, read-only, busy,
+  /// lock timeout) never advise removing it.
+  static llvm::Expected<std::unique_ptr<Index>>
+  open(llvm::StringRef Path, Mode M, const IndexOpenOptions &Opts = IndexOpenOptions());
+  /// Calls close(); an error there is printed to the open options' Log.
   ~Index();
 
+  /// ReadWrite: folds the write-ahead log into the file and leaves it in
+  /// rollback-journal mode (best effort while readers hold it open), moves a
+  /// complete rebuild over the old index, and releases the writer lock.
+  /// Idempotent; the index is unusable afterwards.
+  llvm::Error close();
+
+  /// The file this index reads and writes (for a rebuild, until close(),
+  /// the new file beside the final one).
   const std::string &path() const { return Path; }
+  bool readOnly() const { return M == Mode::ReadOnly; }
+
+  /// Whether the last full indexing run over this index finished (false
+  /// while one runs, after one was interrupted, and for indexes written
+  /// before kreach recorded it). Readers use it to fail closed.
+  llvm::Expected<bool> isComplete();
+  llvm::Error setComplete(bool Complete);
+
+  /// Reads between begin and end see one state of the index, whatever a
+  /// writer commits meanwhile. Nests; loadGraph takes one by itself.
+  llvm::Error beginSnapshot();
+  llvm::Error endSnapshot();
 
   /// Fault injection for tests: the process dies, mid-transaction, while
   /// storing the TU after the first N. Set from KREACH_TEST_CRASH_AFTER_TUS.
@@ -86,6 +131,7 @@ public:
   llvm::Error removeTU(llvm::StringRef File);
 
   llvm::Error loadGraph(CallGraph &G);
+  /// A no-op for a ReadOnly index: summaries are a cache its writer refreshes.
   llvm::Error storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
                              llvm::StringRef PolicyFingerprint);
   llvm::Expected<std::string> summaryFingerprint();
@@ -99,10 +145,12 @@ public:
   /// Free-form facts about the index as a whole ("source_root").
   llvm::Error setMeta(llvm::StringRef Key, llvm::StringRef Value);
   llvm::Expected<std::string> meta(llvm::StringRef Key);
-  bool readOnly() const { return OpenedReadOnly; }
 
 private:
   Index() = default;
+  llvm::Error acquireLock(const IndexOpenOptions &Opts);
+  llvm::Error connect();
+  llvm::Error openError(int RC, llvm::StringRef What);
   llvm::Error exec(llvm::StringRef SQL);
   llvm::Expected<sqlite3_stmt *> prepare(llvm::StringRef SQL);
   llvm::Error sqlError(llvm::StringRef What);
@@ -117,13 +165,21 @@ private:
   selectedTUStates(llvm::ArrayRef<std::string> Files);
   llvm::Error storeFacts(int64_t TU, const TUFacts &Facts);
   llvm::Error initSchema();
+  llvm::Error loadGraphRows(CallGraph &G);
 
   std::string Path;
+  /// A rebuild's destination; empty otherwise.
+  std::string FinalPath;
+  Mode M = Mode::ReadOnly;
+  llvm::raw_ostream *Log = nullptr;
+  int LockFD = -1;
+  unsigned SnapshotDepth = 0;
+  bool SnapshotOwned = false;
+  bool Opened = false; ///< open() succeeded.
   sqlite3 *DB = nullptr;
   llvm::StringMap<sqlite3_stmt *> Statements;
   llvm::StringMap<int64_t> SymCache, FileCache, FieldCache;
   unsigned CrashAfter = ~0u;
-  bool OpenedReadOnly = false;
   unsigned StoredTUs = 0;
 };
 

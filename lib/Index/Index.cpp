@@ -6,8 +6,12 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/xxhash.h"
 #include <cstdlib>
+#include <thread>
 #include <sqlite3.h>
 
 namespace kreach {
@@ -72,10 +76,12 @@ std::string text(sqlite3_stmt *S, int Col) {
 } // namespace
 
 Index::~Index() {
-  for (auto &Entry : Statements)
-    sqlite3_finalize(Entry.second);
-  if (DB)
-    sqlite3_close(DB);
+  if (llvm::Error E = close()) {
+    if (Log)
+      *Log << "kreach: warning: " << llvm::toString(std::move(E)) << "\n";
+    else
+      llvm::consumeError(std::move(E));
+  }
 }
 
 llvm::Error Index::sqlError(llvm::StringRef What) {
@@ -106,48 +112,207 @@ llvm::Expected<sqlite3_stmt *> Index::prepare(llvm::StringRef SQL) {
   return S;
 }
 
-llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M) {
-  std::unique_ptr<Index> I(new Index());
-  I->Path = Path.str();
-  I->OpenedReadOnly = M == Mode::ReadOnly;
-  bool Exists = llvm::sys::fs::exists(Path);
-  if (M == Mode::ReadOnly && !Exists)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "index '" + Path.str() + "' does not exist");
+namespace {
+
+/// How long a connection waits for another one's SQLite lock. Writers hold
+/// them for one TU's transaction, readers for one snapshot; a checkpoint or
+/// a journal-mode switch waits for both.
+constexpr int BusyTimeoutMs = 60000;
+
+bool isDamaged(int RC) {
+  RC &= 0xff;
+  return RC == SQLITE_NOTADB || RC == SQLITE_CORRUPT;
+}
+
+std::string notAnIndex(llvm::StringRef Path) {
+  return "index '" + Path.str() +
+         "' is not a kreach index (corrupt or not SQLite); remove it to re-index";
+}
+
+/// "file:" URI for a path, for the query parameters below.
+std::string fileURI(llvm::StringRef Path) {
+  std::string URI = "file:";
+  for (char C : Path) {
+    if (C == '%' || C == '?' || C == '#')
+      URI += llvm::formatv("%{0:X-2}", unsigned(static_cast<unsigned char>(C))).str();
+    else
+      URI += C;
+  }
+  return URI;
+}
+
+int64_t fileSize(const std::string &Path) {
+  llvm::sys::fs::file_status S;
+  if (llvm::sys::fs::status(Path, S) || !llvm::sys::fs::exists(S))
+    return -1;
+  return S.getSize();
+}
+
+/// Folds the write-ahead log into the database file and switches it back to
+/// a rollback journal, so the file is complete by itself. Fails (returns
+/// false) while other connections keep the file open in WAL mode; retries
+/// for up to Budget.
+bool leaveWAL(sqlite3 *DB, std::chrono::milliseconds Budget) {
+  auto Deadline = std::chrono::steady_clock::now() + Budget;
+  // Other connections' locks are waited for by our loop, not by SQLite's.
+  sqlite3_busy_timeout(DB, 100);
+  bool Done = false;
+  while (true) {
+    sqlite3_wal_checkpoint_v2(DB, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_stmt *S = nullptr;
+    if (sqlite3_prepare_v2(DB, "PRAGMA journal_mode=DELETE", -1, &S, nullptr) == SQLITE_OK &&
+        sqlite3_step(S) == SQLITE_ROW) {
+      const unsigned char *Mode = sqlite3_column_text(S, 0);
+      Done = Mode && llvm::StringRef(reinterpret_cast<const char *>(Mode)) == "delete";
+    }
+    sqlite3_finalize(S);
+    if (Done || std::chrono::steady_clock::now() >= Deadline)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  sqlite3_busy_timeout(DB, BusyTimeoutMs);
+  return Done;
+}
+
+} // namespace
+
+llvm::Error Index::openError(int RC, llvm::StringRef What) {
+  if (isDamaged(RC))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), notAnIndex(Path));
+  std::string Msg = DB ? sqlite3_errmsg(DB) : sqlite3_errstr(RC);
+  if ((RC & 0xff) == SQLITE_BUSY || (RC & 0xff) == SQLITE_LOCKED)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "index '" + Path + "' is busy (" + Msg +
+            "): another process holds it locked; the index itself is fine, try again");
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "cannot " + What.str() + " index '" + Path + "': " + Msg +
+                                     " (the index itself is not known to be damaged)");
+}
+
+llvm::Error Index::acquireLock(const IndexOpenOptions &Opts) {
+  std::string LockPath = Path + ".lock";
+  if (std::error_code EC = llvm::sys::fs::openFileForReadWrite(
+          LockPath, LockFD, llvm::sys::fs::CD_OpenAlways, llvm::sys::fs::OF_None))
+    return llvm::createStringError(EC, "cannot create the index lock '" + LockPath +
+                                           "': " + EC.message());
+  std::error_code EC = llvm::sys::fs::tryLockFile(LockFD);
+  if (EC) {
+    if (Opts.Log) {
+      *Opts.Log << "kreach: waiting for another kreach to finish writing '" << Path
+                << "' (lock '" << LockPath << "')\n";
+      Opts.Log->flush();
+    }
+    EC = llvm::sys::fs::tryLockFile(LockFD, Opts.LockTimeout);
+  }
+  if (EC) {
+    llvm::sys::Process::SafelyCloseFileDescriptor(LockFD);
+    LockFD = -1;
+    auto Secs = std::chrono::duration_cast<std::chrono::seconds>(Opts.LockTimeout);
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "timed out after " + std::to_string(Secs.count()) +
+            "s waiting for another kreach to finish writing '" + Path + "' (lock '" +
+            LockPath + "'); the index is left as it is");
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Index::connect() {
+  // Readers open the file read-only. That needs the -shm beside a file in
+  // WAL mode, which a reader cannot create in a directory it may not write
+  // (a published index, a read-only mount, another user's tree): then, if
+  // the file stands alone (writers leave it so when they close, see
+  // close()), it is opened as immutable, which reads the file and nothing
+  // else. A file whose log still holds changes (its writer was killed) is
+  // not read that way, since the file alone may be mid-checkpoint.
   int Flags = M == Mode::ReadOnly ? SQLITE_OPEN_READONLY
                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(I->Path.c_str(), &I->DB, Flags | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK)
-    return I->sqlError("cannot open");
-  sqlite3_busy_timeout(I->DB, 10000);
+  auto tryOpen = [&](const std::string &Name, int Extra) -> int {
+    if (DB) {
+      sqlite3_close(DB);
+      DB = nullptr;
+    }
+    int RC = sqlite3_open_v2(Name.c_str(), &DB, Flags | Extra | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (RC != SQLITE_OK)
+      return RC;
+    sqlite3_extended_result_codes(DB, 1);
+    sqlite3_busy_timeout(DB, BusyTimeoutMs);
+    // Reading the schema is the first real access: a file that is not
+    // SQLite fails here, and so does one we cannot read.
+    return sqlite3_exec(DB, "SELECT count(*) FROM sqlite_master", nullptr, nullptr,
+                        nullptr);
+  };
+  int RC = tryOpen(Path, 0);
+  if (RC != SQLITE_OK && !isDamaged(RC) && M == Mode::ReadOnly &&
+      ((RC & 0xff) == SQLITE_CANTOPEN || (RC & 0xff) == SQLITE_READONLY)) {
+    std::string Dir(llvm::sys::path::parent_path(Path));
+    bool DirWritable = !llvm::sys::fs::access(Dir.empty() ? "." : Dir,
+                                               llvm::sys::fs::AccessMode::Write);
+    if (!DirWritable) {
+      if (fileSize(Path + "-wal") > 0)
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            "cannot read index '" + Path + "': its write-ahead log '" + Path +
+                "-wal' holds changes that need write access to the directory to read; "
+                "run 'kreach index' there once with write access (the index is not "
+                "damaged)");
+      RC = tryOpen(fileURI(Path) + "?immutable=1", SQLITE_OPEN_URI);
+    }
+  }
+  if (RC != SQLITE_OK)
+    return openError(RC, M == Mode::ReadOnly ? "read" : "open");
+  return llvm::Error::success();
+}
 
-  // A file that is not SQLite fails here, with SQLite's own wording.
-  llvm::Expected<sqlite3_stmt *> Tables =
-      I->prepare("SELECT count(*) FROM sqlite_master WHERE type='table'");
+llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
+                                                   const IndexOpenOptions &Opts) {
+  std::unique_ptr<Index> I(new Index());
+  I->Path = Path.str();
+  I->M = M;
+  I->Log = Opts.Log;
+  if (M == Mode::ReadOnly && !llvm::sys::fs::exists(Path))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + Path.str() + "' does not exist");
+  if (M == Mode::ReadWrite) {
+    if (llvm::Error E = I->acquireLock(Opts))
+      return E;
+    if (Opts.Rebuild) {
+      // Under the lock nobody else writes the new file: what is there is
+      // left from an interrupted rebuild.
+      I->FinalPath = I->Path;
+      I->Path += ".rebuild";
+      for (const char *Suffix : {"", "-wal", "-shm", "-journal"})
+        llvm::sys::fs::remove(I->Path + Suffix);
+    }
+  }
+  if (llvm::Error E = I->connect())
+    return E;
+
+  auto Tables = I->prepare("SELECT count(*) FROM sqlite_master WHERE type='table'");
   if (!Tables) {
     llvm::consumeError(Tables.takeError());
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "index '" + Path.str() +
-                                       "' is not a kreach index (corrupt or not "
-                                       "SQLite); remove it to re-index");
+    return I->openError(sqlite3_extended_errcode(I->DB), "read");
   }
   int64_t NumTables = 0;
   {
     StmtScope Scope(*Tables);
     int RC = sqlite3_step(*Tables);
     if (RC != SQLITE_ROW)
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "index '" + Path.str() +
-                                         "' is not a kreach index (corrupt or not "
-                                         "SQLite); remove it to re-index");
+      return I->openError(RC, "read");
     NumTables = sqlite3_column_int64(*Tables, 0);
   }
   if (NumTables == 0) {
     if (M == Mode::ReadOnly)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "index '" + Path.str() + "' is empty");
+    // WAL first, so not even the schema is written through a rollback
+    // journal that readers would wait on.
+    if (llvm::Error E = I->exec("PRAGMA journal_mode=WAL"))
+      return E;
     if (llvm::Error E = I->initSchema())
-      return std::move(E);
+      return E;
   } else {
     llvm::Expected<sqlite3_stmt *> Version =
         I->prepare("SELECT value FROM meta WHERE key='schema'");
@@ -175,8 +340,153 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M)
     if (llvm::Error E = I->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                 "CREATE INDEX IF NOT EXISTS tu_input_file ON "
                                 "tu_input(file);"))
-      return std::move(E);
-  return std::move(I);
+      return E;
+  I->Opened = true;
+  return I;
+}
+
+llvm::Error Index::close() {
+  auto ReleaseLock = [&] {
+    if (LockFD >= 0) {
+      llvm::sys::fs::unlockFile(LockFD);
+      llvm::sys::Process::SafelyCloseFileDescriptor(LockFD);
+      LockFD = -1;
+    }
+  };
+  if (!DB) {
+    ReleaseLock();
+    return llvm::Error::success();
+  }
+  for (auto &Entry : Statements)
+    sqlite3_finalize(Entry.second);
+  Statements.clear();
+  llvm::Error Result = llvm::Error::success();
+  bool Replace = false;
+  // A file open() refused is left exactly as it was.
+  if (M == Mode::ReadWrite && Opened) {
+    if (!FinalPath.empty()) {
+      llvm::Expected<bool> Complete = isComplete();
+      if (!Complete)
+        Result = Complete.takeError();
+      else
+        Replace = *Complete;
+      for (auto &Entry : Statements)
+        sqlite3_finalize(Entry.second);
+      Statements.clear();
+    }
+    // The file stands alone once the writer is gone: readers without write
+    // access to the directory can read it, and copying it copies the index.
+    // Readers that hold it open in WAL mode keep the switch from happening;
+    // then it stays in WAL mode, which is just as consistent. Nobody else
+    // opens a rebuild's new file, so there the switch always succeeds.
+    bool Alone = leaveWAL(DB, std::chrono::seconds(2));
+    if (Replace && !Alone) {
+      Replace = false;
+      llvm::consumeError(std::move(Result));
+      Result = llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "cannot finish the rebuilt index '" + Path + "'");
+    }
+  }
+  sqlite3_close(DB);
+  DB = nullptr;
+  if (Replace) {
+    // The old index must not leave a write-ahead log beside the new file:
+    // SQLite would apply it to the new file. Fold it into the old file
+    // first; readers that have the old file open keep reading it (and its
+    // unlinked log) until they close it.
+    std::string OldWal = FinalPath + "-wal";
+    bool Clean = !llvm::sys::fs::exists(OldWal);
+    if (!Clean) {
+      sqlite3 *Old = nullptr;
+      if (sqlite3_open_v2(FinalPath.c_str(), &Old,
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) ==
+          SQLITE_OK) {
+        sqlite3_busy_timeout(Old, BusyTimeoutMs);
+        leaveWAL(Old, std::chrono::seconds(30));
+      }
+      sqlite3_close(Old);
+      // A log truncated by the checkpoint is empty: nothing in it to apply.
+      Clean = fileSize(OldWal) <= 0;
+      if (!Clean) {
+        // Not SQLite at all: the log is nobody's.
+        sqlite3 *Probe = nullptr;
+        bool IsSQLite =
+            sqlite3_open_v2(FinalPath.c_str(), &Probe, SQLITE_OPEN_READONLY, nullptr) ==
+                SQLITE_OK &&
+            sqlite3_exec(Probe, "SELECT count(*) FROM sqlite_master", nullptr, nullptr,
+                         nullptr) == SQLITE_OK;
+        sqlite3_close(Probe);
+        Clean = !IsSQLite;
+      }
+    }
+    if (!Clean) {
+      llvm::consumeError(std::move(Result));
+      Result = llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "cannot replace index '" + FinalPath +
+              "': another process keeps it open with changes in its write-ahead log; "
+              "the rebuilt index is left at '" + Path + "'");
+    } else {
+      for (const char *Suffix : {"-wal", "-shm"})
+        llvm::sys::fs::remove(FinalPath + Suffix);
+      for (const char *Suffix : {"-wal", "-shm"})
+        llvm::sys::fs::remove(Path + Suffix);
+      if (std::error_code EC = llvm::sys::fs::rename(Path, FinalPath)) {
+        llvm::consumeError(std::move(Result));
+        Result = llvm::createStringError(EC, "cannot move the rebuilt index '" + Path +
+                                                 "' over '" + FinalPath +
+                                                 "': " + EC.message());
+      } else {
+        Path = FinalPath;
+        FinalPath.clear();
+      }
+    }
+  }
+  ReleaseLock();
+  return Result;
+}
+
+llvm::Expected<bool> Index::isComplete() {
+  auto S = prepare("SELECT value FROM meta WHERE key='complete'");
+  if (!S)
+    return S.takeError();
+  StmtScope Scope(*S);
+  int RC = sqlite3_step(*S);
+  if (RC == SQLITE_ROW)
+    return text(*S, 0) == "1";
+  if (RC != SQLITE_DONE)
+    return sqlError("cannot read");
+  return false;
+}
+
+llvm::Error Index::setComplete(bool Complete) {
+  return exec(std::string("INSERT OR REPLACE INTO meta VALUES('complete', '") +
+              (Complete ? "1" : "0") + "')");
+}
+
+llvm::Error Index::beginSnapshot() {
+  if (SnapshotDepth++ > 0 || !sqlite3_get_autocommit(DB))
+    return llvm::Error::success();
+  SnapshotOwned = true;
+  // A deferred transaction's snapshot starts at its first read.
+  if (llvm::Error E = exec("BEGIN"))
+    return E;
+  auto S = prepare("SELECT count(*) FROM meta");
+  if (!S)
+    return S.takeError();
+  StmtScope Scope(*S);
+  if (sqlite3_step(*S) != SQLITE_ROW)
+    return sqlError("cannot read");
+  return llvm::Error::success();
+}
+
+llvm::Error Index::endSnapshot() {
+  if (SnapshotDepth == 0 || --SnapshotDepth > 0 || !SnapshotOwned)
+    return llvm::Error::success();
+  SnapshotOwned = false;
+  if (sqlite3_get_autocommit(DB))
+    return llvm::Error::success();
+  return exec("COMMIT");
 }
 
 llvm::Error Index::initSchema() {
@@ -303,7 +613,7 @@ Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
     It->second->Inputs.push_back({text(*Inputs, 1), sqlite3_column_int64(*Inputs, 2),
                                   sqlite3_column_int64(*Inputs, 3)});
   }
-  return std::move(Result);
+  return Result;
 }
 
 llvm::Expected<llvm::StringMap<TUState>>
@@ -341,7 +651,7 @@ Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
       S.Inputs.push_back({text(*Inputs, 0), sqlite3_column_int64(*Inputs, 1),
                           sqlite3_column_int64(*Inputs, 2)});
   }
-  return std::move(Result);
+  return Result;
 }
 
 llvm::Expected<std::vector<std::string>>
@@ -360,7 +670,7 @@ Index::tusReading(llvm::ArrayRef<std::string> Paths) {
   }
   llvm::sort(Result);
   Result.erase(std::unique(Result.begin(), Result.end()), Result.end());
-  return std::move(Result);
+  return Result;
 }
 
 llvm::Error Index::deleteBody(int64_t Sym) {
@@ -627,6 +937,25 @@ llvm::Error Index::removeTU(llvm::StringRef File) {
 }
 
 llvm::Error Index::loadGraph(CallGraph &G) {
+  // One snapshot for all the queries: a TU a writer commits in between
+  // would otherwise show up with its calls but not its functions.
+  if (llvm::Error E = beginSnapshot())
+    return E;
+  llvm::Error E = loadGraphRows(G);
+  llvm::Error End = endSnapshot();
+  if (E) {
+    llvm::consumeError(std::move(End));
+    return E;
+  }
+  return End;
+}
+
+llvm::Error Index::loadGraphRows(CallGraph &G) {
+  // Fault injection for tests: widen the window between the queries.
+  static const unsigned DelayMs = [] {
+    std::optional<std::string> V = llvm::sys::Process::GetEnv("KREACH_TEST_READ_DELAY_MS");
+    return V ? unsigned(std::atoi(V->c_str())) : 0u;
+  }();
   // Ids in the database map to nodes/files of the graph.
   llvm::DenseMap<int64_t, NodeId> Nodes;
   llvm::DenseMap<int64_t, std::string> Files, Fields;
@@ -635,6 +964,8 @@ llvm::Error Index::loadGraph(CallGraph &G) {
     auto S = prepare(SQL);
     if (!S)
       return S.takeError();
+    if (DelayMs)
+      std::this_thread::sleep_for(std::chrono::milliseconds(DelayMs));
     StmtScope Scope(*S);
     int RC;
     while ((RC = sqlite3_step(*S)) == SQLITE_ROW)
@@ -688,6 +1019,8 @@ llvm::Error Index::loadGraph(CallGraph &G) {
 
 llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                   llvm::StringRef PolicyFingerprint) {
+  if (M == Mode::ReadOnly)
+    return llvm::Error::success();
   if (llvm::Error E = exec("BEGIN IMMEDIATE; DELETE FROM summary;"))
     return E;
   auto Fail = [&](llvm::Error E) {
@@ -811,7 +1144,7 @@ Index::stores(llvm::function_ref<bool(llvm::StringRef)> FieldFilter) {
       Rows.push_back(std::move(R));
     }
   }
-  return std::move(Rows);
+  return Rows;
 }
 
 llvm::Expected<std::vector<StoreRow>> Index::storesInto(llvm::StringRef Field) {
@@ -854,7 +1187,7 @@ llvm::Expected<std::vector<TUState>> Index::failedTUs() {
     T.Failed = true;
     Result.push_back(std::move(T));
   }
-  return std::move(Result);
+  return Result;
 }
 
 llvm::Error Index::setMeta(llvm::StringRef Key, llvm::StringRef Value) {

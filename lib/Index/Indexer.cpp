@@ -2,11 +2,12 @@
 
 #include "kreach/Indexer.h"
 #include "kreach/Config.h"
-#include "kreach/Report.h"
+#include "kreach/Project.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/FileManager.h"
+#include "clang/Basic/Stack.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
@@ -14,6 +15,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Chrono.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -24,6 +26,10 @@
 #include "llvm/Support/xxhash.h"
 #include <chrono>
 #include <mutex>
+#include <thread>
+#ifdef LLVM_ON_UNIX
+#include <csignal>
+#endif
 
 using namespace clang;
 
@@ -99,6 +105,12 @@ private:
 class FactsAction : public ASTFrontendAction {
 public:
   explicit FactsAction(TUFacts &Out) : Out(Out) {}
+  bool BeginInvocation(CompilerInstance &CI) override {
+    // clang's "N errors generated." goes to the verbose stream (stderr);
+    // kreach reports a failed TU in one line of its own.
+    CI.setVerboseOutputStream(std::make_unique<llvm::raw_null_ostream>());
+    return true;
+  }
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
                                                  llvm::StringRef) override {
     return std::make_unique<FactsConsumer>(Out);
@@ -110,7 +122,77 @@ private:
 
 } // namespace
 
-TUFacts parseTU(const tooling::CompileCommand &Cmd, std::string &FirstError) {
+namespace {
+
+/// The largest main file kreach parses; a kernel's largest generated .c is
+/// a few megabytes.
+constexpr uint64_t MaxMainFileSize = uint64_t(256) << 20;
+
+/// Why a TU's main file cannot be parsed, or empty. Checked before clang
+/// opens it: a FIFO would block the parse forever, a device or a directory
+/// would be read as nothing.
+std::string mainFileProblem(llvm::StringRef Path) {
+  namespace fs = llvm::sys::fs;
+  fs::file_status Status;
+  if (std::error_code EC = fs::status(Path, Status))
+    return "error: cannot read main file '" + Path.str() + "': " + EC.message();
+  const char *Kind = nullptr;
+  switch (Status.type()) {
+  case fs::file_type::regular_file:
+    break;
+  case fs::file_type::directory_file:
+    Kind = "a directory";
+    break;
+  case fs::file_type::fifo_file:
+    Kind = "a FIFO";
+    break;
+  case fs::file_type::character_file:
+    Kind = "a character device";
+    break;
+  case fs::file_type::block_file:
+    Kind = "a block device";
+    break;
+  case fs::file_type::socket_file:
+    Kind = "a socket";
+    break;
+  default:
+    Kind = "not a regular file";
+    break;
+  }
+  if (Kind)
+    return "error: main file '" + Path.str() + "' is " + Kind +
+           (llvm::StringRef(Kind).starts_with("not") ? "" : ", not a regular file");
+  if (Status.getSize() > MaxMainFileSize)
+    return "error: main file '" + Path.str() + "' is too large (" +
+           std::to_string(Status.getSize() >> 20) + " MiB)";
+  return "";
+}
+
+/// Lets the crash-recovery signal handler run when a parse overflows its
+/// stack: SIGSEGV and SIGBUS are delivered on an alternate stack, and each
+/// parse thread sets one up (parseOnThread).
+void enableCrashRecovery() {
+  static std::once_flag Once;
+  std::call_once(Once, [] {
+    llvm::CrashRecoveryContext::Enable();
+#ifdef LLVM_ON_UNIX
+    for (int Sig : {SIGSEGV, SIGBUS}) {
+      struct sigaction SA;
+      if (sigaction(Sig, nullptr, &SA) == 0 && !(SA.sa_flags & SA_ONSTACK)) {
+        SA.sa_flags |= SA_ONSTACK;
+        sigaction(Sig, &SA, nullptr);
+      }
+    }
+#endif
+  });
+}
+
+/// The stack a parse runs on: what clang's driver gives cc1.
+constexpr unsigned ParseStackSize = clang::DesiredStackSize;
+
+} // namespace
+
+static TUFacts parseTUUnsafe(const tooling::CompileCommand &Cmd, std::string &FirstError) {
   TUFacts Facts;
   // Each TU gets its own file system view, so the working directory of one
   // thread's TU never leaks into another's.
@@ -125,8 +207,47 @@ TUFacts parseTU(const tooling::CompileCommand &Cmd, std::string &FirstError) {
   bool OK = Invocation.run();
   if (!OK && FirstError.empty())
     FirstError = "error: clang could not run this compile command";
+  return Facts;
+}
+
+TUFacts parseTU(const tooling::CompileCommand &Cmd, std::string &FirstError) {
+  std::string MainFile = normalizePath(Cmd.Filename, Cmd.Directory);
+  TUFacts Facts;
+  FirstError = mainFileProblem(MainFile);
+  if (FirstError.empty()) {
+    // A TU that crashes clang (a stack overflow on an expression nested
+    // thousands deep, a clang bug) fails alone, as in libclang and clangd:
+    // the parse runs on its own thread with clang's stack size, under crash
+    // recovery, with an alternate signal stack so that even an overflow of
+    // that stack is caught.
+    enableCrashRecovery();
+    // The thread exists for this parse only, so its signal stack needs no
+    // restoring; the memory outlives a crash's longjmp.
+#ifdef LLVM_ON_UNIX
+    std::vector<char> AltStack(std::max<size_t>(1 << 16, SIGSTKSZ));
+#endif
+    llvm::CrashRecoveryContext CRC;
+    bool Survived = CRC.RunSafelyOnThread(
+        [&] {
+#ifdef LLVM_ON_UNIX
+          stack_t SS{};
+          SS.ss_sp = AltStack.data();
+          SS.ss_size = AltStack.size();
+          sigaltstack(&SS, nullptr);
+#endif
+          // Where clang can, it moves a deep recursion to a new stack
+          // before this one runs out; that needs to know where it starts.
+          clang::noteBottomOfStack();
+          Facts = parseTUUnsafe(Cmd, FirstError);
+        },
+        ParseStackSize);
+    if (!Survived) {
+      Facts = TUFacts();
+      FirstError = "error: clang crashed while parsing this TU";
+    }
+  }
   if (Facts.MainFile.empty())
-    Facts.MainFile = normalizePath(Cmd.Filename, Cmd.Directory);
+    Facts.MainFile = MainFile;
   return Facts;
 }
 
@@ -216,17 +337,31 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
     Work.push_back(std::move(Cmd));
   }
 
+  // An index that never finished a full run is not a picture of the tree.
+  // Once one has finished, an interrupted update leaves every TU either as
+  // it was or as it is now (each TU is one transaction), which readers may
+  // use while the update runs; only a fresh index or a rebuild starts out
+  // incomplete.
+  llvm::Expected<bool> WasComplete = I.isComplete();
+  if (!WasComplete)
+    return WasComplete.takeError();
+
   if (Opts.RemoveStale && Only.empty())
     for (auto &Entry : *Known)
       if (!Seen.count(Entry.getKey())) {
         if (llvm::Error E = I.removeTU(Entry.getKey()))
-          return std::move(E);
+          return E;
         ++Stats.Removed;
       }
 
   if (std::optional<std::string> Crash =
           llvm::sys::Process::GetEnv("KREACH_TEST_CRASH_AFTER_TUS"))
     I.crashBeforeCommitAfter(std::atoi(Crash->c_str()));
+  // Fault injection for tests: a slow parse, to hold the writer lock.
+  unsigned DelayMs = 0;
+  if (std::optional<std::string> Delay = llvm::sys::Process::GetEnv("KREACH_TEST_TU_DELAY_MS"))
+    DelayMs = std::atoi(Delay->c_str());
+
   unsigned Jobs = Opts.Jobs ? Opts.Jobs : llvm::hardware_concurrency().compute_thread_count();
   std::mutex Lock;
   llvm::Error WriteError = llvm::Error::success();
@@ -239,6 +374,8 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
       Pool.async([&, Cmd] {
         std::string FirstError;
         TUFacts Facts = parseTU(Cmd, FirstError);
+        if (DelayMs)
+          std::this_thread::sleep_for(std::chrono::milliseconds(DelayMs));
         std::lock_guard<std::mutex> Guard(Lock);
         ++Done;
         if (WriteError)
@@ -279,7 +416,9 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   if (Opts.Progress && !Work.empty())
     Log << "\r\033[K";
   if (WriteError)
-    return std::move(WriteError);
+    return WriteError;
+  if (llvm::Error E = I.setComplete(Only.empty() || *WasComplete))
+    return E;
   Stats.Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   return Stats;

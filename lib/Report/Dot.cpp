@@ -14,7 +14,6 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
-#include <functional>
 #include <map>
 #include <tuple>
 
@@ -136,45 +135,65 @@ void printChains(llvm::raw_ostream &OS, const CallGraph &G,
     return;
   }
   // Depth-first over the DAG; every root-to-sink path is one chain. The
-  // count can grow exponentially with the depth, hence the limit.
+  // count can grow exponentially with the depth, hence the limit. The walk
+  // keeps its own stack: a chain can be as deep as the call graph.
   unsigned Printed = 0;
   bool Truncated = false;
-  std::vector<size_t> Path;
-  std::function<void(NodeId)> Walk = [&](NodeId N) {
+  std::vector<size_t> Path; ///< DAG edges from Root to the node on top.
+  auto PrintPath = [&] {
+    ++Printed;
+    OS << "chain " << Printed << ": " << G.node(Root).Name;
+    for (size_t E : Path)
+      OS << " -> " << G.node(D.Edges[E].To).Name;
+    OS << "\n";
+    for (size_t E : Path) {
+      const DagEdge &DE = D.Edges[E];
+      const Edge &Call = G.edges(DE.From)[DE.EdgeIndex];
+      Hop H;
+      H.Caller = G.node(DE.From).Name;
+      H.CallerKey = G.node(DE.From).Key;
+      H.Callee = G.node(DE.To).Name;
+      H.CalleeKey = G.node(DE.To).Key;
+      if (DE.Via)
+        H.Via = G.field(DE.Via);
+      SourcePos Site = G.toPos(Call.Site);
+      OS << "  " << Paths.relative(Site.File) << ':' << Site.Line << ':' << Site.Column
+         << ": " << hopMessage(H) << "\n";
+    }
+  };
+  struct Frame {
+    const std::vector<size_t> *Children;
+    size_t Next;
+  };
+  std::vector<Frame> Stack;
+  // Visits N: prints the chain if N ends one, else pushes it.
+  auto Enter = [&](NodeId N) {
     if (Printed >= Limit) {
       Truncated = true;
-      return;
+      return false;
     }
     auto It = D.Out.find(N);
     if (It == D.Out.end() || It->second.empty()) {
-      ++Printed;
-      OS << "chain " << Printed << ": " << G.node(Root).Name;
-      for (size_t E : Path)
-        OS << " -> " << G.node(D.Edges[E].To).Name;
-      OS << "\n";
-      for (size_t E : Path) {
-        const DagEdge &DE = D.Edges[E];
-        const Edge &Call = G.edges(DE.From)[DE.EdgeIndex];
-        Hop H;
-        H.Caller = G.node(DE.From).Name;
-        H.CallerKey = G.node(DE.From).Key;
-        H.Callee = G.node(DE.To).Name;
-        H.CalleeKey = G.node(DE.To).Key;
-        if (DE.Via)
-          H.Via = G.field(DE.Via);
-        SourcePos Site = G.toPos(Call.Site);
-        OS << "  " << Paths.relative(Site.File) << ':' << Site.Line << ':' << Site.Column
-           << ": " << hopMessage(H) << "\n";
-      }
-      return;
+      PrintPath();
+      return false;
     }
-    for (size_t E : It->second) {
-      Path.push_back(E);
-      Walk(D.Edges[E].To);
-      Path.pop_back();
-    }
+    Stack.push_back({&It->second, 0});
+    return true;
   };
-  Walk(Root);
+  Enter(Root);
+  while (!Stack.empty()) {
+    Frame &F = Stack.back();
+    if (F.Next == F.Children->size()) {
+      Stack.pop_back();
+      if (!Path.empty()) // Root's frame has no edge into it.
+        Path.pop_back();
+      continue;
+    }
+    size_t E = (*F.Children)[F.Next++];
+    Path.push_back(E);
+    if (!Enter(D.Edges[E].To))
+      Path.pop_back();
+  }
   if (Truncated)
     OS << "(more chains not shown; raise --max-chains)\n";
 }

@@ -195,23 +195,28 @@ static llvm::Expected<Policy> loadPolicy(const Project &P) {
   return Policy::create(Config);
 }
 
+static cl::opt<unsigned> LockTimeout("lock-timeout",
+                                      cl::desc("Seconds to wait for another kreach "
+                                               "writing the index (default: 600)"),
+                                      cl::init(600), cl::sub(IndexCmd), cl::sub(CheckCmd),
+                                      cl::sub(ExplainCmd), cl::cat(Category));
+
 /// Opens the index. A command that does not update it needs one that
 /// exists: creating an empty one and checking it would pass with nothing
 /// checked.
 static llvm::Expected<std::unique_ptr<Index>> openIndex(const Project &P, bool ForUpdate) {
   const std::string &Path = P.Paths.IndexFile;
-  if (!ForUpdate) {
-    if (!llvm::sys::fs::exists(Path))
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "no index at '" + Path +
-                                         "'; run 'kreach index -p " + BuildPath +
-                                         "' first (--no-update checks an existing index)");
-    return Index::open(Path, Index::Mode::ReadOnly);
-  }
-  if (Rebuild)
-    for (const char *Suffix : {"", "-wal", "-shm"})
-      llvm::sys::fs::remove(Path + Suffix);
-  return Index::open(Path, Index::Mode::ReadWrite);
+  IndexOpenOptions Opts;
+  Opts.Rebuild = Rebuild;
+  Opts.LockTimeout = std::chrono::seconds(LockTimeout);
+  if (!ForUpdate && !llvm::sys::fs::exists(Path))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no index at '" + Path + "'; run 'kreach index -p " +
+                                       BuildPath +
+                                       "' first (--no-update checks an existing index)");
+  // Patch mode may still forget TUs whose files the patch deleted.
+  bool ReadOnly = !ForUpdate && ChangedSince.empty() && ChangedFiles.empty();
+  return Index::open(Path, ReadOnly ? Index::Mode::ReadOnly : Index::Mode::ReadWrite, Opts);
 }
 
 static llvm::Expected<IndexRunStats>
@@ -321,6 +326,12 @@ static void printIndexSummary(Index &I, const IndexRunStats &S, const PathMapper
 
 /// A gate that checked nothing, or less than it should, fails closed.
 static llvm::Error checkCoverage(const IndexCounts &Held, const PathMapper &Paths, Index &I) {
+  llvm::Expected<bool> Complete = I.isComplete();
+  if (!Complete)
+    return Complete.takeError();
+  if (!*Complete && Held.TUs)
+    return error("the index '" + I.path() + "' is incomplete (an indexing run did not "
+                 "finish); run 'kreach index' to complete it");
   if (Held.TUs == 0)
     return error("the index holds no TU; nothing was checked");
   if (Held.FailedTUs == Held.TUs)
@@ -360,6 +371,8 @@ static int runIndexCommand() {
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, false, S->Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
+  if (llvm::Error E = Tree.I->close())
+    return fail(llvm::toString(std::move(E)));
   if (R->Stats.TUs && R->Stats.FailedTUs == R->Stats.TUs)
     return fail("every TU (" + llvm::Twine(R->Stats.TUs) + ") failed to parse");
   return ExitClean;
