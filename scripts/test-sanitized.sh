@@ -16,7 +16,7 @@ if ! command -v "clang++-$v" >/dev/null || [ ! -d "$prefix/lib/cmake/clang" ]; t
   echo "0 passed, 1 failed"
   exit 1
 fi
-export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_leaks=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_leaks=1:allow_user_poisoning=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
 echo "== sanitized (LLVM $v, address,undefined): building in $build"
 if ! { cmake -S . -B "$build" -G Ninja -DKREACH_LLVM_VERSION="$v" \

@@ -48,8 +48,12 @@ sanitized = cmake_cache_value("KREACH_SANITIZE")
 if sanitized:
     config.available_features.add("sanitized")
     # Stop at the first report, by abort: a sanitizer's exit status 1 would
-    # satisfy `not`, a crash does not. The caller's settings win.
-    for var, value in [("ASAN_OPTIONS", "halt_on_error=1:abort_on_error=1:detect_leaks=1"),
+    # satisfy `not`, a crash does not. allow_user_poisoning=0: LLVM's
+    # BumpPtrAllocator poisons its slabs in kreach's instrumented copies of
+    # its inline code but not in the copies inside Debian's static clangd
+    # libraries, which kreach-clangd mixes (false use-after-poison). The
+    # caller's settings win.
+    for var, value in [("ASAN_OPTIONS", "halt_on_error=1:abort_on_error=1:detect_leaks=1:allow_user_poisoning=0"),
                        ("UBSAN_OPTIONS", "halt_on_error=1:abort_on_error=1:print_stacktrace=1")]:
         config.environment[var] = os.environ.get(var, value)
 if not sanitized and os.path.exists(os.path.join(config.kreach_lib_dir, "KreachTidy.so")):
