@@ -32,9 +32,33 @@ add_tool("%srcroot", config.kreach_src_root)
 add_tool("%inputs", os.path.join(config.test_source_root, "Inputs"))
 
 config.available_features.add("llvm-" + config.llvm_version_major)
-if os.path.exists(os.path.join(config.kreach_lib_dir, "KreachTidy.so")):
+# A -DKREACH_SANITIZE build (docs/robustness.md): "sanitized". Its plugins
+# could not load into Debian's uninstrumented clang-tidy and clang, so the
+# tests needing them are unsupported there (the normal build runs them).
+def cmake_cache_value(name):
+    try:
+        with open(os.path.join(config.kreach_obj_root, "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith(name + ":"):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+sanitized = cmake_cache_value("KREACH_SANITIZE")
+if sanitized:
+    config.available_features.add("sanitized")
+    # Stop at the first report, by abort: a sanitizer's exit status 1 would
+    # satisfy `not`, a crash does not. allow_user_poisoning=0: LLVM's
+    # BumpPtrAllocator poisons its slabs in kreach's instrumented copies of
+    # its inline code but not in the copies inside Debian's static clangd
+    # libraries, which kreach-clangd mixes (false use-after-poison). The
+    # caller's settings win.
+    for var, value in [("ASAN_OPTIONS", "halt_on_error=1:abort_on_error=1:detect_leaks=1:allow_user_poisoning=0"),
+                       ("UBSAN_OPTIONS", "halt_on_error=1:abort_on_error=1:print_stacktrace=1")]:
+        config.environment[var] = os.environ.get(var, value)
+if not sanitized and os.path.exists(os.path.join(config.kreach_lib_dir, "KreachTidy.so")):
     config.available_features.add("tidy-plugin")
-if os.path.exists(os.path.join(config.kreach_lib_dir, "KreachAnalyzer.so")):
+if not sanitized and os.path.exists(os.path.join(config.kreach_lib_dir, "KreachAnalyzer.so")):
     config.available_features.add("analyzer-plugin")
 if os.path.exists(os.path.join(config.kreach_tools_dir, "kreach-clangd")):
     config.available_features.add("kreach-clangd")

@@ -46,6 +46,11 @@ enum class BaselineState { None, New, Unchanged };
 /// Every fingerprint recorded in a baseline file: kreach's own JSON
 /// (findings[].fingerprint) or SARIF (runs[].results[].partialFingerprints).
 llvm::Expected<std::vector<std::string>> readBaseline(llvm::StringRef Path);
+/// readBaseline on text already in memory; Name is the file named in errors.
+/// Any text gives the prints or one error, never a crash: nesting deeper than
+/// llvm::json's recursive parser can take is refused before parsing.
+llvm::Expected<std::vector<std::string>> parseBaseline(llvm::StringRef Text,
+                                                       llvm::StringRef Name);
 
 /// toJSON, with each finding's "baselineState" ("new" or "unchanged") when
 /// States is non-empty (one entry per finding).

@@ -991,30 +991,55 @@ llvm::Error Index::loadGraphRows(CallGraph &G) {
                      unsigned(sqlite3_column_int64(S, Col + 1)),
                      unsigned(sqlite3_column_int64(S, Col + 2))};
   };
+  // A row naming a symbol the sym table lacks means the file is damaged
+  // (the indexer never writes one): refuse it rather than guess a node.
+  int64_t Dangling = 0;
+  auto node = [&](sqlite3_stmt *S, int Col, NodeId &Out) {
+    auto It = Nodes.find(sqlite3_column_int64(S, Col));
+    if (It == Nodes.end()) {
+      Dangling = sqlite3_column_int64(S, Col);
+      return false;
+    }
+    Out = It->second;
+    return true;
+  };
   if (llvm::Error E = forEach("SELECT sym, file, line, col FROM func", [&](sqlite3_stmt *S) {
-        G.define(Nodes.lookup(sqlite3_column_int64(S, 0)), pos(S, 1));
+        NodeId N;
+        if (node(S, 0, N))
+          G.define(N, pos(S, 1));
       }))
     return E;
   if (llvm::Error E = forEach("SELECT caller, callee, file, line, col FROM call",
                               [&](sqlite3_stmt *S) {
-                                G.addCall(Nodes.lookup(sqlite3_column_int64(S, 0)),
-                                          Nodes.lookup(sqlite3_column_int64(S, 1)),
-                                          pos(S, 2));
+                                NodeId From, To;
+                                if (node(S, 0, From) && node(S, 1, To))
+                                  G.addCall(From, To, pos(S, 2));
                               }))
     return E;
   if (llvm::Error E = forEach("SELECT caller, field, file, line, col FROM icall",
                               [&](sqlite3_stmt *S) {
-                                G.addIndirectCall(
-                                    Nodes.lookup(sqlite3_column_int64(S, 0)),
-                                    Fields.lookup(sqlite3_column_int64(S, 1)), pos(S, 2));
+                                NodeId From;
+                                if (node(S, 0, From))
+                                  G.addIndirectCall(From, Fields.lookup(sqlite3_column_int64(S, 1)),
+                                                    pos(S, 2));
                               }))
     return E;
   // File-scope initializers in headers are seen by many TUs; keep one.
-  return forEach("SELECT DISTINCT field, target, file, line, col FROM store",
-                 [&](sqlite3_stmt *S) {
-                   G.addStore(Fields.lookup(sqlite3_column_int64(S, 0)),
-                              Nodes.lookup(sqlite3_column_int64(S, 1)), pos(S, 2));
-                 });
+  if (llvm::Error E = forEach("SELECT DISTINCT field, target, file, line, col FROM store",
+                              [&](sqlite3_stmt *S) {
+                                NodeId T;
+                                if (node(S, 1, T))
+                                  G.addStore(Fields.lookup(sqlite3_column_int64(S, 0)), T,
+                                             pos(S, 2));
+                              }))
+    return E;
+  if (Dangling)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + Path + "' is corrupt (a fact names symbol " +
+                                       std::to_string(Dangling) +
+                                       ", which it does not hold); run 'kreach index "
+                                       "--rebuild'");
+  return llvm::Error::success();
 }
 
 llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,

@@ -191,16 +191,53 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
   return V;
 }
 
+/// llvm::json's parser recurses once per nested array or object, so a
+/// baseline nested deeply enough overflows the stack. Real baselines nest a
+/// dozen levels; count the depth outside strings before parsing.
+static constexpr unsigned MaxBaselineDepth = 256;
+
+static bool nestedTooDeep(llvm::StringRef Text) {
+  unsigned Depth = 0;
+  bool InString = false;
+  for (size_t I = 0, E = Text.size(); I < E; ++I) {
+    char C = Text[I];
+    if (InString) {
+      if (C == '\\')
+        ++I; // The escaped character cannot end the string.
+      else if (C == '"')
+        InString = false;
+      continue;
+    }
+    if (C == '"')
+      InString = true;
+    else if (C == '[' || C == '{') {
+      if (++Depth > MaxBaselineDepth)
+        return true;
+    } else if ((C == ']' || C == '}') && Depth > 0)
+      --Depth;
+  }
+  return false;
+}
+
 llvm::Expected<std::vector<std::string>> readBaseline(llvm::StringRef Path) {
-  auto Fail = [&](const llvm::Twine &Why) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "baseline '" + Path + "': " + Why);
-  };
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buf =
       llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buf)
-    return Fail(Buf.getError().message());
-  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse((*Buf)->getBuffer());
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "baseline '" + Path + "': " + Buf.getError().message());
+  return parseBaseline((*Buf)->getBuffer(), Path);
+}
+
+llvm::Expected<std::vector<std::string>> parseBaseline(llvm::StringRef Text,
+                                                       llvm::StringRef Name) {
+  auto Fail = [&](const llvm::Twine &Why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "baseline '" + Name + "': " + Why);
+  };
+  if (nestedTooDeep(Text))
+    return Fail("nested too deep (more than " + llvm::Twine(MaxBaselineDepth) +
+                " levels of arrays and objects)");
+  llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(Text);
   if (!Doc)
     return Fail(llvm::toString(Doc.takeError()));
   const llvm::json::Object *Root = Doc->getAsObject();

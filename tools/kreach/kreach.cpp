@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "kreach/ChangedFiles.h"
 #include "kreach/Check.h"
 #include "kreach/CompileDB.h"
 #include "kreach/Config.h"
@@ -464,27 +465,7 @@ static llvm::Expected<llvm::StringSet<>> loadChangedFiles(const Project &P,
                                                          ChangedFiles + "'");
     Text += "\n" + (*Buf)->getBuffer().str();
   }
-  llvm::StringSet<> Changed;
-  llvm::SmallVector<llvm::StringRef, 64> Lines;
-  llvm::StringRef(Text).split(Lines, '\n', -1, /*KeepEmpty=*/false);
-  for (llvm::StringRef Line : Lines) {
-    Line = Line.trim();
-    if (Line.empty())
-      continue;
-    llvm::SmallString<256> Path(Line);
-    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
-    if (llvm::sys::path::is_absolute(Path)) {
-      std::string Rel = Paths.relative(Path);
-      // The root is a real path; the list may name the tree through a link.
-      llvm::SmallString<256> Real;
-      if (llvm::sys::path::is_absolute(Rel) && !llvm::sys::fs::real_path(Path, Real))
-        Rel = Paths.relative(Real);
-      Changed.insert(Rel);
-    } else {
-      Changed.insert(Path);
-    }
-  }
-  return Changed;
+  return parseChangedFiles(Text, Paths);
 }
 
 /// Patch mode: which TUs to re-parse (every TU whose main file or any input

@@ -1,0 +1,35 @@
+//===- CompdbFuzzer.cpp - Fuzz compile_commands.json and kreach's use of it ===//
+//
+// The database is parsed by clang's JSONCompilationDatabase (Debian's
+// library, not instrumented: libFuzzer sees kreach's code only); every
+// command it yields goes through kreach's indexingArguments and commandHash,
+// which must accept any command line (empty, a lone compiler, odd flags).
+//
+//===----------------------------------------------------------------------===//
+
+#include "kreach/Indexer.h"
+
+#include "clang/Tooling/JSONCompilationDatabase.h"
+
+#include <cstdint>
+
+using namespace clang::tooling;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  llvm::StringRef Text(reinterpret_cast<const char *>(Data), Size);
+  std::string Error;
+  std::unique_ptr<JSONCompilationDatabase> DB = JSONCompilationDatabase::loadFromBuffer(
+      Text, Error, JSONCommandLineSyntax::Gnu);
+  if (!DB)
+    return 0;
+  for (const CompileCommand &Cmd : DB->getAllCompileCommands()) {
+    std::vector<std::string> Args = kreach::indexingArguments(Cmd);
+    std::string Hash = kreach::commandHash(Cmd);
+    if (Hash.empty())
+      __builtin_trap();
+    (void)Args;
+  }
+  for (const std::string &File : DB->getAllFiles())
+    (void)DB->getCompileCommands(File);
+  return 0;
+}
