@@ -4,6 +4,8 @@
 # Usage: scripts/test-all.sh [LLVM_VERSION...]   (default: 22 and 19, those installed)
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lit-run.sh
+. scripts/lit-run.sh
 versions=("${@:-22 19}")
 # shellcheck disable=SC2206
 versions=(${versions[*]})
@@ -26,14 +28,9 @@ for v in "${versions[@]}"; do
     failed=$((failed + 1))
     continue
   fi
-  out=$($lit -sv "$build/test" "$build/unittests" 2>&1)
-  echo "$out" | grep -E '^(FAIL|XPASS|UNRESOLVED):|^  (Passed|Failed|Unsupported|Unresolved)' || true
-  echo "$out" | sed -n '/^\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\* TEST/,/^\*\*\*\*\*\*\*\*\*\*/p' | head -200
-  p=$(echo "$out" | sed -n 's/^  Passed *: *\([0-9]*\).*/\1/p')
-  f=$(echo "$out" | sed -n 's/^  Failed *: *\([0-9]*\).*/\1/p')
-  u=$(echo "$out" | sed -n 's/^  Unresolved *: *\([0-9]*\).*/\1/p')
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0} + ${u:-0}))
+  run_lit "$lit" "$build"
+  passed=$((passed + LIT_PASSED))
+  failed=$((failed + LIT_FAILED))
   ran=$((ran + 1))
 done
 [ "$ran" -gt 0 ] || failed=$((failed + 1))

@@ -6,6 +6,8 @@
 # Usage: scripts/test-sanitized.sh [LLVM_VERSION]   (default: 22)
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lit-run.sh
+. scripts/lit-run.sh
 v=${1:-22}
 prefix=/usr/lib/llvm-$v
 build=build-sanitized-$v
@@ -28,13 +30,7 @@ if ! { cmake -S . -B "$build" -G Ninja -DKREACH_LLVM_VERSION="$v" \
   echo "0 passed, 1 failed"
   exit 1
 fi
-out=$($lit -sv "$build/test" "$build/unittests" 2>&1)
-echo "$out" | grep -E '^(FAIL|XPASS|UNRESOLVED):|^  (Passed|Failed|Unsupported|Unresolved)' || true
-echo "$out" | sed -n '/^\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\* TEST/,/^\*\*\*\*\*\*\*\*\*\*/p' | head -200
-p=$(echo "$out" | sed -n 's/^  Passed *: *\([0-9]*\).*/\1/p')
-f=$(echo "$out" | sed -n 's/^  Failed *: *\([0-9]*\).*/\1/p')
-u=$(echo "$out" | sed -n 's/^  Unresolved *: *\([0-9]*\).*/\1/p')
-failed=$(( ${f:-0} + ${u:-0} ))
-[ -n "$p" ] || failed=$((failed + 1))
-echo "${p:-0} passed, $failed failed"
+run_lit "$lit" "$build"
+failed=$((LIT_FAILED + LIT_NONE))
+echo "$LIT_PASSED passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -43,6 +43,19 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
                              const PathMapper &Paths, bool IncludeAllowed,
                              std::string &ReadError);
 
+/// Where a per-TU front end's TU belongs (discoverForTU) and the index it
+/// reads, opened once. IndexFile "none" asks for a deliberately TU-local
+/// analysis: no index is looked for.
+struct TUProject {
+  ProjectPaths Paths;
+  std::unique_ptr<Index> Idx;
+  bool WantIndex = true;
+  /// Why an index that exists could not be opened or read; empty otherwise.
+  std::string IndexProblem;
+};
+TUProject openTUProject(llvm::StringRef MainFile, llvm::StringRef BuildDir,
+                        ProjectOverrides Overrides);
+
 } // namespace kreach
 
 #endif

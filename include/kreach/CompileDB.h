@@ -16,10 +16,6 @@ namespace kreach {
 llvm::Expected<std::unique_ptr<clang::tooling::CompilationDatabase>>
 loadCompileDB(llvm::StringRef Path);
 
-/// Rejects JSON nested deeper than MaxDepth before a recursive parser sees
-/// it (llvm::json and YAML recurse per level).
-llvm::Error checkJSONNesting(llvm::StringRef Text, unsigned MaxDepth = 256);
-
 /// Discovery for a build tree with its compile DB loaded.
 struct Project {
   ProjectPaths Paths;

@@ -16,6 +16,11 @@ namespace kreach {
 llvm::Expected<std::string> readUserFile(llvm::StringRef Path, llvm::StringRef What,
                                          uint64_t MaxBytes, bool AllowStdin = false);
 
+/// Whether JSON Text nests arrays and objects deeper than MaxDepth, counted
+/// outside strings. llvm::json and the YAML parser recurse per level, so a
+/// deep enough document overflows the stack; callers check this first.
+bool jsonNestedTooDeep(llvm::StringRef Text, unsigned MaxDepth);
+
 /// Sizes readUserFile callers allow: a configuration or a list is small; a
 /// kernel's compile DB or a baseline of a whole tree is not.
 constexpr uint64_t MaxConfigBytes = 4u << 20;

@@ -30,6 +30,9 @@ struct IndexRunStats {
   double Seconds = 0;
 };
 
+/// Whether File is a C or C++ TU kreach parses (not assembly and the like).
+bool isSourceFile(llvm::StringRef File);
+
 /// Hash of everything in a compile command that affects the facts.
 std::string commandHash(const clang::tooling::CompileCommand &Cmd);
 

@@ -141,4 +141,37 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
       Continue);
 }
 
+TUProject openTUProject(llvm::StringRef MainFile, llvm::StringRef BuildDir,
+                        ProjectOverrides Overrides) {
+  TUProject T;
+  T.WantIndex = Overrides.IndexFile != "none";
+  if (!T.WantIndex)
+    Overrides.IndexFile.clear();
+  auto Open = [&](llvm::StringRef Path) {
+    llvm::Expected<std::unique_ptr<Index>> Opened = Index::open(Path, Index::Mode::ReadOnly);
+    if (Opened)
+      T.Idx = std::move(*Opened);
+    else
+      T.IndexProblem = llvm::toString(Opened.takeError());
+  };
+  T.Paths = discoverForTU(MainFile, BuildDir, Overrides, [&](llvm::StringRef Path) {
+    if (!T.WantIndex)
+      return std::string();
+    Open(Path);
+    if (!T.Idx)
+      return std::string();
+    // The root `kreach index` used, so that this TU's paths agree with it.
+    llvm::Expected<std::string> Root = T.Idx->meta("source_root");
+    if (Root)
+      return *Root;
+    T.IndexProblem = llvm::toString(Root.takeError());
+    T.Idx.reset();
+    return std::string();
+  });
+  // Discovery may have settled the root before it asked the index.
+  if (T.WantIndex && T.Paths.IndexExists && !T.Idx && T.IndexProblem.empty())
+    Open(T.Paths.IndexFile);
+  return T;
+}
+
 } // namespace kreach

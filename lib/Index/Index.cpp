@@ -1099,13 +1099,7 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
 }
 
 llvm::Expected<std::string> Index::summaryFingerprint() {
-  auto S = prepare("SELECT value FROM meta WHERE key='summary_policy'");
-  if (!S)
-    return S.takeError();
-  StmtScope Scope(*S);
-  if (sqlite3_step(*S) == SQLITE_ROW)
-    return text(*S, 0);
-  return std::string();
+  return meta("summary_policy");
 }
 
 llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Key) {

@@ -276,12 +276,12 @@ private:
   llvm::StringMap<InputStamp> Cache;
 };
 
+} // namespace
+
 bool isSourceFile(llvm::StringRef File) {
   llvm::StringRef Ext = llvm::sys::path::extension(File);
   return Ext == ".c" || Ext == ".cc" || Ext == ".cpp" || Ext == ".cxx" || Ext == ".i";
 }
-
-} // namespace
 
 llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CDB,
                                           Index &I, const IndexOptions &Opts) {

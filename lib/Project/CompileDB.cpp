@@ -10,31 +10,8 @@
 
 namespace kreach {
 
-llvm::Error checkJSONNesting(llvm::StringRef Text, unsigned MaxDepth) {
-  unsigned Depth = 0;
-  bool InString = false;
-  for (size_t I = 0; I < Text.size(); ++I) {
-    char C = Text[I];
-    if (InString) {
-      if (C == '\\')
-        ++I;
-      else if (C == '"')
-        InString = false;
-      continue;
-    }
-    if (C == '"') {
-      InString = true;
-    } else if (C == '[' || C == '{') {
-      if (++Depth > MaxDepth)
-        return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                       "JSON nested deeper than " + llvm::Twine(MaxDepth) +
-                                           " levels");
-    } else if ((C == ']' || C == '}') && Depth) {
-      --Depth;
-    }
-  }
-  return llvm::Error::success();
-}
+/// Real compile DBs nest three levels (array, entry, arguments).
+constexpr unsigned MaxCompileDBDepth = 256;
 
 llvm::Expected<std::unique_ptr<clang::tooling::CompilationDatabase>>
 loadCompileDB(llvm::StringRef Path) {
@@ -45,8 +22,8 @@ loadCompileDB(llvm::StringRef Path) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot load compilation database '" + Path + "': " + Why);
   };
-  if (llvm::Error E = checkJSONNesting(*Text))
-    return Bad(llvm::toString(std::move(E)));
+  if (jsonNestedTooDeep(*Text, MaxCompileDBDepth))
+    return Bad("JSON nested deeper than " + llvm::Twine(MaxCompileDBDepth) + " levels");
   {
     llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(*Text);
     if (!Doc)

@@ -62,10 +62,27 @@ static bool isDir(llvm::StringRef Dir, llvm::StringRef Child1, llvm::StringRef C
   return llvm::sys::fs::is_directory(P);
 }
 
-static bool exists(llvm::StringRef Dir, llvm::StringRef Child) {
+static std::string childPath(llvm::StringRef Dir, llvm::StringRef Child) {
   llvm::SmallString<256> P(Dir);
   llvm::sys::path::append(P, Child);
-  return llvm::sys::fs::exists(P);
+  return std::string(P);
+}
+
+static bool exists(llvm::StringRef Dir, llvm::StringRef Child) {
+  return llvm::sys::fs::exists(childPath(Dir, Child));
+}
+
+/// Dir/.kreach.yaml when there is one, else empty.
+static std::string configIn(llvm::StringRef Dir) {
+  return exists(Dir, ConfigFileName) ? childPath(Dir, ConfigFileName) : std::string();
+}
+
+/// The kernel tree Dir's `source` link points to (Kbuild's O= builds), else
+/// empty.
+static std::string sourceLinkOf(llvm::StringRef Dir) {
+  std::string Link = childPath(Dir, "source");
+  return KernelRootFinder::isKernelRoot(Link, /*Strict=*/false) ? realPathOr(Link)
+                                                                : std::string();
 }
 
 bool KernelRootFinder::isKernelRoot(llvm::StringRef Dir, bool Strict) {
@@ -187,14 +204,7 @@ discoverFromBuild(llvm::StringRef BuildPath, const ProjectOverrides &Overrides,
   // build it points to: the index lives there.
   P.BuildDir = std::string(llvm::sys::path::parent_path(realPathOr(DB)));
 
-  if (!Overrides.ConfigFile.empty()) {
-    P.ConfigFile = Overrides.ConfigFile;
-  } else {
-    llvm::SmallString<256> C(P.BuildDir);
-    llvm::sys::path::append(C, ConfigFileName);
-    if (llvm::sys::fs::exists(C))
-      P.ConfigFile = std::string(C);
-  }
+  P.ConfigFile = !Overrides.ConfigFile.empty() ? Overrides.ConfigFile : configIn(P.BuildDir);
 
   if (!Overrides.SourceRoot.empty()) {
     llvm::Expected<std::string> R = realDirectory(Overrides.SourceRoot, "source root");
@@ -213,12 +223,9 @@ discoverFromBuild(llvm::StringRef BuildPath, const ProjectOverrides &Overrides,
     }
   }
   if (P.RootFrom == RootOrigin::None) {
-    llvm::SmallString<256> Link(P.BuildDir);
-    llvm::sys::path::append(Link, "source");
-    if (KernelRootFinder::isKernelRoot(Link, /*Strict=*/false)) {
-      P.SourceRoot = realPathOr(Link);
+    P.SourceRoot = sourceLinkOf(P.BuildDir);
+    if (!P.SourceRoot.empty())
       P.RootFrom = RootOrigin::SourceLink;
-    }
   }
   if (P.RootFrom == RootOrigin::None) {
     KernelRootFinder Finder;
@@ -232,10 +239,9 @@ discoverFromBuild(llvm::StringRef BuildPath, const ProjectOverrides &Overrides,
       std::vector<std::string> Cmds = CommandDirs();
       for (std::string &D : Cmds) {
         // Kbuild runs commands in the object tree, which links the source.
-        llvm::SmallString<256> Link(D);
-        llvm::sys::path::append(Link, "source");
-        if (KernelRootFinder::isKernelRoot(Link, false))
-          D = std::string(Link);
+        std::string Linked = sourceLinkOf(D);
+        if (!Linked.empty())
+          D = Linked;
       }
       R = majorityRoot(Cmds, Finder);
       if (!R.empty()) {
@@ -250,12 +256,8 @@ discoverFromBuild(llvm::StringRef BuildPath, const ProjectOverrides &Overrides,
     noteRootFallback(P);
   }
 
-  if (P.ConfigFile.empty()) {
-    llvm::SmallString<256> C(P.SourceRoot);
-    llvm::sys::path::append(C, ConfigFileName);
-    if (llvm::sys::fs::exists(C))
-      P.ConfigFile = std::string(C);
-  }
+  if (P.ConfigFile.empty())
+    P.ConfigFile = configIn(P.SourceRoot);
 
   if (!Overrides.IndexFile.empty()) {
     llvm::SmallString<256> I(Overrides.IndexFile);
@@ -344,14 +346,10 @@ ProjectPaths discoverForTU(llvm::StringRef MainFile, llvm::StringRef BuildDir,
       P.IndexSearched.resize(3);
   }
 
-  if (!Overrides.ConfigFile.empty()) {
+  if (!Overrides.ConfigFile.empty())
     P.ConfigFile = Overrides.ConfigFile;
-  } else if (!P.BuildDir.empty()) {
-    llvm::SmallString<256> C(P.BuildDir);
-    llvm::sys::path::append(C, ConfigFileName);
-    if (llvm::sys::fs::exists(C))
-      P.ConfigFile = std::string(C);
-  }
+  else if (!P.BuildDir.empty())
+    P.ConfigFile = configIn(P.BuildDir);
 
   if (!Overrides.SourceRoot.empty()) {
     P.SourceRoot = realPathOr(Overrides.SourceRoot);
@@ -374,12 +372,9 @@ ProjectPaths discoverForTU(llvm::StringRef MainFile, llvm::StringRef BuildDir,
     }
   }
   if (P.RootFrom == RootOrigin::None && !P.BuildDir.empty()) {
-    llvm::SmallString<256> Link(P.BuildDir);
-    llvm::sys::path::append(Link, "source");
-    if (KernelRootFinder::isKernelRoot(Link, false)) {
-      P.SourceRoot = realPathOr(Link);
+    P.SourceRoot = sourceLinkOf(P.BuildDir);
+    if (!P.SourceRoot.empty())
       P.RootFrom = RootOrigin::SourceLink;
-    }
   }
   if (P.RootFrom == RootOrigin::None) {
     KernelRootFinder Finder;
@@ -396,12 +391,8 @@ ProjectPaths discoverForTU(llvm::StringRef MainFile, llvm::StringRef BuildDir,
     P.RootFrom = RootOrigin::BuildDir;
     noteRootFallback(P);
   }
-  if (P.ConfigFile.empty() && !P.SourceRoot.empty()) {
-    llvm::SmallString<256> C(P.SourceRoot);
-    llvm::sys::path::append(C, ConfigFileName);
-    if (llvm::sys::fs::exists(C))
-      P.ConfigFile = std::string(C);
-  }
+  if (P.ConfigFile.empty() && !P.SourceRoot.empty())
+    P.ConfigFile = configIn(P.SourceRoot);
   return P;
 }
 

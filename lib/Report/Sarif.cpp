@@ -10,6 +10,7 @@
 #include "kreach/Config.h"
 #include "kreach/Policy.h"
 #include "kreach/Report.h"
+#include "kreach/FileIO.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -196,36 +197,11 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
 /// dozen levels; count the depth outside strings before parsing.
 static constexpr unsigned MaxBaselineDepth = 256;
 
-static bool nestedTooDeep(llvm::StringRef Text) {
-  unsigned Depth = 0;
-  bool InString = false;
-  for (size_t I = 0, E = Text.size(); I < E; ++I) {
-    char C = Text[I];
-    if (InString) {
-      if (C == '\\')
-        ++I; // The escaped character cannot end the string.
-      else if (C == '"')
-        InString = false;
-      continue;
-    }
-    if (C == '"')
-      InString = true;
-    else if (C == '[' || C == '{') {
-      if (++Depth > MaxBaselineDepth)
-        return true;
-    } else if ((C == ']' || C == '}') && Depth > 0)
-      --Depth;
-  }
-  return false;
-}
-
 llvm::Expected<std::vector<std::string>> readBaseline(llvm::StringRef Path) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buf =
-      llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
-  if (!Buf)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "baseline '" + Path + "': " + Buf.getError().message());
-  return parseBaseline((*Buf)->getBuffer(), Path);
+  llvm::Expected<std::string> Text = readUserFile(Path, "baseline", MaxDocumentBytes);
+  if (!Text)
+    return Text.takeError();
+  return parseBaseline(*Text, Path);
 }
 
 llvm::Expected<std::vector<std::string>> parseBaseline(llvm::StringRef Text,
@@ -234,7 +210,7 @@ llvm::Expected<std::vector<std::string>> parseBaseline(llvm::StringRef Text,
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "baseline '" + Name + "': " + Why);
   };
-  if (nestedTooDeep(Text))
+  if (jsonNestedTooDeep(Text, MaxBaselineDepth))
     return Fail("nested too deep (more than " + llvm::Twine(MaxBaselineDepth) +
                 " levels of arrays and objects)");
   llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(Text);

@@ -37,4 +37,27 @@ llvm::Expected<std::string> readUserFile(llvm::StringRef Path, llvm::StringRef W
   return (*Buf)->getBuffer().str();
 }
 
+bool jsonNestedTooDeep(llvm::StringRef Text, unsigned MaxDepth) {
+  unsigned Depth = 0;
+  bool InString = false;
+  for (size_t I = 0, E = Text.size(); I < E; ++I) {
+    char C = Text[I];
+    if (InString) {
+      if (C == '\\')
+        ++I; // The escaped character cannot end the string.
+      else if (C == '"')
+        InString = false;
+      continue;
+    }
+    if (C == '"')
+      InString = true;
+    else if (C == '[' || C == '{') {
+      if (++Depth > MaxDepth)
+        return true;
+    } else if ((C == ']' || C == '}') && Depth > 0)
+      --Depth;
+  }
+  return false;
+}
+
 } // namespace kreach

@@ -301,34 +301,12 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
   kreach::ProjectOverrides Overrides;
   Overrides.SourceRoot = SourceRoot;
   Overrides.ConfigFile = ConfigFile;
-  bool WantIndex = IndexFile != "none";
-  if (WantIndex)
-    Overrides.IndexFile = IndexFile;
-  std::string IndexProblem;
-  kreach::ProjectPaths Project = kreach::discoverForTU(
-      MainFile, Cwd, Overrides, [&](llvm::StringRef Path) -> std::string {
-        auto I = kreach::Index::open(Path, kreach::Index::Mode::ReadOnly);
-        if (!I) {
-          IndexProblem = llvm::toString(I.takeError());
-          return "";
-        }
-        T.Index = std::move(*I);
-        llvm::Expected<std::string> R = T.Index->meta("source_root");
-        if (R)
-          return *R;
-        IndexProblem = llvm::toString(R.takeError());
-        T.Index.reset();
-        return "";
-      });
-  if (WantIndex && Project.IndexExists && !T.Index && IndexProblem.empty()) {
-    auto I = kreach::Index::open(Project.IndexFile, kreach::Index::Mode::ReadOnly);
-    if (I)
-      T.Index = std::move(*I);
-    else
-      IndexProblem = llvm::toString(I.takeError());
-  }
-  if (!WantIndex)
-    T.Index.reset();
+  Overrides.IndexFile = IndexFile;
+  kreach::TUProject Found = kreach::openTUProject(MainFile, Cwd, Overrides);
+  const kreach::ProjectPaths &Project = Found.Paths;
+  const std::string &IndexProblem = Found.IndexProblem;
+  bool WantIndex = Found.WantIndex;
+  T.Index = std::move(Found.Idx);
   T.IndexPath = Project.IndexFile;
   T.Paths = kreach::PathMapper(Project.SourceRoot);
   for (const std::string &W : Project.Warnings)

@@ -21,10 +21,6 @@ using namespace clang::ast_matchers;
 
 namespace clang::tidy::linuxkernel {
 
-/// IndexFile's value for a deliberately TU-local analysis: no index is
-/// looked for, and its absence is not reported.
-static constexpr llvm::StringLiteral NoIndex = "none";
-
 static std::optional<std::string> optionalString(std::optional<StringRef> V) {
   if (!V)
     return std::nullopt;
@@ -93,39 +89,13 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
   kreach::ProjectOverrides Overrides;
   Overrides.SourceRoot = SourceRoot;
   Overrides.ConfigFile = ConfigFile;
-  bool WantIndex = IndexFile != NoIndex;
-  if (WantIndex)
-    Overrides.IndexFile = IndexFile;
-  std::unique_ptr<kreach::Index> Idx;
-  std::string IndexProblem;
-  kreach::ProjectPaths Project = kreach::discoverForTU(
-      MainFile, TidyContext->getCurrentBuildDirectory(), Overrides,
-      [&](StringRef Path) -> std::string {
-        if (!WantIndex)
-          return "";
-        llvm::Expected<std::unique_ptr<kreach::Index>> Opened =
-            kreach::Index::open(Path, kreach::Index::Mode::ReadOnly);
-        if (!Opened) {
-          IndexProblem = llvm::toString(Opened.takeError());
-          return "";
-        }
-        Idx = std::move(*Opened);
-        llvm::Expected<std::string> Root = Idx->meta("source_root");
-        if (Root)
-          return *Root;
-        IndexProblem = llvm::toString(Root.takeError());
-        Idx.reset();
-        return "";
-      });
-  if (WantIndex && Project.IndexExists && !Idx && IndexProblem.empty()) {
-    // Discovery took its root from elsewhere before asking the index.
-    llvm::Expected<std::unique_ptr<kreach::Index>> Opened =
-        kreach::Index::open(Project.IndexFile, kreach::Index::Mode::ReadOnly);
-    if (Opened)
-      Idx = std::move(*Opened);
-    else
-      IndexProblem = llvm::toString(Opened.takeError());
-  }
+  Overrides.IndexFile = IndexFile;
+  kreach::TUProject TU =
+      kreach::openTUProject(MainFile, TidyContext->getCurrentBuildDirectory(), Overrides);
+  const kreach::ProjectPaths &Project = TU.Paths;
+  std::unique_ptr<kreach::Index> &Idx = TU.Idx;
+  const std::string &IndexProblem = TU.IndexProblem;
+  bool WantIndex = TU.WantIndex;
   const std::string &Root = Project.SourceRoot;
   for (const std::string &W : Project.Warnings)
     diag(FileStart, "kreach: %0") << W;

@@ -13,6 +13,7 @@
 #include "kreach/ChangedFiles.h"
 #include "kreach/Check.h"
 #include "kreach/CompileDB.h"
+#include "kreach/FileIO.h"
 #include "kreach/Config.h"
 #include "kreach/Indexer.h"
 #include "kreach/Policy.h"
@@ -263,18 +264,13 @@ static llvm::Error error(const llvm::Twine &Message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), Message);
 }
 
-static bool isCSource(llvm::StringRef File) {
-  llvm::StringRef Ext = llvm::sys::path::extension(File);
-  return Ext == ".c" || Ext == ".cc" || Ext == ".cpp" || Ext == ".cxx" || Ext == ".i";
-}
-
 /// Before a full indexing run: a database that lists nothing to check, or
 /// far fewer TUs than the index holds, is refused rather than allowed to
 /// empty the index (a truncated or wrong compile DB would otherwise pass
 /// the gate with nothing checked).
 static llvm::Error guardCompileDB(const Project &P, Index &I) {
   std::vector<std::string> Files = P.CDB->getAllFiles();
-  size_t Sources = llvm::count_if(Files, [](const std::string &F) { return isCSource(F); });
+  size_t Sources = llvm::count_if(Files, [](const std::string &F) { return isSourceFile(F); });
   if (Sources == 0)
     return error("compilation database '" + P.Paths.CompileDB + "' lists no C translation "
                  "unit (" + llvm::Twine(Files.size()) + " entries); nothing to check");
@@ -435,6 +431,18 @@ static llvm::Expected<std::string> resolveRevision(llvm::StringRef Root, llvm::S
   return llvm::StringRef(*Commit).trim().str();
 }
 
+/// --changed-since as a commit: resolved once, however many parts of patch
+/// mode ask for it (the changed files, the NOLINT scan, the base policy).
+static llvm::Expected<std::string> baseCommit(llvm::StringRef Root) {
+  static std::optional<std::string> Resolved;
+  if (Resolved)
+    return *Resolved;
+  llvm::Expected<std::string> Commit = resolveRevision(Root, ChangedSince);
+  if (Commit)
+    Resolved = *Commit;
+  return Commit;
+}
+
 /// The files a patch touches, relative to the source root where they are
 /// under it (absolute otherwise).
 static llvm::Expected<llvm::StringSet<>> loadChangedFiles(const Project &P,
@@ -444,7 +452,7 @@ static llvm::Expected<llvm::StringSet<>> loadChangedFiles(const Project &P,
     // --relative: names relative to the source root even when the kernel is
     // a subdirectory of the repository. New files a patch adds without
     // committing them count too.
-    llvm::Expected<std::string> Base = resolveRevision(P.Paths.SourceRoot, ChangedSince);
+    llvm::Expected<std::string> Base = baseCommit(P.Paths.SourceRoot);
     if (!Base)
       return Base.takeError();
     llvm::Expected<std::string> Diff = runGit(
@@ -458,12 +466,11 @@ static llvm::Expected<llvm::StringSet<>> loadChangedFiles(const Project &P,
     Text = *Diff + "\n" + *Untracked;
   }
   if (!ChangedFiles.empty()) {
-    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buf =
-        llvm::MemoryBuffer::getFileOrSTDIN(ChangedFiles, /*IsText=*/true);
-    if (!Buf)
-      return llvm::createStringError(Buf.getError(), "cannot read changed-files list '" +
-                                                         ChangedFiles + "'");
-    Text += "\n" + (*Buf)->getBuffer().str();
+    llvm::Expected<std::string> List =
+        readUserFile(ChangedFiles, "changed-files list", MaxListBytes, /*AllowStdin=*/true);
+    if (!List)
+      return List.takeError();
+    Text += "\n" + *List;
   }
   return parseChangedFiles(Text, Paths);
 }
@@ -602,7 +609,7 @@ constexpr const char *GateRuleName = "kreach-gate-change";
 static llvm::Error loadBasePolicy(Session &Tree) {
   PolicyConfig Config = PolicyConfig::defaults();
   const std::string &Root = Tree.P.Paths.SourceRoot;
-  llvm::Expected<std::string> Base = resolveRevision(Root, ChangedSince);
+  llvm::Expected<std::string> Base = baseCommit(Root);
   if (!Base)
     return Base.takeError();
   std::string Rel = PathMapper(Root).relative(
@@ -782,7 +789,7 @@ static int runCheckCommand() {
                       "gate reports; review it, or judge the patch with "
                       "--config-from-base"});
     if (!ChangedSince.empty()) {
-      llvm::Expected<std::string> Base = resolveRevision(Tree.P.Paths.SourceRoot, ChangedSince);
+      llvm::Expected<std::string> Base = baseCommit(Tree.P.Paths.SourceRoot);
       if (!Base)
         return fail(llvm::toString(Base.takeError()));
       llvm::Expected<std::vector<GateChange>> Nolints =
