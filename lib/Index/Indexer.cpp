@@ -230,10 +230,16 @@ TUFacts parseTU(const tooling::CompileCommand &Cmd, std::string &FirstError) {
     bool Survived = CRC.RunSafelyOnThread(
         [&] {
 #ifdef LLVM_ON_UNIX
-          stack_t SS{};
-          SS.ss_sp = AltStack.data();
-          SS.ss_size = AltStack.size();
-          sigaltstack(&SS, nullptr);
+          // A sanitizer runtime gives each thread a signal stack of its own
+          // and frees it when the thread ends; replacing it would make that
+          // free fail. Install ours only where there is none.
+          stack_t Current{};
+          if (sigaltstack(nullptr, &Current) == 0 && (Current.ss_flags & SS_DISABLE)) {
+            stack_t SS{};
+            SS.ss_sp = AltStack.data();
+            SS.ss_size = AltStack.size();
+            sigaltstack(&SS, nullptr);
+          }
 #endif
           // Where clang can, it moves a deep recursion to a new stack
           // before this one runs out; that needs to know where it starts.
