@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "kreach/Policy.h"
+#include "kreach/Rules.h"
 
 #include <cstdint>
 #include <string>

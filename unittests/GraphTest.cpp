@@ -1,7 +1,8 @@
 //===- GraphTest.cpp - Call graph, reachability and witness chains --------===//
 
+#include "kreach/Findings.h"
 #include "kreach/Graph.h"
-#include "kreach/Policy.h"
+#include "kreach/Rules.h"
 #include "kreach/Report.h"
 #include "gtest/gtest.h"
 
@@ -10,6 +11,17 @@ using namespace kreach;
 namespace {
 
 SourcePos at(unsigned Line) { return {"/src/drivers/x/x.c", Line, 1}; }
+
+const Rule &notifierRule() {
+  static const RuleSet Builtin = RuleSet::builtin();
+  return *Builtin.find("linuxkernel-mmu-notifier-dma-fence-wait");
+}
+
+std::vector<SinkStep> stepsFor(CallGraph &G, const Rule &R,
+                               llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds = {}) {
+  G.finalize();
+  return computeSinkSteps(G, reachSpec(G, R), Seeds);
+}
 
 std::string identity(llvm::StringRef P) {
   return llvm::StringRef(P).drop_front(std::string("/src/").size()).str();
@@ -29,9 +41,8 @@ TEST(GraphTest, DirectChainIsShortestWitness) {
   G.addCall(B, Wait, at(21));
   G.addCall(Root, Wait, at(3)); // The short way.
   G.addStore("mmu_notifier_ops::invalidate_range_start", Root, at(30));
-  Policy P = Policy::defaults();
-  G.resolve(P);
-  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  const Rule &P = notifierRule();
+  std::vector<SinkStep> Steps = stepsFor(G, P);
   EXPECT_EQ(Steps[Root].Dist, 1u);
   EXPECT_EQ(Steps[A].Dist, 2u);
   std::vector<Finding> F = findFindings(G, Steps, P, identity, false);
@@ -58,9 +69,8 @@ TEST(GraphTest, IndirectCallResolvesThroughStoredField) {
   G.addStore("dev_ops::hmm_invalidate", Other, at(41));
   G.addCall(Impl, Wait, at(6));
   G.addStore("mmu_interval_notifier_ops::invalidate", Root, at(50));
-  Policy P = Policy::defaults();
-  G.resolve(P);
-  std::vector<Finding> F = findFindings(G, computeSinkSteps(G), P, identity, false);
+  const Rule &P = notifierRule();
+  std::vector<Finding> F = findFindings(G, stepsFor(G, P), P, identity, false);
   ASSERT_EQ(F.size(), 1u);
   ASSERT_EQ(F[0].Chain.size(), 2u);
   EXPECT_EQ(F[0].Chain[0].Callee, "impl");
@@ -79,10 +89,9 @@ TEST(GraphTest, AsyncFieldsAreNotCalls) {
   G.addIndirectCall(Root, "work_struct::func", at(3));
   G.addCall(Worker, Wait, at(6));
   G.addStore("mmu_notifier_ops::invalidate_range_end", Root, at(50));
-  Policy P = Policy::defaults();
-  G.resolve(P);
-  EXPECT_TRUE(findFindings(G, computeSinkSteps(G), P, identity, false).empty());
-  EXPECT_EQ(G.numUnresolvedIndirectCalls(), 1u);
+  const Rule &P = notifierRule();
+  EXPECT_TRUE(findFindings(G, stepsFor(G, P), P, identity, false).empty());
+  EXPECT_EQ(countEdges(G, reachSpec(G, P)).UnresolvedIndirectCalls, 1u);
 }
 
 TEST(GraphTest, SinkFieldIsASink) {
@@ -91,9 +100,8 @@ TEST(GraphTest, SinkFieldIsASink) {
   G.define(Root, at(1));
   G.addIndirectCall(Root, "dma_fence_ops::wait", at(2));
   G.addStore("mmu_notifier_ops::arch_invalidate_secondary_tlbs", Root, at(9));
-  Policy P = Policy::defaults();
-  G.resolve(P);
-  std::vector<Finding> F = findFindings(G, computeSinkSteps(G), P, identity, false);
+  const Rule &P = notifierRule();
+  std::vector<Finding> F = findFindings(G, stepsFor(G, P), P, identity, false);
   ASSERT_EQ(F.size(), 1u);
   EXPECT_EQ(F[0].SinkName, "dma_fence_ops::wait");
 }
@@ -110,9 +118,8 @@ TEST(GraphTest, CyclesTerminateAndAllowedPathsAreFiltered) {
   G.addCall(A, A, at(7));
   G.addCall(A, Wait, at(8));
   G.addStore("mmu_interval_notifier_ops::invalidate", Root, at(50));
-  Policy P = Policy::defaults();
-  G.resolve(P);
-  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  const Rule &P = notifierRule();
+  std::vector<SinkStep> Steps = stepsFor(G, P);
   EXPECT_TRUE(findFindings(G, Steps, P, identity, false).empty());
   std::vector<Finding> All = findFindings(G, Steps, P, identity, true);
   ASSERT_EQ(All.size(), 1u);
@@ -121,9 +128,9 @@ TEST(GraphTest, CyclesTerminateAndAllowedPathsAreFiltered) {
 }
 
 TEST(GraphTest, IgnoredFunctionsCutChains) {
-  PolicyConfig C = PolicyConfig::defaults();
+  RuleConfig C = *RulesConfig::builtin().find("linuxkernel-mmu-notifier-dma-fence-wait");
   C.IgnoreFunctions = {"safe_*"};
-  Policy P = llvm::cantFail(Policy::create(C));
+  Rule P = llvm::cantFail(Rule::create(C));
   CallGraph G;
   NodeId Root = G.getOrAddNode("root", "root");
   NodeId Safe = G.getOrAddNode("safe_wrapper", "safe_wrapper");
@@ -133,8 +140,7 @@ TEST(GraphTest, IgnoredFunctionsCutChains) {
   G.addCall(Root, Safe, at(3));
   G.addCall(Safe, Wait, at(4));
   G.addStore("mmu_notifier_ops::invalidate_range_start", Root, at(50));
-  G.resolve(P);
-  EXPECT_TRUE(findFindings(G, computeSinkSteps(G), P, identity, false).empty());
+  EXPECT_TRUE(findFindings(G, stepsFor(G, P), P, identity, false).empty());
 }
 
 TEST(GraphTest, SeedsStandForSummariesFromElsewhere) {
@@ -144,10 +150,9 @@ TEST(GraphTest, SeedsStandForSummariesFromElsewhere) {
   G.define(Root, at(1));
   G.addCall(Root, Ext, at(2));
   G.addStore("mmu_notifier_ops::invalidate_range_start", Root, at(50));
-  Policy P = Policy::defaults();
-  G.resolve(P);
+  const Rule &P = notifierRule();
   std::vector<std::pair<NodeId, uint32_t>> Seeds = {{Ext, 3}};
-  std::vector<SinkStep> Steps = computeSinkSteps(G, Seeds);
+  std::vector<SinkStep> Steps = stepsFor(G, P, Seeds);
   EXPECT_EQ(Steps[Root].Dist, 4u);
   bool Continued = false;
   auto Continue = [&](const Node &Seed, std::vector<Hop> &Chain, std::string &Sink) {
@@ -194,9 +199,8 @@ CallGraph deepGraph(unsigned N, bool Cycle) {
 
 void checkDeep(bool Cycle) {
   CallGraph G = deepGraph(Deep, Cycle);
-  Policy P = Policy::defaults();
-  G.resolve(P);
-  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  const Rule &P = notifierRule();
+  std::vector<SinkStep> Steps = stepsFor(G, P);
   EXPECT_EQ(Steps[G.lookup("f0")].Dist, Deep);
   EXPECT_EQ(Steps[G.lookup("f" + std::to_string(Deep - 1))].Dist, 1u);
   std::vector<Finding> F = findFindings(G, Steps, P, identity, false);
@@ -206,7 +210,7 @@ void checkDeep(bool Cycle) {
 
   std::string Text;
   llvm::raw_string_ostream OS(Text);
-  printChains(OS, G, Steps, G.lookup("f0"), PathMapper("/src"), 100);
+  printChains(OS, G, Steps, G.lookup("f0"), PathMapper("/src"), 100, "dma_fence wait");
   EXPECT_TRUE(llvm::StringRef(Text).starts_with("chain 1: f0 -> f1 -> f2 -> "));
   EXPECT_EQ(llvm::StringRef(Text).count("\n"), size_t(Deep) + 1);
   EXPECT_EQ(llvm::StringRef(Text).count("chain "), 1u);
@@ -241,12 +245,11 @@ TEST(GraphTest, ChainLimitBoundsTheWalk) {
     Prev = J;
   }
   G.addCall(Prev, G.getOrAddNode("dma_fence_wait", "dma_fence_wait"), at(7));
-  Policy P = Policy::defaults();
-  G.resolve(P);
-  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  const Rule &P = notifierRule();
+  std::vector<SinkStep> Steps = stepsFor(G, P);
   std::string Text;
   llvm::raw_string_ostream OS(Text);
-  printChains(OS, G, Steps, G.lookup("root"), PathMapper("/src"), 5);
+  printChains(OS, G, Steps, G.lookup("root"), PathMapper("/src"), 5, "dma_fence wait");
   EXPECT_EQ(llvm::StringRef(Text).count("chain "), 5u);
   EXPECT_TRUE(llvm::StringRef(Text).ends_with("(more chains not shown; raise --max-chains)\n"));
 }

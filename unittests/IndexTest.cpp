@@ -1,7 +1,8 @@
 //===- IndexTest.cpp - The SQLite store ------------------------------------===//
 
 #include "kreach/Index.h"
-#include "kreach/Policy.h"
+#include "kreach/Findings.h"
+#include "kreach/Rules.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
@@ -62,16 +63,48 @@ TEST_F(IndexTest, RoundTripsFactsAndSharesHeaderBodies) {
 
   CallGraph G;
   ASSERT_FALSE(bool(I->loadGraph(G)));
-  Policy P = Policy::defaults();
-  G.resolve(P);
-  std::vector<SinkStep> Steps = computeSinkSteps(G);
+  G.finalize();
+  RuleSet Rules = RuleSet::builtin();
+  const Rule &P = *Rules.find("linuxkernel-mmu-notifier-dma-fence-wait");
+  std::vector<SinkStep> Steps = computeSinkSteps(G, reachSpec(G, P));
   EXPECT_EQ(Steps[G.lookup("root_a")].Dist, 2u);
-  ASSERT_FALSE(bool(I->storeSummaries(G, Steps, P.summaryFingerprint())));
-  auto Row = llvm::cantFail(I->summary("root_b"));
+  EXPECT_FALSE(llvm::cantFail(I->hasSummaries(P.summaryFingerprint())));
+  ASSERT_FALSE(bool(I->storeSummaries(G, Steps, P.summaryFingerprint(), P.name())));
+  EXPECT_TRUE(llvm::cantFail(I->hasSummaries(P.summaryFingerprint())));
+  auto Row = llvm::cantFail(I->summary(P.summaryFingerprint(), "root_b"));
   ASSERT_TRUE(Row.has_value());
   EXPECT_EQ(Row->Dist, 2u);
   EXPECT_EQ(Row->NextName, "inl");
-  EXPECT_EQ(llvm::cantFail(I->summaryFingerprint()), P.summaryFingerprint());
+  // Another rule's summaries are its own.
+  EXPECT_FALSE(llvm::cantFail(I->summary("other", "root_b")).has_value());
+}
+
+TEST_F(IndexTest, SummariesOfSeveralRulesCoexist) {
+  auto I = open();
+  TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A)));
+  CallGraph G;
+  ASSERT_FALSE(bool(I->loadGraph(G)));
+  G.finalize();
+  RulesConfig Config = RulesConfig::builtin();
+  RuleConfig Quiet = *Config.find("linuxkernel-mmu-notifier-dma-fence-wait");
+  Quiet.IgnoreFunctions.push_back("inl");
+  Rule Loud = llvm::cantFail(Rule::create(*Config.find("linuxkernel-mmu-notifier-dma-fence-wait")));
+  Rule Cut = llvm::cantFail(Rule::create(Quiet));
+  ASSERT_NE(Loud.summaryFingerprint(), Cut.summaryFingerprint());
+  ASSERT_FALSE(bool(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Loud)),
+                                      Loud.summaryFingerprint(), "loud")));
+  ASSERT_FALSE(bool(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Cut)),
+                                      Cut.summaryFingerprint(), "cut")));
+  // Storing the second set left the first as it was.
+  EXPECT_TRUE(llvm::cantFail(I->summary(Loud.summaryFingerprint(), "root_a")).has_value());
+  EXPECT_FALSE(llvm::cantFail(I->summary(Cut.summaryFingerprint(), "root_a")).has_value());
+  // Only the most recently stored few sets are kept.
+  for (int N = 0; N < 8; ++N)
+    ASSERT_FALSE(bool(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Cut)),
+                                        "experiment-" + std::to_string(N), "cut")));
+  EXPECT_FALSE(llvm::cantFail(I->hasSummaries(Loud.summaryFingerprint())));
+  EXPECT_TRUE(llvm::cantFail(I->hasSummaries("experiment-7")));
 }
 
 TEST_F(IndexTest, ReplacingATUDropsItsOldFactsOnly) {

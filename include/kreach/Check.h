@@ -1,45 +1,60 @@
 //===- kreach/Check.h - The analyses every front end runs ------------------===//
 //
-// checkTree: the whole index (the CLI). checkTU: one TU's own facts, with the
-// rest of the tree from the index when there is one (clang-tidy, clangd, the
-// analyzer). Both end in the same findFindings, so the front ends agree.
+// checkTree: the whole index, every rule (the CLI). checkTU: one TU's own
+// facts and one rule, with the rest of the tree from the index when there is
+// one (clang-tidy, clangd, the analyzer). Both end in the same findFindings,
+// so the front ends agree.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KREACH_CHECK_H
 #define KREACH_CHECK_H
 
+#include "kreach/Findings.h"
 #include "kreach/Graph.h"
 #include "kreach/Index.h"
-#include "kreach/Policy.h"
-#include "kreach/Report.h"
+#include "kreach/Project.h"
+#include "kreach/Rules.h"
 
 namespace kreach {
 
-struct TreeCheck {
-  CallGraph Graph;
+/// One rule's answer on the whole graph.
+struct RuleCheck {
+  const Rule *TheRule;
   std::vector<SinkStep> Steps;
-  std::vector<Finding> Findings;
-  CheckStats Stats;
+  size_t Roots = 0;
 };
 
-/// Loads the index into a graph, refreshes its sink summaries if they are
-/// stale for this policy, and lists findings.
-llvm::Expected<TreeCheck> checkTree(Index &I, const Policy &P, const PathMapper &Paths,
+struct TreeCheck {
+  CallGraph Graph;
+  std::vector<RuleCheck> Rules; ///< One per reachability rule, in order.
+  std::vector<Finding> Findings; ///< Every rule's, in report order.
+  CheckStats Stats; ///< Calls counted under the first rule's boundaries.
+  /// The steps of a rule of this check, or null.
+  const std::vector<SinkStep> *stepsOf(const Rule &R) const;
+};
+
+/// Loads the index into a graph and, for every reachability rule, refreshes
+/// its sink summaries if the index has none for the rule's sinks and
+/// boundaries, and lists its findings.
+llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
                                     bool IncludeAllowed, bool RefreshSummaries);
 
 /// Appends the index's summary chain from Key to Chain (Key's own hop
 /// first). Returns false if the index has no summary for Key.
 /// A read error (a corrupt index) is recorded in *ReadError, if given and
 /// still empty, so that the caller can say the cross-TU part is incomplete.
-bool continueFromIndex(Index &I, llvm::StringRef Key, std::vector<Hop> &Chain,
-                       std::string &SinkName, std::string *ReadError = nullptr);
+bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Key,
+                       std::vector<Hop> &Chain, std::string &SinkName,
+                       std::string *ReadError = nullptr);
 
-/// Findings for the roots a TU defines. Without an index only the TU's own
-/// facts are used; with one, calls and field stores that leave the TU are
-/// followed through the index's summaries. The TU's facts take precedence.
-/// The first error reading the index, if any, lands in ReadError: the
-/// findings are then those of what could be read, and the caller must say so.
-std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
+/// One rule's findings for the roots a TU defines. Without an index only the
+/// TU's own facts are used; with one, calls and field stores that leave the
+/// TU are followed through the index's summaries for the rule. The TU's facts
+/// take precedence. The first error reading the index, if any, lands in
+/// ReadError (as does an index that holds no summaries for this rule's
+/// sinks and boundaries): the findings are then those of what could be read,
+/// and the caller must say so.
+std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
                              const PathMapper &Paths, bool IncludeAllowed,
                              std::string &ReadError);
 

@@ -1,11 +1,12 @@
-//===- kreach/Graph.h - Cross-TU call graph and sink reachability ----------===//
+//===- kreach/Graph.h - Cross-TU call graph and reachability ---------------===//
 //
-// A call graph over function keys: direct calls, and calls through struct
-// fields resolved to every function stored into that field anywhere in the
-// tree. Reachability runs backwards from the sinks once, so every function
-// learns its distance to the nearest wait and the next hop towards it (the
-// "sink summary"); a root's shortest witness chain falls out of following
-// those hops.
+// A call graph over typed nodes: functions, and struct fields that code calls
+// through or stores function addresses into. A call through a field is an
+// edge to the field's node; the field's node has an edge to every function
+// stored into it anywhere in the tree. The graph knows no rule: reachability
+// runs backwards from the sinks a caller names, past the nodes it blocks, so
+// every node learns its distance to the nearest sink and the next hop towards
+// it (the "sink summary").
 //
 //===----------------------------------------------------------------------===//
 #ifndef KREACH_GRAPH_H
@@ -13,8 +14,6 @@
 
 #include "kreach/Facts.h"
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include <cstdint>
 #include <optional>
@@ -23,36 +22,48 @@
 
 namespace kreach {
 
-class Policy;
-
 using NodeId = uint32_t;
 constexpr NodeId NoNode = ~NodeId(0);
+using FieldId = uint32_t; ///< Index into CallGraph::field(); 0 is "no field".
+using FileId = uint32_t;  ///< Index into CallGraph::file(); 0 is "no file".
 
 /// A source position with its file interned in the graph.
 struct Loc {
-  uint32_t File = 0; ///< Index into CallGraph::files(); 0 is "no file".
+  FileId File = 0;
   uint32_t Line = 0;
   uint32_t Column = 0;
   uint64_t Raw = 0; ///< SourcePos::RawLoc, carried through for per-TU front ends.
 };
 
+enum class NodeKind : uint8_t { Function, Field };
+
+/// How an edge's target was found.
+enum class EdgeKind : uint8_t {
+  Direct,      ///< A call naming its callee.
+  FieldCall,   ///< A call through a struct field: to the field's node.
+  FieldTarget, ///< From a field's node to a function stored into it.
+};
+
 struct Edge {
   NodeId To;
-  Loc Site;
-  uint32_t Via = 0; ///< Field index for calls through a struct field; 0 if direct.
+  Loc Site; ///< The call; for FieldTarget, the store.
+  EdgeKind Kind = EdgeKind::Direct;
+  /// Reachability's cost: a hop from a field to what is stored there is part
+  /// of the call through the field, not a call of its own.
+  uint32_t weight() const { return Kind == EdgeKind::FieldTarget ? 0 : 1; }
 };
 
 struct Node {
-  std::string Key;
-  std::string Name;
+  NodeKind Kind = NodeKind::Function;
+  std::string Key;  ///< Function key (see FunctionFact); empty for a field.
+  std::string Name; ///< Function name, or "struct::field".
+  FieldId Field = 0; ///< For a field's node.
   Loc Def;
   bool Defined = false;
-  bool Sink = false;    ///< Set by resolve().
-  bool Ignored = false; ///< Set by resolve().
 };
 
 struct Store {
-  uint32_t Field;
+  FieldId Field;
   NodeId Target;
   Loc Site;
 };
@@ -62,6 +73,8 @@ public:
   CallGraph();
 
   NodeId getOrAddNode(llvm::StringRef Key, llvm::StringRef Name);
+  /// The node of a field, made on first use.
+  NodeId fieldNode(FieldId Field);
   NodeId lookup(llvm::StringRef Key) const;
   void define(NodeId N, const SourcePos &Def);
   void addCall(NodeId From, NodeId To, const SourcePos &Site);
@@ -69,14 +82,13 @@ public:
   void addStore(llvm::StringRef Field, NodeId Target, const SourcePos &Site);
   /// Adds every fact of a TU.
   void addFacts(const TUFacts &Facts);
+  /// Links each field's node to the functions stored into it and orders each
+  /// function's edges (direct calls first, as shortest-chain ties prefer
+  /// them). Call once, after all facts are in; later additions need another.
+  void finalize();
 
-  /// Marks sinks and ignored functions, and turns each call through a field
-  /// into edges to what was stored there (async fields excepted) or to the
-  /// sink node of a sink field. Call once, after all facts are in.
-  void resolve(const Policy &P);
-
-  uint32_t internFile(llvm::StringRef Path);
-  uint32_t internField(llvm::StringRef Field);
+  FileId internFile(llvm::StringRef Path);
+  FieldId internField(llvm::StringRef Field);
   Loc toLoc(const SourcePos &P) {
     return {internFile(P.File), P.Line, P.Column, P.RawLoc};
   }
@@ -86,82 +98,75 @@ public:
   const Node &node(NodeId N) const { return Nodes[N]; }
   const std::vector<Edge> &edges(NodeId N) const { return Out[N]; }
   const std::vector<Store> &stores() const { return Stores; }
-  const std::string &file(uint32_t I) const { return Files[I]; }
-  const std::string &field(uint32_t I) const { return Fields[I]; }
-  size_t numEdges() const { return EdgeCount; }
-  /// Calls through fields that no stored function resolves.
-  size_t numUnresolvedIndirectCalls() const { return UnresolvedIndirect; }
+  const std::string &file(FileId I) const { return Files[I]; }
+  const std::string &field(FieldId I) const { return Fields[I]; }
+  size_t numFields() const { return Fields.size(); }
+  /// The field's node, or NoNode if nothing calls through or stores into it.
+  NodeId nodeOfField(FieldId F) const { return F < FieldNodes.size() ? FieldNodes[F] : NoNode; }
 
 private:
-  struct PendingIndirect {
-    NodeId From;
-    uint32_t Field;
-    Loc Site;
-  };
   std::vector<Node> Nodes;
   std::vector<std::vector<Edge>> Out;
   std::vector<Store> Stores;
-  std::vector<PendingIndirect> Pending;
   std::vector<std::string> Files, Fields;
+  std::vector<NodeId> FieldNodes;
   llvm::StringMap<NodeId> NodeByKey;
-  llvm::StringMap<uint32_t> FileIds, FieldIds;
-  size_t EdgeCount = 0;
-  size_t UnresolvedIndirect = 0;
+  llvm::StringMap<FileId> FileIds;
+  llvm::StringMap<FieldId> FieldIds;
 };
 
-/// What is known about reaching a sink from one function.
+/// What reachability treats specially, per node: sinks end a chain, blocked
+/// nodes are never passed through (nor reached from a seed).
+struct ReachSpec {
+  enum Role : uint8_t { Normal, Sink, Blocked };
+  std::vector<Role> Roles; ///< One per node; missing entries are Normal.
+  Role role(NodeId N) const { return N < Roles.size() ? Roles[N] : Normal; }
+};
+
+/// What is known about reaching a sink from one node.
 struct SinkStep {
-  uint32_t Dist = UINT32_MAX; ///< Hops to the nearest sink; 0 at a sink.
-  NodeId Next = NoNode;       ///< Callee on a shortest path.
+  uint32_t Dist = UINT32_MAX; ///< Calls to the nearest sink; 0 at a sink.
+  NodeId Next = NoNode;       ///< Target of the next edge on a shortest path.
   uint32_t EdgeIndex = 0;     ///< Into CallGraph::edges(node).
   bool reaches() const { return Dist != UINT32_MAX; }
 };
 
 /// Distances to the nearest sink for every node. Seeds are nodes whose
 /// distance is known from elsewhere (an index summary for a function the
-/// graph does not define); they act as sinks at that distance.
+/// graph does not define); they act as sinks at that distance. Ties go to
+/// the earlier edge of a node, for stable witnesses.
 std::vector<SinkStep>
-computeSinkSteps(const CallGraph &G,
+computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
                  llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds = {});
 
-struct Hop {
-  std::string Caller, Callee; ///< Names.
-  std::string CallerKey, CalleeKey;
-  SourcePos Site;
-  std::string Via; ///< "struct::field" for an indirect hop.
+/// One call on a path: a direct call, or a call through a field resolved to
+/// a function stored there (Via), or a call through a field that is itself
+/// the sink (Callee is the field's node).
+struct PathHop {
+  NodeId Caller, Callee;
+  Loc Site;
+  FieldId Via = 0;
 };
 
-struct Registration {
-  std::string Field;
-  SourcePos Site;
+/// The first call of a shortest path from N, if N reaches a sink and is not
+/// one (a seed has none either).
+std::optional<PathHop> nextHop(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                               NodeId N);
+/// The shortest path from N, following nextHop to its end.
+std::vector<PathHop> shortestPath(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                                  NodeId N);
+
+/// Every call out of N that starts a shortest path (the shortest-path DAG).
+std::vector<PathHop> shortestHops(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                                  NodeId N);
+
+/// Counts under a spec: calls (a call through a field counts once per
+/// function stored there) and calls through fields that resolve to nothing
+/// the spec lets through.
+struct EdgeCounts {
+  size_t Calls = 0, UnresolvedIndirectCalls = 0;
 };
-
-struct Finding {
-  std::string RootKey, RootName;
-  SourcePos RootLoc;
-  std::vector<Registration> Registrations; ///< Sorted; the first is reported.
-  std::string SinkName;
-  std::vector<Hop> Chain;
-  bool Allowed = false;
-};
-
-/// Callback that extends a chain past a seed node (the rest comes from an
-/// index summary). Returns false if no continuation is known.
-using ChainContinuation =
-    llvm::function_ref<bool(const Node &Seed, std::vector<Hop> &Chain,
-                            std::string &SinkName)>;
-
-/// Every root (function stored into a root field) that reaches a sink.
-/// RelativePath maps an absolute path to the form the allowed-path patterns
-/// are written in.
-std::vector<Finding>
-findFindings(const CallGraph &G, const std::vector<SinkStep> &Steps, const Policy &P,
-             llvm::function_ref<std::string(llvm::StringRef)> RelativePath,
-             bool IncludeAllowed, ChainContinuation Continue = nullptr);
-
-/// The witness chain from one node, following the summaries.
-std::vector<Hop> witnessChain(const CallGraph &G, const std::vector<SinkStep> &Steps,
-                              NodeId From, std::string &SinkName);
+EdgeCounts countEdges(const CallGraph &G, const ReachSpec &Spec);
 
 } // namespace kreach
 

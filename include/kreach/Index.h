@@ -30,7 +30,7 @@ struct sqlite3_stmt;
 namespace kreach {
 
 /// Bumped whenever the schema or the meaning of stored facts changes.
-constexpr int IndexSchemaVersion = 2;
+constexpr int IndexSchemaVersion = 3;
 
 struct InputStamp {
   std::string Path;
@@ -50,7 +50,9 @@ struct TUState {
 struct SummaryRow {
   std::string Key, Name;
   uint32_t Dist = 0;
-  std::string NextKey, NextName; ///< Empty at a sink.
+  /// Both empty at a sink. A call through a field that is itself the sink
+  /// has the field's name and no key.
+  std::string NextKey, NextName;
   SourcePos Site;
   std::string Via;
 };
@@ -132,10 +134,14 @@ public:
 
   llvm::Error loadGraph(CallGraph &G);
   /// A no-op for a ReadOnly index: summaries are a cache its writer refreshes.
+  /// Summaries are kept per Fingerprint (a rule's sinks and boundaries), so
+  /// rules and configurations sharing one index never overwrite each
+  /// other's; the index keeps the most recently stored few.
   llvm::Error storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
-                             llvm::StringRef PolicyFingerprint);
-  llvm::Expected<std::string> summaryFingerprint();
-  llvm::Expected<std::optional<SummaryRow>> summary(llvm::StringRef Key);
+                             llvm::StringRef Fingerprint, llvm::StringRef RuleName);
+  llvm::Expected<bool> hasSummaries(llvm::StringRef Fingerprint);
+  llvm::Expected<std::optional<SummaryRow>> summary(llvm::StringRef Fingerprint,
+                                                    llvm::StringRef Key);
   /// Every function stored into fields the predicate accepts.
   llvm::Expected<std::vector<StoreRow>>
   stores(llvm::function_ref<bool(llvm::StringRef Field)> FieldFilter);

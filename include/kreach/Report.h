@@ -7,31 +7,27 @@
 #ifndef KREACH_REPORT_H
 #define KREACH_REPORT_H
 
+#include "kreach/Findings.h"
 #include "kreach/Graph.h"
 #include "kreach/Project.h"
+#include "kreach/Rules.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace kreach {
 
-class Policy;
-
-constexpr const char *CheckName = "linuxkernel-mmu-notifier-dma-fence-wait";
-
-std::string findingMessage(const Finding &F, const Policy &P);
+std::string findingMessage(const Finding &F);
+/// The finding message of rule R for a root reaching a sink, as every front
+/// end words it.
+std::string reachMessage(const Rule &R, llvm::StringRef Root, llvm::StringRef Sink,
+                         bool Allowed);
 std::string hopMessage(const Hop &H);
 std::string registrationMessage(const Finding &F, const Registration &R);
-/// Identity of a finding that survives unrelated edits: root, sink and the
-/// functions along the chain, never line numbers.
+/// Identity of a finding that survives unrelated edits: rule, root, sink and
+/// the functions along the chain, never line numbers.
 std::string fingerprint(const Finding &F);
 
-struct CheckStats {
-  uint64_t TUs = 0, FailedTUs = 0, Functions = 0, CallEdges = 0, Roots = 0,
-           UnresolvedIndirectCalls = 0, Parsed = 0;
-  double IndexSeconds = 0, CheckSeconds = 0;
-};
-
-void printText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings, const Policy &P,
+void printText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                const PathMapper &Paths);
 llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Stats,
                          const PathMapper &Paths);
@@ -57,10 +53,10 @@ llvm::Expected<std::vector<std::string>> parseBaseline(llvm::StringRef Text,
 llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Stats,
                          const PathMapper &Paths, llvm::ArrayRef<BaselineState> States);
 
-/// A SARIF 2.1.0 log with one run: one result per finding located at the
-/// root, with a code flow that steps through the chain. States is empty or
-/// has one entry per finding.
-llvm::json::Value toSARIF(llvm::ArrayRef<Finding> Findings, const Policy &P,
+/// A SARIF 2.1.0 log with one run: a rule entry per reachability rule of
+/// Rules, one result per finding located at the root, with a code flow that
+/// steps through the chain. States is empty or has one entry per finding.
+llvm::json::Value toSARIF(llvm::ArrayRef<Finding> Findings, const RuleSet &Rules,
                           const PathMapper &Paths,
                           llvm::ArrayRef<BaselineState> States = {});
 
@@ -68,12 +64,16 @@ llvm::json::Value toSARIF(llvm::ArrayRef<Finding> Findings, const Policy &P,
 /// the shortest-path DAG reachable from Root.
 void printDot(llvm::raw_ostream &OS, const CallGraph &G, const std::vector<SinkStep> &Steps,
               NodeId Root, const PathMapper &Paths);
+/// Every call out of N on a shortest chain, once per callee and field; the
+/// first call site stands for parallel calls.
+std::vector<PathHop> chainHops(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                               NodeId N);
 
 /// Every shortest chain from Root to a sink, one witness per line group,
-/// up to Limit chains.
+/// up to Limit chains. SinkKind words the answer when there is none.
 void printChains(llvm::raw_ostream &OS, const CallGraph &G,
                  const std::vector<SinkStep> &Steps, NodeId Root, const PathMapper &Paths,
-                 unsigned Limit);
+                 unsigned Limit, llvm::StringRef SinkKind);
 
 } // namespace kreach
 

@@ -8,25 +8,54 @@
 
 namespace kreach {
 
-llvm::Expected<TreeCheck> checkTree(Index &I, const Policy &P, const PathMapper &Paths,
+const std::vector<SinkStep> *TreeCheck::stepsOf(const Rule &R) const {
+  for (const RuleCheck &C : Rules)
+    if (C.TheRule == &R)
+      return &C.Steps;
+  return nullptr;
+}
+
+llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
                                     bool IncludeAllowed, bool RefreshSummaries) {
   auto Start = std::chrono::steady_clock::now();
   TreeCheck R;
   if (llvm::Error E = I.loadGraph(R.Graph))
     return std::move(E);
-  R.Graph.resolve(P);
-  R.Steps = computeSinkSteps(R.Graph);
-  llvm::Expected<std::string> Stored = I.summaryFingerprint();
-  if (!Stored)
-    return Stored.takeError();
-  // A read-only index keeps its summaries; the findings below come from the
-  // graph itself either way.
-  if (!I.readOnly() && (RefreshSummaries || *Stored != P.summaryFingerprint()))
-    if (llvm::Error E = I.storeSummaries(R.Graph, R.Steps, P.summaryFingerprint()))
-      return std::move(E);
-  R.Findings = findFindings(
-      R.Graph, R.Steps, P, [&](llvm::StringRef F) { return Paths.relative(F); },
-      IncludeAllowed);
+  R.Graph.finalize();
+  llvm::DenseSet<NodeId> AllRoots;
+  llvm::StringSet<> Refreshed;
+  for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability)) {
+    RuleCheck C{Rl, {}, 0};
+    ReachSpec Spec = reachSpec(R.Graph, *Rl);
+    C.Steps = computeSinkSteps(R.Graph, Spec);
+    if (R.Rules.empty()) {
+      EdgeCounts Counts = countEdges(R.Graph, Spec);
+      R.Stats.CallEdges = Counts.Calls;
+      R.Stats.UnresolvedIndirectCalls = Counts.UnresolvedIndirectCalls;
+    }
+    // Rules with the same sinks and boundaries share one set of summaries. A
+    // read-only index keeps its summaries; the findings below come from the
+    // graph itself either way.
+    std::string Fingerprint = Rl->summaryFingerprint();
+    if (!I.readOnly() && Refreshed.insert(Fingerprint).second) {
+      llvm::Expected<bool> Has = I.hasSummaries(Fingerprint);
+      if (!Has)
+        return Has.takeError();
+      if (RefreshSummaries || !*Has)
+        if (llvm::Error E = I.storeSummaries(R.Graph, C.Steps, Fingerprint, Rl->name()))
+          return std::move(E);
+    }
+    std::vector<Finding> Found = findFindings(
+        R.Graph, C.Steps, *Rl, [&](llvm::StringRef F) { return Paths.relative(F); },
+        IncludeAllowed);
+    llvm::append_range(R.Findings, std::move(Found));
+    for (const Store &S : R.Graph.stores())
+      if (Rl->isRootField(R.Graph.field(S.Field)) && R.Graph.node(S.Target).Defined)
+        AllRoots.insert(S.Target);
+    C.Roots = countRoots(R.Graph, *Rl);
+    R.Rules.push_back(std::move(C));
+  }
+  sortFindings(R.Findings);
 
   llvm::Expected<IndexCounts> Counts = I.counts();
   if (!Counts)
@@ -34,13 +63,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const Policy &P, const PathMapper 
   R.Stats.TUs = Counts->TUs;
   R.Stats.FailedTUs = Counts->FailedTUs;
   R.Stats.Functions = Counts->Functions;
-  R.Stats.CallEdges = R.Graph.numEdges();
-  R.Stats.UnresolvedIndirectCalls = R.Graph.numUnresolvedIndirectCalls();
-  llvm::DenseSet<NodeId> Roots;
-  for (const Store &S : R.Graph.stores())
-    if (P.isRootField(R.Graph.field(S.Field)) && R.Graph.node(S.Target).Defined)
-      Roots.insert(S.Target);
-  R.Stats.Roots = Roots.size();
+  R.Stats.Roots = AllRoots.size();
   R.Stats.CheckSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   return std::move(R);
@@ -52,20 +75,21 @@ static void noteReadError(llvm::Error E, std::string *ReadError) {
     *ReadError = Message;
 }
 
-bool continueFromIndex(Index &I, llvm::StringRef Key, std::vector<Hop> &Chain,
-                       std::string &SinkName, std::string *ReadError) {
+bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Key,
+                       std::vector<Hop> &Chain, std::string &SinkName,
+                       std::string *ReadError) {
   std::string Cur = Key.str();
   // Summaries strictly decrease in distance, so this ends; the bound guards
   // against an index edited by hand.
   for (unsigned Guard = 0; Guard < 10000; ++Guard) {
-    llvm::Expected<std::optional<SummaryRow>> Row = I.summary(Cur);
+    llvm::Expected<std::optional<SummaryRow>> Row = I.summary(Fingerprint, Cur);
     if (!Row) {
       noteReadError(Row.takeError(), ReadError);
       return false;
     }
     if (!*Row)
       return false;
-    if ((*Row)->NextKey.empty()) {
+    if ((*Row)->NextName.empty()) {
       SinkName = (*Row)->Name;
       return true;
     }
@@ -77,25 +101,36 @@ bool continueFromIndex(Index &I, llvm::StringRef Key, std::vector<Hop> &Chain,
     H.Site = (*Row)->Site;
     H.Via = (*Row)->Via;
     Chain.push_back(std::move(H));
+    if ((*Row)->NextKey.empty()) {
+      // A call through a field that is itself the sink.
+      SinkName = (*Row)->NextName;
+      return true;
+    }
     Cur = (*Row)->NextKey;
   }
   return false;
 }
 
-std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
+std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
                              const PathMapper &Paths, bool IncludeAllowed,
                              std::string &ReadError) {
   CallGraph G;
   G.addFacts(Facts);
   std::vector<std::pair<NodeId, uint32_t>> Seeds;
+  std::string Fingerprint = R.summaryFingerprint();
   if (I) {
+    if (llvm::Expected<bool> Has = I->hasSummaries(Fingerprint); !Has)
+      noteReadError(Has.takeError(), &ReadError);
+    else if (!*Has && ReadError.empty())
+      ReadError = "index '" + I->path() + "' holds no call summaries for rule '" +
+                  R.name() + "' with this configuration's sinks and boundaries; run "
+                  "'kreach check' with the same configuration to add them";
     // Targets stored into the fields this TU calls through, tree-wide.
     llvm::StringSet<> CalledFields;
     for (const IndirectCallFact &C : Facts.IndirectCalls)
       CalledFields.insert(C.Field);
     auto Stores = I->stores([&](llvm::StringRef Field) {
-      return (CalledFields.count(Field) && !P.isAsyncField(Field)) ||
-             P.isRootField(Field);
+      return (CalledFields.count(Field) && !R.isAsyncField(Field)) || R.isRootField(Field);
     });
     // The TU speaks for every file it read: the index's stores there are an
     // older copy of the TU's own.
@@ -106,7 +141,7 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
       for (const StoreRow &S : *Stores) {
         if (OwnFiles.count(S.Site.File))
           continue;
-        bool Root = P.isRootField(S.Field) && !CalledFields.count(S.Field);
+        bool Root = R.isRootField(S.Field) && !CalledFields.count(S.Field);
         NodeId Existing = G.lookup(S.TargetKey);
         // Registrations made elsewhere matter only for roots defined here.
         if (Root && (Existing == NoNode || !G.node(Existing).Defined))
@@ -120,9 +155,9 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
     // Everything the TU reaches but does not define is seeded from the
     // index's summaries.
     for (NodeId N = 0; N < G.size(); ++N) {
-      if (G.node(N).Defined)
+      if (G.node(N).Kind != NodeKind::Function || G.node(N).Defined)
         continue;
-      llvm::Expected<std::optional<SummaryRow>> Row = I->summary(G.node(N).Key);
+      llvm::Expected<std::optional<SummaryRow>> Row = I->summary(Fingerprint, G.node(N).Key);
       if (!Row) {
         noteReadError(Row.takeError(), &ReadError);
         continue;
@@ -131,13 +166,13 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Policy &P,
         Seeds.push_back({N, (*Row)->Dist});
     }
   }
-  G.resolve(P);
-  std::vector<SinkStep> Steps = computeSinkSteps(G, Seeds);
+  G.finalize();
+  std::vector<SinkStep> Steps = computeSinkSteps(G, reachSpec(G, R), Seeds);
   auto Continue = [&](const Node &Seed, std::vector<Hop> &Chain, std::string &Sink) {
-    return I && continueFromIndex(*I, Seed.Key, Chain, Sink, &ReadError);
+    return I && continueFromIndex(*I, Fingerprint, Seed.Key, Chain, Sink, &ReadError);
   };
   return findFindings(
-      G, Steps, P, [&](llvm::StringRef F) { return Paths.relative(F); }, IncludeAllowed,
+      G, Steps, R, [&](llvm::StringRef F) { return Paths.relative(F); }, IncludeAllowed,
       Continue);
 }
 

@@ -1,7 +1,6 @@
-//===- Graph.cpp - Cross-TU call graph and sink reachability --------------===//
+//===- Graph.cpp - Cross-TU call graph and reachability -------------------===//
 
 #include "kreach/Graph.h"
-#include "kreach/Policy.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include <queue>
@@ -11,9 +10,10 @@ namespace kreach {
 CallGraph::CallGraph() {
   Files.push_back("");
   Fields.push_back("");
+  FieldNodes.push_back(NoNode);
 }
 
-uint32_t CallGraph::internFile(llvm::StringRef Path) {
+FileId CallGraph::internFile(llvm::StringRef Path) {
   if (Path.empty())
     return 0;
   auto [It, Inserted] = FileIds.try_emplace(Path, Files.size());
@@ -22,10 +22,12 @@ uint32_t CallGraph::internFile(llvm::StringRef Path) {
   return It->second;
 }
 
-uint32_t CallGraph::internField(llvm::StringRef Field) {
+FieldId CallGraph::internField(llvm::StringRef Field) {
   auto [It, Inserted] = FieldIds.try_emplace(Field, Fields.size());
-  if (Inserted)
+  if (Inserted) {
     Fields.push_back(Field.str());
+    FieldNodes.push_back(NoNode);
+  }
   return It->second;
 }
 
@@ -43,6 +45,19 @@ NodeId CallGraph::getOrAddNode(llvm::StringRef Key, llvm::StringRef Name) {
   return It->second;
 }
 
+NodeId CallGraph::fieldNode(FieldId Field) {
+  if (FieldNodes[Field] == NoNode) {
+    Node N;
+    N.Kind = NodeKind::Field;
+    N.Name = Fields[Field];
+    N.Field = Field;
+    FieldNodes[Field] = Nodes.size();
+    Nodes.push_back(std::move(N));
+    Out.emplace_back();
+  }
+  return FieldNodes[Field];
+}
+
 NodeId CallGraph::lookup(llvm::StringRef Key) const {
   auto It = NodeByKey.find(Key);
   return It == NodeByKey.end() ? NoNode : It->second;
@@ -54,13 +69,13 @@ void CallGraph::define(NodeId N, const SourcePos &Def) {
 }
 
 void CallGraph::addCall(NodeId From, NodeId To, const SourcePos &Site) {
-  Out[From].push_back({To, toLoc(Site), 0});
-  ++EdgeCount;
+  Out[From].push_back({To, toLoc(Site), EdgeKind::Direct});
 }
 
 void CallGraph::addIndirectCall(NodeId From, llvm::StringRef Field,
                                 const SourcePos &Site) {
-  Pending.push_back({From, internField(Field), toLoc(Site)});
+  NodeId F = fieldNode(internField(Field));
+  Out[From].push_back({F, toLoc(Site), EdgeKind::FieldCall});
 }
 
 void CallGraph::addStore(llvm::StringRef Field, NodeId Target, const SourcePos &Site) {
@@ -78,54 +93,38 @@ void CallGraph::addFacts(const TUFacts &Facts) {
     addStore(S.Field, getOrAddNode(S.Target, S.TargetName), S.Site);
 }
 
-void CallGraph::resolve(const Policy &P) {
-  for (Node &N : Nodes) {
-    N.Ignored = P.isIgnored(N.Name);
-    N.Sink = !N.Ignored && P.isSinkFunction(N.Name);
-  }
-  // Targets per field, without duplicates from headers seen in many TUs.
-  std::vector<std::vector<NodeId>> TargetsByField(Fields.size());
+void CallGraph::finalize() {
+  // Targets per field, once each however many TUs stored them (headers),
+  // in node order so that ties between them resolve the same every run.
   for (const Store &S : Stores)
-    if (!P.isAsyncField(Fields[S.Field]))
-      TargetsByField[S.Field].push_back(S.Target);
-  for (std::vector<NodeId> &Targets : TargetsByField) {
-    llvm::sort(Targets);
-    Targets.erase(std::unique(Targets.begin(), Targets.end()), Targets.end());
-  }
-  std::vector<NodeId> SinkFieldNode(Fields.size(), NoNode);
-  for (const PendingIndirect &C : Pending) {
-    const std::string &FieldName = Fields[C.Field];
-    if (P.isSinkField(FieldName)) {
-      if (SinkFieldNode[C.Field] == NoNode) {
-        SinkFieldNode[C.Field] = getOrAddNode("field:" + FieldName, FieldName);
-        Nodes[SinkFieldNode[C.Field]].Sink = true;
-      }
-      Out[C.From].push_back({SinkFieldNode[C.Field], C.Site, C.Field});
-      ++EdgeCount;
+    fieldNode(S.Field);
+  std::vector<std::vector<std::pair<NodeId, Loc>>> Targets(Fields.size());
+  for (const Store &S : Stores)
+    Targets[S.Field].push_back({S.Target, S.Site});
+  for (FieldId F = 1; F < Fields.size(); ++F) {
+    if (FieldNodes[F] == NoNode)
       continue;
-    }
-    // The mm core dispatching to notifier callbacks: each callback is a root
-    // of its own and is judged there, so one notifier's chain never borrows
-    // another's (possibly allowed) wait.
-    if (P.isAsyncField(FieldName) || P.isRootField(FieldName) ||
-        P.isUnresolvedField(FieldName) ||
-        TargetsByField[C.Field].empty()) {
-      ++UnresolvedIndirect;
-      continue;
-    }
-    for (NodeId T : TargetsByField[C.Field]) {
-      Out[C.From].push_back({T, C.Site, C.Field});
-      ++EdgeCount;
-    }
+    auto &List = Targets[F];
+    llvm::stable_sort(List, [](const auto &A, const auto &B) { return A.first < B.first; });
+    List.erase(std::unique(List.begin(), List.end(),
+                           [](const auto &A, const auto &B) { return A.first == B.first; }),
+               List.end());
+    std::vector<Edge> &FieldOut = Out[FieldNodes[F]];
+    FieldOut.clear();
+    for (auto &[Target, Site] : List)
+      FieldOut.push_back({Target, Site, EdgeKind::FieldTarget});
   }
-  Pending.clear();
+  for (NodeId N = 0; N < Nodes.size(); ++N)
+    if (Nodes[N].Kind == NodeKind::Function)
+      std::stable_partition(Out[N].begin(), Out[N].end(),
+                            [](const Edge &E) { return E.Kind == EdgeKind::Direct; });
 }
 
-std::vector<SinkStep>
-computeSinkSteps(const CallGraph &G, llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds) {
+std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
+                                       llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds) {
   const size_t N = G.size();
   std::vector<SinkStep> Steps(N);
-  // Reverse edges: for each callee, (caller, index of the edge in caller).
+  // Reverse edges: for each target, (source, index of the edge in source).
   std::vector<uint32_t> InCount(N + 1, 0);
   for (NodeId From = 0; From < N; ++From)
     for (const Edge &E : G.edges(From))
@@ -145,12 +144,12 @@ computeSinkSteps(const CallGraph &G, llvm::ArrayRef<std::pair<NodeId, uint32_t>>
   using Item = std::pair<uint32_t, NodeId>;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> Queue;
   for (NodeId I = 0; I < N; ++I)
-    if (G.node(I).Sink) {
+    if (Spec.role(I) == ReachSpec::Sink) {
       Steps[I].Dist = 0;
       Queue.push({0, I});
     }
   for (auto [Seed, Dist] : Seeds)
-    if (Seed < N && !G.node(Seed).Ignored && Dist < Steps[Seed].Dist) {
+    if (Seed < N && Spec.role(Seed) != ReachSpec::Blocked && Dist < Steps[Seed].Dist) {
       Steps[Seed].Dist = Dist;
       Queue.push({Dist, Seed});
     }
@@ -161,14 +160,13 @@ computeSinkSteps(const CallGraph &G, llvm::ArrayRef<std::pair<NodeId, uint32_t>>
       continue;
     for (uint32_t I = InCount[To]; I < InCount[To + 1]; ++I) {
       auto [From, EdgeIndex] = In[I];
-      if (G.node(From).Ignored || G.node(From).Sink)
+      if (Spec.role(From) != ReachSpec::Normal)
         continue;
+      uint32_t New = Dist + G.edges(From)[EdgeIndex].weight();
       SinkStep &S = Steps[From];
-      // Ties go to the earlier call in the caller, for stable witnesses.
-      if (Dist + 1 < S.Dist || (Dist + 1 == S.Dist && EdgeIndex < S.EdgeIndex &&
-                                S.Next != NoNode)) {
-        bool Improved = Dist + 1 < S.Dist;
-        S.Dist = Dist + 1;
+      if (New < S.Dist || (New == S.Dist && EdgeIndex < S.EdgeIndex && S.Next != NoNode)) {
+        bool Improved = New < S.Dist;
+        S.Dist = New;
         S.Next = To;
         S.EdgeIndex = EdgeIndex;
         if (Improved)
@@ -179,76 +177,78 @@ computeSinkSteps(const CallGraph &G, llvm::ArrayRef<std::pair<NodeId, uint32_t>>
   return Steps;
 }
 
-std::vector<Hop> witnessChain(const CallGraph &G, const std::vector<SinkStep> &Steps,
-                              NodeId From, std::string &SinkName) {
-  std::vector<Hop> Chain;
-  NodeId Cur = From;
-  while (Cur != NoNode && Steps[Cur].reaches() && Steps[Cur].Next != NoNode) {
-    const Edge &E = G.edges(Cur)[Steps[Cur].EdgeIndex];
-    Hop H;
-    H.Caller = G.node(Cur).Name;
-    H.CallerKey = G.node(Cur).Key;
-    H.Callee = G.node(E.To).Name;
-    H.CalleeKey = G.node(E.To).Key;
-    H.Site = G.toPos(E.Site);
-    if (E.Via)
-      H.Via = G.field(E.Via);
-    Chain.push_back(std::move(H));
-    Cur = E.To;
+/// The hop that the call E of N makes when the shortest path from the
+/// field's node continues with its edge TargetEdge (or ends there).
+static PathHop hopThrough(const CallGraph &G, NodeId N, const Edge &E,
+                          const Edge *TargetEdge) {
+  PathHop H{N, E.To, E.Site, 0};
+  if (E.Kind == EdgeKind::FieldCall) {
+    H.Via = G.node(E.To).Field;
+    if (TargetEdge)
+      H.Callee = TargetEdge->To;
   }
-  SinkName = Cur != NoNode ? G.node(Cur).Name : "";
-  return Chain;
+  return H;
 }
 
-std::vector<Finding>
-findFindings(const CallGraph &G, const std::vector<SinkStep> &Steps, const Policy &P,
-             llvm::function_ref<std::string(llvm::StringRef)> RelativePath,
-             bool IncludeAllowed, ChainContinuation Continue) {
-  // Group registrations by root function.
-  llvm::DenseMap<NodeId, std::vector<Registration>> Roots;
-  for (const Store &S : G.stores())
-    if (P.isRootField(G.field(S.Field)))
-      Roots[S.Target].push_back({G.field(S.Field), G.toPos(S.Site)});
+std::optional<PathHop> nextHop(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                               NodeId N) {
+  if (N >= G.size() || !Steps[N].reaches() || Steps[N].Next == NoNode)
+    return std::nullopt;
+  const Edge &E = G.edges(N)[Steps[N].EdgeIndex];
+  const Edge *TargetEdge = nullptr;
+  if (E.Kind == EdgeKind::FieldCall && Steps[E.To].Next != NoNode)
+    TargetEdge = &G.edges(E.To)[Steps[E.To].EdgeIndex];
+  return hopThrough(G, N, E, TargetEdge);
+}
 
-  std::vector<Finding> Findings;
-  for (auto &[Root, Regs] : Roots) {
-    const Node &R = G.node(Root);
-    if (!R.Defined || R.Ignored || !Steps[Root].reaches())
-      continue;
-    Finding F;
-    F.RootKey = R.Key;
-    F.RootName = R.Name;
-    F.RootLoc = G.toPos(R.Def);
-    F.Allowed = P.isAllowedPath(RelativePath(F.RootLoc.File));
-    if (F.Allowed && !IncludeAllowed)
-      continue;
-    llvm::sort(Regs, [](const Registration &A, const Registration &B) {
-      return std::tie(A.Site.File, A.Site.Line, A.Site.Column, A.Site.RawLoc, A.Field) <
-             std::tie(B.Site.File, B.Site.Line, B.Site.Column, B.Site.RawLoc, B.Field);
-    });
-    Regs.erase(std::unique(Regs.begin(), Regs.end(),
-                           [](const Registration &A, const Registration &B) {
-                             return A.Field == B.Field && A.Site.File == B.Site.File &&
-                                    A.Site.Line == B.Site.Line &&
-                                    A.Site.Column == B.Site.Column &&
-                                    A.Site.RawLoc == B.Site.RawLoc;
-                           }),
-               Regs.end());
-    F.Registrations = Regs;
-    F.Chain = witnessChain(G, Steps, Root, F.SinkName);
-    NodeId Last = F.Chain.empty() ? Root : G.lookup(F.Chain.back().CalleeKey);
-    if (Last != NoNode && !G.node(Last).Sink) {
-      // The chain ends at a seed: its continuation lives in the index.
-      if (!Continue || !Continue(G.node(Last), F.Chain, F.SinkName))
-        continue;
-    }
-    Findings.push_back(std::move(F));
+std::vector<PathHop> shortestPath(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                                  NodeId N) {
+  std::vector<PathHop> Path;
+  while (std::optional<PathHop> H = nextHop(G, Steps, N)) {
+    Path.push_back(*H);
+    N = H->Callee;
   }
-  llvm::sort(Findings, [](const Finding &A, const Finding &B) {
-    return std::tie(A.RootLoc.File, A.RootLoc.Line, A.RootName) <
-           std::tie(B.RootLoc.File, B.RootLoc.Line, B.RootName);
-  });
-  return Findings;
+  return Path;
+}
+
+std::vector<PathHop> shortestHops(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                                  NodeId N) {
+  std::vector<PathHop> Hops;
+  if (N >= G.size() || !Steps[N].reaches() || Steps[N].Next == NoNode)
+    return Hops;
+  for (const Edge &E : G.edges(N)) {
+    const SinkStep &To = Steps[E.To];
+    if (!To.reaches() || To.Dist + E.weight() != Steps[N].Dist)
+      continue;
+    if (E.Kind != EdgeKind::FieldCall || To.Next == NoNode) {
+      Hops.push_back(hopThrough(G, N, E, nullptr));
+      continue;
+    }
+    for (const Edge &T : G.edges(E.To))
+      if (Steps[T.To].reaches() && Steps[T.To].Dist == To.Dist)
+        Hops.push_back(hopThrough(G, N, E, &T));
+  }
+  return Hops;
+}
+
+EdgeCounts countEdges(const CallGraph &G, const ReachSpec &Spec) {
+  EdgeCounts C;
+  for (NodeId N = 0; N < G.size(); ++N) {
+    if (G.node(N).Kind != NodeKind::Function)
+      continue;
+    for (const Edge &E : G.edges(N)) {
+      if (E.Kind == EdgeKind::Direct) {
+        ++C.Calls;
+      } else if (Spec.role(E.To) == ReachSpec::Sink) {
+        ++C.Calls;
+      } else if (Spec.role(E.To) == ReachSpec::Blocked || G.edges(E.To).empty()) {
+        ++C.UnresolvedIndirectCalls;
+      } else {
+        C.Calls += G.edges(E.To).size();
+      }
+    }
+  }
+  return C;
 }
 
 } // namespace kreach

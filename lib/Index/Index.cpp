@@ -45,9 +45,33 @@ CREATE TABLE store(owner_func INTEGER NOT NULL, owner_tu INTEGER NOT NULL,
 CREATE INDEX store_owner_func ON store(owner_func);
 CREATE INDEX store_owner_tu ON store(owner_tu);
 CREATE INDEX store_field ON store(field);
-CREATE TABLE summary(sym INTEGER PRIMARY KEY, dist INTEGER NOT NULL, next INTEGER,
-                     file INTEGER, line INTEGER, col INTEGER, via INTEGER);
+CREATE TABLE summary_set(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NULL,
+                         rules TEXT NOT NULL, used INTEGER NOT NULL);
+CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
+                     dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
+                     col INTEGER, via INTEGER, PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 )sql";
+
+/// Schema 2 held one set of summaries; they are a cache, so a writer drops
+/// them and keeps every fact.
+const char *const MigrateFrom2SQL = R"sql(
+DROP TABLE summary;
+CREATE TABLE summary_set(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NULL,
+                         rules TEXT NOT NULL, used INTEGER NOT NULL);
+CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
+                     dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
+                     col INTEGER, via INTEGER, PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
+DELETE FROM meta WHERE key='summary_policy';
+UPDATE meta SET value='3' WHERE key='schema';
+)sql";
+
+/// How many summary sets (distinct sinks and boundaries) an index keeps; the
+/// least recently stored go first.
+constexpr int MaxSummarySets = 8;
+
+/// A call through a field that is itself the sink: its summary's next hop
+/// names the field, stored as a symbol no function key can be.
+constexpr llvm::StringLiteral FieldSinkPrefix = "field:";
 
 /// Resets a cached statement when it goes out of scope.
 class StmtScope {
@@ -327,6 +351,16 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
     int Found = -1;
     if (sqlite3_step(*Version) == SQLITE_ROW)
       Found = std::atoi(text(*Version, 0).c_str());
+    if (Found == 2 && M == Mode::ReadWrite) {
+      if (llvm::Error E = I->exec(std::string("BEGIN IMMEDIATE;") + MigrateFrom2SQL + "COMMIT;"))
+        return E;
+      Found = IndexSchemaVersion;
+    }
+    if (Found == 2)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "index '" + Path.str() +
+                                         "' was written by an older kreach; run "
+                                         "'kreach index' to update it");
     if (Found != IndexSchemaVersion)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
@@ -1042,11 +1076,23 @@ llvm::Error Index::loadGraphRows(CallGraph &G) {
   return llvm::Error::success();
 }
 
+llvm::Expected<bool> Index::hasSummaries(llvm::StringRef Fingerprint) {
+  auto S = prepare("SELECT 1 FROM summary_set WHERE fingerprint = ?1");
+  if (!S)
+    return S.takeError();
+  StmtScope Scope(*S);
+  bindValue(*S, 1, Fingerprint);
+  int RC = sqlite3_step(*S);
+  if (RC != SQLITE_ROW && RC != SQLITE_DONE)
+    return sqlError("cannot read summaries");
+  return RC == SQLITE_ROW;
+}
+
 llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
-                                  llvm::StringRef PolicyFingerprint) {
+                                  llvm::StringRef Fingerprint, llvm::StringRef RuleName) {
   if (M == Mode::ReadOnly)
     return llvm::Error::success();
-  if (llvm::Error E = exec("BEGIN IMMEDIATE; DELETE FROM summary;"))
+  if (llvm::Error E = exec("BEGIN IMMEDIATE"))
     return E;
   auto Fail = [&](llvm::Error E) {
     llvm::consumeError(exec("ROLLBACK"));
@@ -1055,71 +1101,95 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
     FieldCache.clear();
     return E;
   };
-  auto Put = prepare("INSERT OR REPLACE INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  auto Set = prepare("INSERT INTO summary_set(fingerprint, rules, used) VALUES(?1, ?2, "
+                     "(SELECT IFNULL(MAX(used), 0) + 1 FROM summary_set)) "
+                     "ON CONFLICT(fingerprint) DO UPDATE SET rules = excluded.rules, "
+                     "used = excluded.used RETURNING id");
+  if (!Set)
+    return Fail(Set.takeError());
+  int64_t SetId;
+  {
+    StmtScope Scope(*Set);
+    bindValue(*Set, 1, Fingerprint);
+    bindValue(*Set, 2, RuleName);
+    if (sqlite3_step(*Set) != SQLITE_ROW)
+      return Fail(sqlError("cannot store summary"));
+    SetId = sqlite3_column_int64(*Set, 0);
+  }
+  if (llvm::Error E = exec("DELETE FROM summary WHERE rule_set = " + std::to_string(SetId)))
+    return Fail(std::move(E));
+  auto Put = prepare("INSERT INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!Put)
     return Fail(Put.takeError());
   for (NodeId N = 0; N < G.size(); ++N) {
     const SinkStep &S = Steps[N];
-    if (!S.reaches())
+    if (!S.reaches() || G.node(N).Kind != NodeKind::Function)
       continue;
     auto Sym = internSym(G.node(N).Key, G.node(N).Name);
     if (!Sym)
       return Fail(Sym.takeError());
     int64_t Next = 0, File = 0, Line = 0, Col = 0, Via = 0;
-    if (S.Next != NoNode) {
-      const Edge &E = G.edges(N)[S.EdgeIndex];
-      auto NextSym = internSym(G.node(S.Next).Key, G.node(S.Next).Name);
+    if (std::optional<PathHop> H = nextHop(G, Steps, N)) {
+      const Node &Callee = G.node(H->Callee);
+      auto NextSym = Callee.Kind == NodeKind::Field
+                         ? internSym((FieldSinkPrefix + Callee.Name).str(), Callee.Name)
+                         : internSym(Callee.Key, Callee.Name);
       if (!NextSym)
         return Fail(NextSym.takeError());
-      auto F = internFile(G.file(E.Site.File));
+      auto F = internFile(G.file(H->Site.File));
       if (!F)
         return Fail(F.takeError());
       Next = *NextSym;
       File = *F;
-      Line = E.Site.Line;
-      Col = E.Site.Column;
-      if (E.Via) {
-        auto V = internField(G.field(E.Via));
+      Line = H->Site.Line;
+      Col = H->Site.Column;
+      if (H->Via) {
+        auto V = internField(G.field(H->Via));
         if (!V)
           return Fail(V.takeError());
         Via = *V;
       }
     }
-    if (!run(*Put, *Sym, int64_t(S.Dist), Next, File, Line, Col, Via))
+    if (!run(*Put, SetId, *Sym, int64_t(S.Dist), Next, File, Line, Col, Via))
       return Fail(sqlError("cannot store summary"));
   }
-  auto Meta = prepare("INSERT OR REPLACE INTO meta VALUES('summary_policy', ?1)");
-  if (!Meta)
-    return Fail(Meta.takeError());
-  if (!run(*Meta, PolicyFingerprint))
-    return Fail(sqlError("cannot store summary"));
+  std::string Keep = "(SELECT id FROM summary_set ORDER BY used DESC LIMIT " +
+                     std::to_string(MaxSummarySets) + ")";
+  if (llvm::Error E = exec("DELETE FROM summary WHERE rule_set NOT IN " + Keep +
+                           "; DELETE FROM summary_set WHERE id NOT IN " + Keep + ";"))
+    return Fail(std::move(E));
   if (llvm::Error E = exec("COMMIT"))
     return Fail(std::move(E));
   return llvm::Error::success();
 }
 
-llvm::Expected<std::string> Index::summaryFingerprint() {
-  return meta("summary_policy");
-}
-
-llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Key) {
+llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerprint,
+                                                         llvm::StringRef Key) {
   auto S = prepare(
       "SELECT s.name, summary.dist, n.key, n.name, file.path, summary.line, summary.col, "
       "field.name FROM sym s JOIN summary ON summary.sym = s.id "
+      "JOIN summary_set ON summary_set.id = summary.rule_set "
       "LEFT JOIN sym n ON n.id = summary.next LEFT JOIN file ON file.id = summary.file "
-      "LEFT JOIN field ON field.id = summary.via WHERE s.key = ?1");
+      "LEFT JOIN field ON field.id = summary.via "
+      "WHERE s.key = ?1 AND summary_set.fingerprint = ?2");
   if (!S)
     return S.takeError();
   StmtScope Scope(*S);
   bindValue(*S, 1, Key);
-  if (sqlite3_step(*S) != SQLITE_ROW)
+  bindValue(*S, 2, Fingerprint);
+  int RC = sqlite3_step(*S);
+  if (RC == SQLITE_DONE)
     return std::nullopt;
+  if (RC != SQLITE_ROW)
+    return sqlError("cannot read summaries");
   SummaryRow R;
   R.Key = Key.str();
   R.Name = text(*S, 0);
   R.Dist = sqlite3_column_int64(*S, 1);
   R.NextKey = text(*S, 2);
   R.NextName = text(*S, 3);
+  if (llvm::StringRef(R.NextKey).starts_with(FieldSinkPrefix))
+    R.NextKey.clear();
   R.Site = {text(*S, 4), unsigned(sqlite3_column_int64(*S, 5)),
             unsigned(sqlite3_column_int64(*S, 6))};
   R.Via = text(*S, 7);

@@ -1,7 +1,7 @@
 //===- Project.cpp - Where a tree's pieces are, for every front end -------===//
 
 #include "kreach/Project.h"
-#include "kreach/Policy.h"
+#include "kreach/Rules.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -163,7 +163,7 @@ llvm::Expected<std::string> realDirectory(llvm::StringRef Path, llvm::StringRef 
 }
 
 llvm::Expected<std::string> configSourceRoot(llvm::StringRef ConfigFile) {
-  llvm::Expected<PolicyConfig> Config = loadConfigFile(ConfigFile);
+  llvm::Expected<RulesConfig> Config = loadConfigFile(ConfigFile);
   if (!Config)
     return Config.takeError();
   if (Config->SourceRoot.empty())

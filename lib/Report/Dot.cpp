@@ -15,32 +15,32 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace kreach {
 
 namespace {
-struct DagEdge {
-  NodeId From, To;
-  uint32_t EdgeIndex; ///< First call site of this (From, To, Via) in From.
-  uint32_t Via;
-};
 
-/// Nodes (in discovery order, root first) and edges of the shortest-path
-/// DAG from Root. Parallel calls with the same field (or both direct) are
-/// one edge; the first call site represents them.
+/// Nodes (in discovery order, root first) and calls of the shortest-path DAG
+/// from Root. Parallel calls with the same field (or both direct) are one
+/// edge; the first call site represents them.
 struct Dag {
   llvm::SetVector<NodeId> Nodes;
-  std::vector<DagEdge> Edges;
+  std::vector<PathHop> Edges;
   llvm::DenseMap<NodeId, std::vector<size_t>> Out;
 };
+
 } // namespace
 
-static bool onDag(const CallGraph &G, const std::vector<SinkStep> &Steps, NodeId From,
-                  NodeId To) {
-  const Node &N = G.node(From);
-  return !N.Ignored && !N.Sink && Steps[From].reaches() && Steps[To].reaches() &&
-         Steps[To].Dist + 1 == Steps[From].Dist;
+std::vector<PathHop> chainHops(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                               NodeId N) {
+  std::vector<PathHop> Hops;
+  std::set<std::pair<NodeId, FieldId>> Seen;
+  for (const PathHop &H : shortestHops(G, Steps, N))
+    if (Seen.insert({H.Callee, H.Via}).second)
+      Hops.push_back(H);
+  return Hops;
 }
 
 static Dag buildDag(const CallGraph &G, const std::vector<SinkStep> &Steps, NodeId Root) {
@@ -50,16 +50,10 @@ static Dag buildDag(const CallGraph &G, const std::vector<SinkStep> &Steps, Node
   D.Nodes.insert(Root);
   for (size_t I = 0; I < D.Nodes.size(); ++I) {
     NodeId From = D.Nodes[I];
-    std::map<std::pair<NodeId, uint32_t>, uint32_t> Seen;
-    const std::vector<Edge> &Edges = G.edges(From);
-    for (uint32_t E = 0; E < Edges.size(); ++E) {
-      if (!onDag(G, Steps, From, Edges[E].To))
-        continue;
-      if (!Seen.emplace(std::make_pair(Edges[E].To, Edges[E].Via), E).second)
-        continue;
+    for (const PathHop &H : chainHops(G, Steps, From)) {
       D.Out[From].push_back(D.Edges.size());
-      D.Edges.push_back({From, Edges[E].To, E, Edges[E].Via});
-      D.Nodes.insert(Edges[E].To);
+      D.Edges.push_back(H);
+      D.Nodes.insert(H.Callee);
     }
   }
   return D;
@@ -112,26 +106,25 @@ void printDot(llvm::raw_ostream &OS, const CallGraph &G, const std::vector<SinkS
     OS << "  " << quote(Id(N)) << " [label=" << Label;
     if (N == Root)
       OS << ", shape=doubleoctagon, style=bold, color=\"#1f4e9c\"";
-    else if (Nd.Sink)
+    else if (Steps[N].Dist == 0)
       OS << ", shape=box, style=filled, fillcolor=\"#f4b6b6\", color=\"#a40000\"";
     OS << "];\n";
   }
-  for (const DagEdge &E : D.Edges) {
-    const Edge &Call = G.edges(E.From)[E.EdgeIndex];
-    OS << "  " << quote(Id(E.From)) << " -> " << quote(Id(E.To)) << " [";
+  for (const PathHop &E : D.Edges) {
+    OS << "  " << quote(Id(E.Caller)) << " -> " << quote(Id(E.Callee)) << " [";
     if (E.Via)
       OS << "label=" << quote(G.field(E.Via)) << ", style=dashed, ";
-    OS << "tooltip=" << quote(where(G, Call.Site, Paths)) << "];\n";
+    OS << "tooltip=" << quote(where(G, E.Site, Paths)) << "];\n";
   }
   OS << "}\n";
 }
 
 void printChains(llvm::raw_ostream &OS, const CallGraph &G,
                  const std::vector<SinkStep> &Steps, NodeId Root, const PathMapper &Paths,
-                 unsigned Limit) {
+                 unsigned Limit, llvm::StringRef SinkKind) {
   Dag D = buildDag(G, Steps, Root);
   if (D.Nodes.empty()) {
-    OS << "'" << G.node(Root).Name << "' reaches no dma_fence wait\n";
+    OS << "'" << G.node(Root).Name << "' reaches no " << SinkKind << "\n";
     return;
   }
   // Depth-first over the DAG; every root-to-sink path is one chain. The
@@ -144,19 +137,11 @@ void printChains(llvm::raw_ostream &OS, const CallGraph &G,
     ++Printed;
     OS << "chain " << Printed << ": " << G.node(Root).Name;
     for (size_t E : Path)
-      OS << " -> " << G.node(D.Edges[E].To).Name;
+      OS << " -> " << G.node(D.Edges[E].Callee).Name;
     OS << "\n";
     for (size_t E : Path) {
-      const DagEdge &DE = D.Edges[E];
-      const Edge &Call = G.edges(DE.From)[DE.EdgeIndex];
-      Hop H;
-      H.Caller = G.node(DE.From).Name;
-      H.CallerKey = G.node(DE.From).Key;
-      H.Callee = G.node(DE.To).Name;
-      H.CalleeKey = G.node(DE.To).Key;
-      if (DE.Via)
-        H.Via = G.field(DE.Via);
-      SourcePos Site = G.toPos(Call.Site);
+      Hop H = toHop(G, D.Edges[E]);
+      const SourcePos &Site = H.Site;
       OS << "  " << Paths.relative(Site.File) << ':' << Site.Line << ':' << Site.Column
          << ": " << hopMessage(H) << "\n";
     }
@@ -191,7 +176,7 @@ void printChains(llvm::raw_ostream &OS, const CallGraph &G,
     }
     size_t E = (*F.Children)[F.Next++];
     Path.push_back(E);
-    if (!Enter(D.Edges[E].To))
+    if (!Enter(D.Edges[E].Callee))
       Path.pop_back();
   }
   if (Truncated)

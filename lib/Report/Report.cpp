@@ -1,7 +1,6 @@
 //===- Report.cpp - Findings as text, JSON --------------------------------===//
 
 #include "kreach/Report.h"
-#include "kreach/Policy.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -11,16 +10,21 @@
 
 namespace kreach {
 
-std::string findingMessage(const Finding &F, const Policy &P) {
-  std::string M = "mmu notifier callback '" + F.RootName + "' can reach dma_fence wait '" +
-                  F.SinkName + "'";
-  if (F.Allowed)
-    return M + " (allowed under " + P.allowedPathsDescription() + ")";
-  return M + " outside " + P.allowedPathsDescription();
+std::string reachMessage(const Rule &R, llvm::StringRef Root, llvm::StringRef Sink,
+                         bool Allowed) {
+  std::string M = R.config().RootKind + " '" + Root.str() + "' can reach " +
+                  R.config().SinkKind + " '" + Sink.str() + "'";
+  if (Allowed)
+    return M + " (allowed under " + R.allowedPathsDescription() + ")";
+  return M + " outside " + R.allowedPathsDescription();
+}
+
+std::string findingMessage(const Finding &F) {
+  return reachMessage(*F.TheRule, F.RootName, F.SinkName, F.Allowed);
 }
 
 std::string hopMessage(const Hop &H) {
-  if (llvm::StringRef(H.CalleeKey).starts_with("field:"))
+  if (H.calleeIsField())
     return "'" + H.Caller + "' waits through '" + H.Via + "'";
   std::string M = "'" + H.Caller + "' calls '" + H.Callee + "'";
   if (!H.Via.empty())
@@ -37,13 +41,18 @@ std::string fingerprint(const Finding &F) {
   // the fingerprint survives moving the tree.
   auto Portable = [](llvm::StringRef Key) {
     size_t Colon = Key.rfind(':');
-    if (Colon == llvm::StringRef::npos || Key.starts_with("field:"))
+    if (Colon == llvm::StringRef::npos)
       return Key.str();
     return llvm::sys::path::filename(Key.substr(0, Colon)).str() + Key.substr(Colon).str();
   };
-  std::string S = Portable(F.RootKey) + "|" + F.SinkName;
+  // A rule's tag keeps its findings apart from another rule's on the same
+  // chain; the first rule's is empty, so baselines from before rules had
+  // names keep matching.
+  const std::string &Tag = F.TheRule->config().FingerprintTag;
+  std::string S = (Tag.empty() ? "" : Tag + "#") + Portable(F.RootKey) + "|" + F.SinkName;
   for (const Hop &H : F.Chain)
-    S += "|" + Portable(H.CalleeKey) + (H.Via.empty() ? "" : "@" + H.Via);
+    S += "|" + (H.calleeIsField() ? "field:" + H.Callee : Portable(H.CalleeKey)) +
+         (H.Via.empty() ? "" : "@" + H.Via);
   return llvm::utohexstr(llvm::xxh3_64bits(S), /*LowerCase=*/true);
 }
 
@@ -51,12 +60,12 @@ static void printLoc(llvm::raw_ostream &OS, const SourcePos &P, const PathMapper
   OS << Paths.relative(P.File) << ':' << P.Line << ':' << P.Column << ": ";
 }
 
-void printText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings, const Policy &P,
+void printText(llvm::raw_ostream &OS, llvm::ArrayRef<Finding> Findings,
                const PathMapper &Paths) {
   for (const Finding &F : Findings) {
     printLoc(OS, F.RootLoc, Paths);
-    OS << (F.Allowed ? "remark: " : "warning: ") << findingMessage(F, P) << " ["
-       << CheckName << "]\n";
+    OS << (F.Allowed ? "remark" : F.TheRule->config().Severity) << ": " << findingMessage(F)
+       << " [" << F.TheRule->name() << "]\n";
     for (const Hop &H : F.Chain) {
       printLoc(OS, H.Site, Paths);
       OS << "note: " << hopMessage(H) << "\n";
@@ -89,7 +98,7 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
                                                  {"line", R.Site.Line},
                                                  {"column", R.Site.Column}});
     Items.push_back(llvm::json::Object{
-        {"rule", CheckName},
+        {"rule", F.TheRule->name()},
         {"allowed", F.Allowed},
         {"fingerprint", fingerprint(F)},
         {"root",

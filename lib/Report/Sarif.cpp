@@ -8,7 +8,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "kreach/Config.h"
-#include "kreach/Policy.h"
 #include "kreach/Report.h"
 #include "kreach/FileIO.h"
 
@@ -73,51 +72,42 @@ static llvm::json::Object location(const SourcePos &Pos, const PathMapper &Paths
                             {"message", message(Text)}};
 }
 
-static llvm::json::Object rule(const Policy &P) {
-  std::string Allowed = P.allowedPathsDescription();
-  std::string Full =
-      "An mmu_notifier invalidate callback runs with the core mm's locks held "
-      "and may be called from the reclaim path. Waiting on a dma_fence there "
-      "can deadlock: the fence may only signal after memory is reclaimed. "
-      "This rule reports every callback registered in an mmu notifier ops "
-      "table that can reach a dma_fence wait through direct calls or calls "
-      "through struct fields, outside " +
-      Allowed + ".";
-  std::string Text =
-      Full +
-      "\n\nThe result's code flow is the shortest call chain from the callback "
-      "to the wait; a hop through a struct field names the field. To fix it, "
-      "do not wait from the callback: defer the wait to a worker, or use "
-      "interval notifiers with a sequence retry instead of blocking.";
-  std::string Markdown =
-      "An `mmu_notifier` invalidate callback runs with the core mm's locks held "
-      "and may be called from the reclaim path. Waiting on a `dma_fence` there "
-      "can deadlock: the fence may only signal after memory is reclaimed.\n\n"
-      "This rule reports every callback registered in an mmu notifier ops "
-      "table that can reach a `dma_fence` wait through direct calls or calls "
-      "through struct fields, outside " +
-      Allowed +
-      ".\n\nThe result's code flow is the shortest call chain from the callback "
-      "to the wait; a hop through a struct field names the field as "
-      "`struct::field`.\n\n**Fix:** do not wait from the callback; defer the "
-      "wait to a worker, or use interval notifiers with a sequence retry.";
+static llvm::json::Object rule(const Rule &R) {
+  const RuleConfig &C = R.config();
+  std::string Full = R.expand(C.Description);
+  std::string Text = Full;
+  if (!C.Help.empty())
+    Text += "\n\n" + R.expand(C.Help);
+  llvm::json::Object Help{{"text", Text}};
+  if (!C.HelpMarkdown.empty())
+    Help["markdown"] = R.expand(C.HelpMarkdown);
+  std::string Level = C.Severity == "note" ? "note" : C.Severity;
   return llvm::json::Object{
-      {"id", CheckName},
-      {"name", "MmuNotifierDmaFenceWait"},
-      {"shortDescription",
-       llvm::json::Object{{"text", "An mmu notifier callback can reach a dma_fence wait."}}},
+      {"id", R.name()},
+      {"name", R.camelName()},
+      {"shortDescription", llvm::json::Object{{"text", C.Summary}}},
       {"fullDescription", llvm::json::Object{{"text", Full}}},
-      {"help", llvm::json::Object{{"text", Text}, {"markdown", Markdown}}},
-      {"defaultConfiguration", llvm::json::Object{{"level", "warning"}}}};
+      {"help", std::move(Help)},
+      {"defaultConfiguration", llvm::json::Object{{"level", Level}}}};
 }
 
-llvm::json::Value toSARIF(llvm::ArrayRef<Finding> Findings, const Policy &P,
+llvm::json::Value toSARIF(llvm::ArrayRef<Finding> Findings, const RuleSet &Rules,
                           const PathMapper &Paths, llvm::ArrayRef<BaselineState> States) {
+  std::vector<const Rule *> Reported = Rules.ofKind(RuleKind::Reachability);
+  // A finding's rule is in the set it was found with; one from elsewhere
+  // (a caller's mistake) still gets an entry rather than a dangling index.
+  for (const Finding &F : Findings)
+    if (!llvm::is_contained(Reported, F.TheRule))
+      Reported.push_back(F.TheRule);
+  llvm::json::Array RuleEntries;
+  for (const Rule *R : Reported)
+    RuleEntries.push_back(rule(*R));
   llvm::json::Array Results;
   for (size_t I = 0; I < Findings.size(); ++I) {
     const Finding &F = Findings[I];
     llvm::json::Array Steps;
-    std::string Entry = "'" + F.RootName + "' is an mmu notifier callback";
+    const RuleConfig &C = F.TheRule->config();
+    std::string Entry = "'" + F.RootName + "' is " + C.RootArticle + " " + C.RootKind;
     if (!F.Registrations.empty())
       Entry += " ('" + F.Registrations.front().Field + "')";
     Steps.push_back(llvm::json::Object{{"location", location(F.RootLoc, Paths, Entry)},
@@ -138,10 +128,10 @@ llvm::json::Value toSARIF(llvm::ArrayRef<Finding> Findings, const Policy &P,
     }
 
     llvm::json::Object Result{
-        {"ruleId", CheckName},
-        {"ruleIndex", 0},
-        {"level", F.Allowed ? "note" : "warning"},
-        {"message", message(findingMessage(F, P))},
+        {"ruleId", F.TheRule->name()},
+        {"ruleIndex", int64_t(llvm::find(Reported, F.TheRule) - Reported.begin())},
+        {"level", F.Allowed ? "note" : C.Severity},
+        {"message", message(findingMessage(F))},
         {"locations", llvm::json::Array{llvm::json::Object{
                           {"physicalLocation", physicalLocation(F.RootLoc, Paths)}}}},
         {"partialFingerprints", llvm::json::Object{{FingerprintKey, fingerprint(F)}}},
@@ -166,7 +156,7 @@ llvm::json::Value toSARIF(llvm::ArrayRef<Finding> Findings, const Policy &P,
                                          {"semanticVersion", KREACH_VERSION},
                                          {"informationUri",
                                           "https://docs.kernel.org/mm/mmu_notifier.html"},
-                                         {"rules", llvm::json::Array{rule(P)}}}}}},
+                                         {"rules", std::move(RuleEntries)}}}}},
       {"columnKind", "unicodeCodePoints"},
       {"results", std::move(Results)}};
   if (!Paths.root().empty())

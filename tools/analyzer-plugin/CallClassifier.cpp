@@ -39,20 +39,21 @@ std::string calledField(const CallEvent &Call) {
 } // namespace
 
 CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
+                                                   const kreach::Rule &Sinks,
                                                    CheckerContext &C) const {
   TUContext &T = tu(C);
   CallClass Result;
   const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
   if (FD && FD->getIdentifier()) {
     llvm::StringRef Name = FD->getName();
-    if (T.Policy.isIgnored(Name))
+    if (Sinks.isIgnored(Name))
       return Result;
-    if (T.Policy.isSinkFunction(Name)) {
+    if (Sinks.isSinkFunction(Name)) {
       Result.K = CallClass::Wait;
       Result.Name = Result.SinkName = Name.str();
       return Result;
     }
-    if (ReportSleepingLocks && isSleepingLock(Name)) {
+    if (ReportSleepingLocks && isSleepingLock(T.Sleep, Name)) {
       Result.K = CallClass::Lock;
       Result.Name = Name.str();
       return Result;
@@ -63,7 +64,8 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
       std::vector<kreach::Hop> Chain;
       std::string Sink, ReadError;
       bool Reaches = kreach::continueFromIndex(
-          *T.Index, kreach::functionKey(FD, C.getSourceManager()), Chain, Sink, &ReadError);
+          *T.Index, Sinks.summaryFingerprint(), kreach::functionKey(FD, C.getSourceManager()),
+          Chain, Sink, &ReadError);
       if (!ReadError.empty())
         noteIndexError(T, C.getASTContext(), ReadError);
       if (Reaches) {
@@ -78,7 +80,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
   std::string Field = calledField(Call);
   if (Field.empty())
     return Result;
-  if (T.Policy.isSinkField(Field)) {
+  if (Sinks.isSinkField(Field)) {
     Result.K = CallClass::Wait;
     Result.Name = Result.SinkName = Field;
     return Result;
@@ -87,7 +89,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
   // like the core, take every function stored into that field tree-wide and
   // keep the one closest to a wait. Async fields hand work to another
   // context and are never calls.
-  if (!T.Index || T.Policy.isAsyncField(Field))
+  if (!T.Index || Sinks.isAsyncField(Field))
     return Result;
   auto Rows = T.Index->storesInto(Field);
   if (!Rows) {
@@ -95,11 +97,12 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
     return Result;
   }
   for (const kreach::StoreRow &Row : *Rows) {
-    if (T.Policy.isIgnored(Row.TargetName))
+    if (Sinks.isIgnored(Row.TargetName))
       continue;
     std::vector<kreach::Hop> Chain;
     std::string Sink, ReadError;
-    bool Reaches = kreach::continueFromIndex(*T.Index, Row.TargetKey, Chain, Sink, &ReadError);
+    bool Reaches = kreach::continueFromIndex(*T.Index, Sinks.summaryFingerprint(),
+                                             Row.TargetKey, Chain, Sink, &ReadError);
     if (!ReadError.empty())
       noteIndexError(T, C.getASTContext(), ReadError);
     if (!Reaches)

@@ -56,11 +56,12 @@ std::string entryNote(const RootInfo &R, bool Rule2) {
 /// True inside the body of a wait or a lock reached from the root: its call
 /// was judged already, and what it does inside is the mm/dma-buf core's
 /// business, not the driver's.
-bool insideReportedCallee(const LocationContext *LC, const kreach::Policy &P) {
+bool insideReportedCallee(const LocationContext *LC, const kreach::Rule &Sinks,
+                          const kreach::Rule *Sleep) {
   for (; LC && LC->getParent(); LC = LC->getParent()) {
     const auto *FD = dyn_cast_or_null<FunctionDecl>(LC->getDecl());
     if (FD && FD->getIdentifier() &&
-        (P.isSinkFunction(FD->getName()) || isSleepingLock(FD->getName())))
+        (Sinks.isSinkFunction(FD->getName()) || isSleepingLock(Sleep, FD->getName())))
       return true;
   }
   return false;
@@ -82,7 +83,7 @@ void MmuNotifierDmaFenceWaitChecker::checkBeginFunction(CheckerContext &C) const
     const BugType &BT = BR.getBugType();
     if (!isOurBug(BT))
       return "";
-    return entryNote(Copy, &BT != &ReachBug);
+    return entryNote(Copy, !isReachBug(BT));
   });
   ProgramStateRef State =
       enterNotifierRoot(C.getState(), FD, R->Context == SleepContext::MaybeNonBlockableRange,
@@ -100,9 +101,10 @@ void MmuNotifierDmaFenceWaitChecker::checkPreCall(const CallEvent &Call,
   if (!R)
     return;
   TUContext &T = tu(C);
-  if (insideReportedCallee(C.getLocationContext(), T.Policy))
+  const kreach::Rule *Sinks = T.sinkRule(*R);
+  if (!Sinks || insideReportedCallee(C.getLocationContext(), *Sinks, T.Sleep))
     return;
-  CallClass CC = classify(Call, C);
+  CallClass CC = classify(Call, *Sinks, C);
   if (CC.K == CallClass::None)
     return;
 
@@ -112,10 +114,9 @@ void MmuNotifierDmaFenceWaitChecker::checkPreCall(const CallEvent &Call,
   };
   llvm::SmallVector<Pending, 2> Reports;
   bool IsWait = CC.K != CallClass::Lock;
-  if (IsWait && R->PolicyRoot && R->OutsideAllowed)
-    Reports.push_back({&ReachBug, "mmu notifier callback '" + R->Name +
-                                      "' can reach dma_fence wait '" + CC.SinkName +
-                                      "' outside " + T.Policy.allowedPathsDescription()});
+  if (IsWait && R->Reach && R->OutsideAllowed)
+    Reports.push_back({&reachBug(*R->Reach),
+                       kreach::reachMessage(*R->Reach, R->Name, CC.SinkName, false)});
 
   std::optional<DefinedOrUnknownSVal> Cond;
   bool Rule2 = false;
@@ -184,16 +185,35 @@ void MmuNotifierDmaFenceWaitChecker::checkPreCall(const CallEvent &Call,
       if (L.isValid())
         Report->addNote(kreach::hopMessage(H), PathDiagnosticLocation(L, SM));
     }
-    if (P.BT == &ReachBug && R->Registration.valid()) {
+    if (isReachBug(*P.BT) && R->Registration.valid()) {
       SourceLocation L = kreach::toSourceLocation(SM, R->Registration);
       if (L.isValid())
         Report->addNote("'" + R->Name + "' is registered as '" + R->Field + "' here",
                         PathDiagnosticLocation(L, SM));
     }
-    if (P.BT != &ReachBug && Cond && !Cond->isUnknown())
+    if (!isReachBug(*P.BT) && Cond && !Cond->isUnknown())
       addNotBlockableVisitor(*Report, *Cond);
     C.emitReport(std::move(Report));
   }
+}
+
+const BugType &MmuNotifierDmaFenceWaitChecker::reachBug(const kreach::Rule &R) const {
+  std::unique_ptr<BugType> &BT = ReachBugs[R.name()];
+  if (!BT) {
+    const kreach::RuleConfig &C = R.config();
+    std::string Name = !C.BugType.empty()
+                           ? C.BugType
+                           : C.SinkKind + " reachable from " + C.RootArticle + " " + C.RootKind;
+    BT = std::make_unique<BugType>(this, Name, BugCategory);
+  }
+  return *BT;
+}
+
+bool MmuNotifierDmaFenceWaitChecker::isReachBug(const BugType &BT) const {
+  for (const auto &Entry : ReachBugs)
+    if (Entry.second.get() == &BT)
+      return true;
+  return false;
 }
 
 void MmuNotifierDmaFenceWaitChecker::checkLiveSymbols(ProgramStateRef State,
@@ -238,7 +258,8 @@ using namespace kreach_analyzer;
 extern "C" void clang_registerCheckers(CheckerRegistry &Registry) {
   Registry.addChecker(registerChecker, shouldRegisterChecker, CheckerFullName,
                       "Finds dma_fence waits and sleeping locks reachable from mmu "
-                      "notifier invalidate callbacks (kreach; see docs/analyzer.md)",
+                      "notifier and shrinker callbacks, by kreach's rules (see "
+                      "docs/analyzer.md)",
                       /*DocsUri=*/"NoDocsUri", /*IsHidden=*/false);
   Registry.addCheckerOption("string", CheckerFullName, "IndexFile", "",
                             "kreach index (kreach.db) used for calls into other TUs "

@@ -12,7 +12,7 @@
 #include "SleepContext.h"
 
 #include "kreach/Index.h"
-#include "kreach/Policy.h"
+#include "kreach/Rules.h"
 #include "kreach/Project.h"
 #include "kreach/Report.h"
 
@@ -43,8 +43,9 @@ struct RootInfo {
   std::string Field;
   kreach::SourcePos Registration; ///< Invalid when registered in another TU.
   SleepContext Context = SleepContext::Unknown;
-  /// Registered through a field the policy calls a root (rule 1 applies).
-  bool PolicyRoot = false;
+  /// The first reachability rule whose root fields hold this callback (rule
+  /// 1 applies), or null.
+  const kreach::Rule *Reach = nullptr;
   /// Defined outside the allowed paths; computed when the root is entered.
   bool OutsideAllowed = false;
 };
@@ -64,7 +65,16 @@ struct CallClass {
 /// pointer compare per call.
 struct TUContext {
   const clang::ASTContext *Ctx = nullptr;
-  kreach::Policy Policy;
+  kreach::RuleSet Rules;
+  /// The nonblocking-sleep rule (rule 2); null when disabled.
+  const kreach::Rule *Sleep = nullptr;
+  /// Whose sinks and summaries judge a rule-2-only root: the first
+  /// reachability rule.
+  const kreach::Rule *FirstReach = nullptr;
+  /// The rule whose sinks and index summaries judge calls from root R.
+  const kreach::Rule *sinkRule(const RootInfo &R) const {
+    return R.Reach ? R.Reach : FirstReach;
+  }
   kreach::PathMapper Paths;
   std::unique_ptr<kreach::Index> Index;
   llvm::StringMap<RootInfo> RootsByKey;
@@ -90,8 +100,6 @@ public:
   std::string AllowedPaths;
   bool ReportSleepingLocks = true;
 
-  const clang::ento::BugType ReachBug{this, "dma_fence wait reachable from an mmu notifier",
-                                      BugCategory};
   const clang::ento::BugType NonBlockableWaitBug{
       this, "dma_fence wait in a non-blockable mmu notifier context", BugCategory};
   const clang::ento::BugType NonBlockableLockBug{
@@ -108,10 +116,15 @@ private:
 
   TUContext &tu(clang::ento::CheckerContext &C) const;
   const RootInfo *rootFor(const clang::FunctionDecl *FD, clang::ento::CheckerContext &C) const;
-  CallClass classify(const clang::ento::CallEvent &Call, clang::ento::CheckerContext &C) const;
+  CallClass classify(const clang::ento::CallEvent &Call, const kreach::Rule &Sinks,
+                     clang::ento::CheckerContext &C) const;
+  /// The bug type of a reachability rule's reports, made on first use.
+  const clang::ento::BugType &reachBug(const kreach::Rule &R) const;
+  bool isReachBug(const clang::ento::BugType &BT) const;
   bool isOurBug(const clang::ento::BugType &BT) const {
-    return &BT == &ReachBug || &BT == &NonBlockableWaitBug || &BT == &NonBlockableLockBug;
+    return isReachBug(BT) || &BT == &NonBlockableWaitBug || &BT == &NonBlockableLockBug;
   }
+  mutable llvm::StringMap<std::unique_ptr<clang::ento::BugType>> ReachBugs;
 };
 
 /// A read error in the index means cross-TU chains may be missing: said

@@ -1,13 +1,15 @@
 //===- SleepContext.h - Where the mm core forbids a callback to sleep -----===//
 //
-// Rule 2's knowledge of the mm core, behind two functions so that the tables
-// (SleepContext.cpp) can be replaced without touching the checker.
+// Rule 2's knowledge of the mm core: which callbacks may not sleep, and what
+// sleeps. The lists are the nonblocking-sleep rule's data
+// (rules/mmu-notifier-nonblock-sleep.yaml, changed by .kreach.yaml).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KREACH_ANALYZER_SLEEPCONTEXT_H
 #define KREACH_ANALYZER_SLEEPCONTEXT_H
 
+#include "kreach/Rules.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace kreach_analyzer {
@@ -23,11 +25,13 @@ enum class SleepContext {
   PageTableLock,
 };
 
-/// The context the callbacks stored into Field ("struct::field") run in.
-SleepContext sleepContextOf(llvm::StringRef Field);
+/// The context the callbacks stored into Field ("struct::field") run in;
+/// Unknown for every field when the rule is disabled (Sleep is null).
+SleepContext sleepContextOf(const kreach::Rule *Sleep, llvm::StringRef Field);
 
-/// Whether Name is a lock function that sleeps when the lock is contended.
-bool isSleepingLock(llvm::StringRef Name);
+/// Whether Name is a function that sleeps (a lock that sleeps when
+/// contended) by the rule's sleeping_functions.
+bool isSleepingLock(const kreach::Rule *Sleep, llvm::StringRef Name);
 
 } // namespace kreach_analyzer
 

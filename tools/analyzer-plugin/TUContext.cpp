@@ -34,9 +34,14 @@ void warn(ASTContext &Ctx, llvm::StringRef Message) {
 
 void addRoot(TUContext &T, llvm::StringRef Key, llvm::StringRef Name, llvm::StringRef Field,
              const kreach::SourcePos &Site) {
-  bool PolicyRoot = T.Policy.isRootField(Field);
-  SleepContext Ctx = sleepContextOf(Field);
-  if (!PolicyRoot && Ctx == SleepContext::Unknown)
+  const kreach::Rule *Reach = nullptr;
+  for (const kreach::Rule *Rl : T.Rules.ofKind(kreach::RuleKind::Reachability))
+    if (Rl->isRootField(Field)) {
+      Reach = Rl;
+      break;
+    }
+  SleepContext Ctx = sleepContextOf(T.Sleep, Field);
+  if (!Reach && Ctx == SleepContext::Unknown)
     return;
   auto [It, New] = T.RootsByKey.try_emplace(Key);
   RootInfo &R = It->second;
@@ -45,7 +50,8 @@ void addRoot(TUContext &T, llvm::StringRef Key, llvm::StringRef Name, llvm::Stri
     R.Field = Field.str();
     R.Registration = Site;
   }
-  R.PolicyRoot |= PolicyRoot;
+  if (!R.Reach)
+    R.Reach = Reach;
   // The page-table lock is the strictest context; a range callback is next.
   if (static_cast<int>(Ctx) > static_cast<int>(R.Context)) {
     R.Context = Ctx;
@@ -110,23 +116,30 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
 
   // The tree's .kreach.yaml, as the CLI reads it, so both agree on roots,
   // sinks and allowed paths; the AllowedPaths option overrides the file.
-  kreach::PolicyConfig Config = kreach::PolicyConfig::defaults();
+  kreach::RulesConfig Config = kreach::RulesConfig::builtin();
   if (!Project.ConfigFile.empty()) {
-    llvm::Expected<kreach::PolicyConfig> Loaded = kreach::loadConfigFile(Project.ConfigFile);
+    llvm::Expected<kreach::RulesConfig> Loaded =
+        kreach::loadConfigFile(Project.ConfigFile, Config);
     if (Loaded)
       Config = std::move(*Loaded);
     else
       warn(Ctx, llvm::toString(Loaded.takeError()));
   }
   if (!AllowedPaths.empty())
-    Config.AllowedPaths = kreach::splitList(AllowedPaths);
-  llvm::Expected<kreach::Policy> P = kreach::Policy::create(Config);
-  if (P) {
-    T.Policy = std::move(*P);
+    for (kreach::RuleConfig &R : Config.Rules)
+      if (R.Kind == kreach::RuleKind::Reachability)
+        R.AllowedPaths = kreach::splitList(AllowedPaths);
+  llvm::Expected<kreach::RuleSet> Rules = kreach::RuleSet::create(Config);
+  if (Rules) {
+    T.Rules = std::move(*Rules);
   } else {
-    warn(Ctx, llvm::toString(P.takeError()));
-    T.Policy = kreach::Policy::defaults();
+    warn(Ctx, llvm::toString(Rules.takeError()));
+    T.Rules = kreach::RuleSet::builtin();
   }
+  std::vector<const kreach::Rule *> Sleep = T.Rules.ofKind(kreach::RuleKind::NonBlockingSleep);
+  T.Sleep = Sleep.empty() ? nullptr : Sleep.front();
+  std::vector<const kreach::Rule *> Reach = T.Rules.ofKind(kreach::RuleKind::Reachability);
+  T.FirstReach = Reach.empty() ? nullptr : Reach.front();
 
   if (WantIndex && !T.Index) {
     if (!IndexProblem.empty())
@@ -139,18 +152,20 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
                     "IndexFile=none to silence this)");
   }
   if (T.Index) {
-    // The summaries answer "which wait does this reach" under the policy of
-    // the last `kreach index`/`kreach check` that wrote them; another
-    // policy's chains (other sinks, other ignored functions) would be
-    // reported as this one's without a word.
-    llvm::Expected<std::string> Stored = T.Index->summaryFingerprint();
-    if (!Stored) {
-      noteIndexError(T, Ctx, llvm::toString(Stored.takeError()));
-      T.Index.reset();
-    } else if (!Stored->empty() && *Stored != T.Policy.summaryFingerprint()) {
-      warn(Ctx, "the summaries in index '" + Project.IndexFile +
-                    "' were computed with another policy; run 'kreach check' "
-                    "with this tree's policy to refresh them");
+    // The summaries answer "which wait does this reach" for one rule's sinks
+    // and boundaries; an index without them for this configuration's rules
+    // would silently answer "none".
+    for (const kreach::Rule *R : Reach) {
+      llvm::Expected<bool> Has = T.Index->hasSummaries(R->summaryFingerprint());
+      if (!Has) {
+        noteIndexError(T, Ctx, llvm::toString(Has.takeError()));
+        T.Index.reset();
+        break;
+      }
+      if (!*Has)
+        warn(Ctx, "index '" + Project.IndexFile + "' holds no call summaries for rule '" +
+                      R->name() + "' with this configuration's sinks and boundaries; "
+                      "run 'kreach check' with the same configuration to add them");
     }
   }
 
@@ -159,7 +174,10 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
     addRoot(T, S.Target, S.TargetName, S.Field, S.Site);
   if (T.Index) {
     auto Rows = T.Index->stores([&](llvm::StringRef Field) {
-      return T.Policy.isRootField(Field) || sleepContextOf(Field) != SleepContext::Unknown;
+      for (const kreach::Rule *R : Reach)
+        if (R->isRootField(Field))
+          return true;
+      return sleepContextOf(T.Sleep, Field) != SleepContext::Unknown;
     });
     if (Rows) {
       for (const kreach::StoreRow &Row : *Rows)
@@ -186,7 +204,7 @@ const RootInfo *MmuNotifierDmaFenceWaitChecker::rootFor(const FunctionDecl *FD,
   }
   RootInfo &R = It->second;
   std::string File = realFileOf(FD, SM);
-  R.OutsideAllowed = R.PolicyRoot && !T.Policy.isAllowedPath(T.Paths.relative(File));
+  R.OutsideAllowed = R.Reach && !R.Reach->isAllowedPath(T.Paths.relative(File));
   T.RootsByDecl[FD] = &R;
   return &R;
 }

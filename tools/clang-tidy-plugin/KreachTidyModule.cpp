@@ -1,14 +1,15 @@
 //===- KreachTidyModule.cpp - kreach's clang-tidy module ------------------===//
 //
-// Registers linuxkernel-mmu-notifier-dma-fence-wait. Built twice: as the
-// KreachTidy.so plugin that clang-tidy --load's, and straight into
+// Registers a check per built-in reachability rule (rules/*.yaml), named as
+// the rule, and linuxkernel-kreach-rules for rules a .kreach.yaml adds. One
+// object library serves the KreachTidy.so plugin that clang-tidy --load's and
 // kreach-clangd, which cannot load plugins.
 //
 //===----------------------------------------------------------------------===//
 
-#include "MmuNotifierDmaFenceWaitCheck.h"
+#include "RuleCheck.h"
 
-#include "kreach/Report.h"
+#include "kreach/Rules.h"
 
 #include "clang/Basic/Version.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -24,7 +25,11 @@ namespace {
 class KreachTidyModule : public ClangTidyModule {
 public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
-    Factories.registerCheck<MmuNotifierDmaFenceWaitCheck>(kreach::CheckName);
+    kreach::RulesConfig Builtin = kreach::RulesConfig::builtin();
+    for (const kreach::RuleConfig &R : Builtin.Rules)
+      if (R.Kind == kreach::RuleKind::Reachability)
+        Factories.registerCheck<RuleCheck>(R.Name);
+    Factories.registerCheck<RuleCheck>(UserRulesCheckName);
   }
 };
 
@@ -33,7 +38,7 @@ public:
 
 // A module name of its own: upstream already registers "linuxkernel-module".
 static ClangTidyModuleRegistry::Add<linuxkernel::KreachTidyModule>
-    X("kreach-module", "kreach: mmu notifier callbacks that reach dma_fence waits");
+    X("kreach-module", "kreach: reclaim callbacks that reach dma_fence waits");
 
 // Referenced by kreach-clangd so the linker keeps this object, and with it
 // the registration above.

@@ -16,7 +16,7 @@
 #include "kreach/FileIO.h"
 #include "kreach/Config.h"
 #include "kreach/Indexer.h"
-#include "kreach/Policy.h"
+#include "kreach/Rules.h"
 #include "kreach/Report.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -156,9 +156,24 @@ static cl::opt<std::string> SvgFile("svg", cl::desc("Draw the chains into this S
                                                     "(needs Graphviz's dot)"),
                                     cl::value_desc("file"), cl::sub(ExplainCmd),
                                     cl::cat(Category));
+static cl::opt<std::string> ExplainRule("rule",
+                                        cl::desc("Rule whose sinks and boundaries to "
+                                                 "explain (default: the first)"),
+                                        cl::value_desc("name"), cl::sub(ExplainCmd),
+                                        cl::cat(Category));
 static cl::opt<unsigned> MaxChains("max-chains",
                                    cl::desc("Most chains explain prints as text"),
                                    cl::init(100), cl::sub(ExplainCmd), cl::cat(Category));
+
+/// "drivers/gpu/" when every rule allows the same paths, as the built-in
+/// rules do.
+static std::string allowedPathsOf(const RuleSet &Rules) {
+  std::vector<const Rule *> Checked = Rules.ofKind(RuleKind::Reachability);
+  for (const Rule *R : Checked)
+    if (R->allowedPathsDescription() != Checked.front()->allowedPathsDescription())
+      return "their rules' allowed paths";
+  return Checked.empty() ? "any allowed path" : Checked.front()->allowedPathsDescription();
+}
 
 static int fail(const llvm::Twine &Message) {
   llvm::WithColor::error(llvm::errs(), "kreach") << Message << "\n";
@@ -184,17 +199,17 @@ static llvm::Expected<Project> loadProject() {
   return P;
 }
 
-static llvm::Expected<Policy> loadPolicy(const Project &P) {
-  PolicyConfig Config = PolicyConfig::defaults();
+static llvm::Expected<RuleSet> loadRules(const Project &P) {
+  RulesConfig Config = RulesConfig::builtin();
   if (!P.Paths.ConfigFile.empty()) {
-    llvm::Expected<PolicyConfig> Loaded = loadConfigFile(P.Paths.ConfigFile, Config);
+    llvm::Expected<RulesConfig> Loaded = loadConfigFile(P.Paths.ConfigFile, Config);
     if (!Loaded)
       return Loaded.takeError();
     Config = std::move(*Loaded);
   }
   if (AllRoots)
-    llvm::append_range(Config.RootFields, PolicyConfig::optionalRootFields());
-  return Policy::create(Config);
+    Config.enableOptionalRoots();
+  return RuleSet::create(Config);
 }
 
 static cl::opt<unsigned> LockTimeout("lock-timeout",
@@ -242,7 +257,7 @@ namespace {
 /// What every index-backed command starts from.
 struct Session {
   Project P;
-  Policy Pol;
+  RuleSet Rules;
   std::unique_ptr<Index> I;
 };
 } // namespace
@@ -251,13 +266,13 @@ static llvm::Expected<Session> openSession(bool ForUpdate) {
   llvm::Expected<Project> P = loadProject();
   if (!P)
     return P.takeError();
-  llvm::Expected<Policy> Pol = loadPolicy(*P);
-  if (!Pol)
-    return Pol.takeError();
+  llvm::Expected<RuleSet> Rules = loadRules(*P);
+  if (!Rules)
+    return Rules.takeError();
   llvm::Expected<std::unique_ptr<Index>> I = openIndex(*P, ForUpdate);
   if (!I)
     return I.takeError();
-  return Session{std::move(*P), std::move(*Pol), std::move(*I)};
+  return Session{std::move(*P), std::move(*Rules), std::move(*I)};
 }
 
 static llvm::Error error(const llvm::Twine &Message) {
@@ -365,7 +380,7 @@ static int runIndexCommand() {
   if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
     return fail(llvm::toString(std::move(E)));
   // Keep the summaries the per-TU front ends read in step with the facts.
-  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, false, S->Parsed > 0);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   if (llvm::Error E = Tree.I->close())
@@ -606,8 +621,8 @@ constexpr const char *GateRuleName = "kreach-gate-change";
 
 /// Replaces the session's policy by the one the base revision's
 /// configuration gives (the defaults when the base has none).
-static llvm::Error loadBasePolicy(Session &Tree) {
-  PolicyConfig Config = PolicyConfig::defaults();
+static llvm::Error loadBaseRules(Session &Tree) {
+  RulesConfig Config = RulesConfig::builtin();
   const std::string &Root = Tree.P.Paths.SourceRoot;
   llvm::Expected<std::string> Base = baseCommit(Root);
   if (!Base)
@@ -626,18 +641,18 @@ static llvm::Error loadBasePolicy(Session &Tree) {
         runGit(Root, {"show", "--end-of-options", *Base + ":./" + Rel});
     if (!Text)
       return Text.takeError();
-    llvm::Expected<PolicyConfig> Loaded =
+    llvm::Expected<RulesConfig> Loaded =
         parseConfig(*Text, ChangedSince + ":" + Rel, std::move(Config));
     if (!Loaded)
       return Loaded.takeError();
     Config = std::move(*Loaded);
   }
   if (AllRoots)
-    llvm::append_range(Config.RootFields, PolicyConfig::optionalRootFields());
-  llvm::Expected<Policy> Pol = Policy::create(Config);
-  if (!Pol)
-    return Pol.takeError();
-  Tree.Pol = std::move(*Pol);
+    Config.enableOptionalRoots();
+  llvm::Expected<RuleSet> Rules = RuleSet::create(Config);
+  if (!Rules)
+    return Rules.takeError();
+  Tree.Rules = std::move(*Rules);
   return llvm::Error::success();
 }
 
@@ -771,7 +786,7 @@ static int runCheckCommand() {
   if (ConfigFromBase) {
     if (ChangedSince.empty())
       return fail("--config-from-base needs --changed-since");
-    if (llvm::Error E = loadBasePolicy(Tree))
+    if (llvm::Error E = loadBaseRules(Tree))
       return fail(llvm::toString(std::move(E)));
   }
   llvm::StringSet<> Changed;
@@ -820,7 +835,7 @@ static int runCheckCommand() {
   if (!NoUpdate)
     if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
       return fail(llvm::toString(std::move(E)));
-  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, All, S.Parsed > 0);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, All, S.Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   R->Stats.IndexSeconds = S.Seconds;
@@ -899,7 +914,7 @@ static int runCheckCommand() {
         }
       OS << llvm::formatv("{0:2}", Doc) << "\n";
     } else if (OutputFormat == Format::SARIF) {
-      llvm::json::Value Log = toSARIF(R->Findings, Tree.Pol, Paths, States);
+      llvm::json::Value Log = toSARIF(R->Findings, Tree.Rules, Paths, States);
       addGateResults(Log, Gate);
       OS << llvm::formatv("{0:2}", Log) << "\n";
     } else {
@@ -908,7 +923,7 @@ static int runCheckCommand() {
       for (size_t K = 0; K < R->Findings.size(); ++K)
         if (States.empty() || States[K] == BaselineState::New)
           Shown.push_back(R->Findings[K]);
-      printText(OS, Shown, Tree.Pol, Paths);
+      printText(OS, Shown, Paths);
       for (const GateChange &G : Gate)
         OS << G.File << ":" << G.Line << ":1: warning: " << G.Message << " [" << GateRuleName
            << "]\n";
@@ -925,7 +940,7 @@ static int runCheckCommand() {
           << " TUs read one (" << S.Parsed << " re-parsed); " << R->Findings.size()
           << " of " << TreeFindings << " findings pass through the change\n";
     Log << "kreach: " << Violations << " finding" << (Violations == 1 ? "" : "s")
-        << " outside " << Tree.Pol.allowedPathsDescription() << " ("
+        << " outside " << allowedPathsOf(Tree.Rules) << " ("
         << R->Findings.size() - Violations << " allowed listed)";
     if (Baseline)
       Log << ", " << NewViolations << " new, " << Violations - NewViolations
@@ -1037,7 +1052,7 @@ static int runExplainCommand() {
     S = *Run;
     printIndexSummary(*Tree.I, S, Paths);
   }
-  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Pol, Paths, true, S.Parsed > 0);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, true, S.Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   // An explanation from an index that misses TUs may miss chains: say so.
@@ -1049,10 +1064,18 @@ static int runExplainCommand() {
   llvm::Expected<NodeId> Root = findFunction(R->Graph, Paths, ExplainRoot);
   if (!Root)
     return fail(llvm::toString(Root.takeError()));
+  const Rule *Explained = ExplainRule.empty() ? nullptr : Tree.Rules.find(ExplainRule);
+  if (!ExplainRule.empty() && (!Explained || !R->stepsOf(*Explained)))
+    return fail("--rule: no enabled reachability rule '" + ExplainRule + "'");
+  if (!Explained && !R->Rules.empty())
+    Explained = R->Rules.front().TheRule;
+  if (!Explained)
+    return fail("no enabled reachability rule to explain");
+  const std::vector<SinkStep> &Steps = *R->stepsOf(*Explained);
 
   std::string DotText;
   llvm::raw_string_ostream DotOS(DotText);
-  printDot(DotOS, R->Graph, R->Steps, *Root, Paths);
+  printDot(DotOS, R->Graph, Steps, *Root, Paths);
   if (!SvgFile.empty())
     if (int RC = renderSvg(DotText, SvgFile))
       return RC;
@@ -1063,7 +1086,8 @@ static int runExplainCommand() {
     if (ExplainFormatOpt == ExplainFormat::Dot)
       OS << DotText;
     else
-      printChains(OS, R->Graph, R->Steps, *Root, Paths, MaxChains);
+      printChains(OS, R->Graph, Steps, *Root, Paths, MaxChains,
+                  Explained->config().SinkKind);
   });
 }
 

@@ -1,11 +1,11 @@
-//===- MmuNotifierDmaFenceWaitCheck.cpp - clang-tidy front end of kreach --===//
+//===- RuleCheck.cpp - clang-tidy front end of kreach ---------------------===//
 
-#include "MmuNotifierDmaFenceWaitCheck.h"
+#include "RuleCheck.h"
 
 #include "kreach/Check.h"
 #include "kreach/Facts.h"
 #include "kreach/Index.h"
-#include "kreach/Policy.h"
+#include "kreach/Rules.h"
 #include "kreach/Project.h"
 #include "kreach/Report.h"
 
@@ -31,29 +31,32 @@ static std::string joinList(const std::vector<std::string> &Items) {
   return llvm::join(Items, ";");
 }
 
-MmuNotifierDmaFenceWaitCheck::MmuNotifierDmaFenceWaitCheck(StringRef Name,
-                                                           ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context), TidyContext(Context),
+RuleCheck::RuleCheck(StringRef Name, ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context), TidyContext(Context), RuleName(Name.str()),
       IndexFile(Options.get("IndexFile", "")), SourceRoot(Options.get("SourceRoot", "")),
       ConfigFile(Options.get("ConfigFile", "")),
       RootFields(optionalString(Options.get("RootFields"))),
       SinkFunctions(optionalString(Options.get("SinkFunctions"))),
       AllowedPaths(optionalString(Options.get("AllowedPaths"))) {}
 
-void MmuNotifierDmaFenceWaitCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
-  // Unset lists are stored as the built-in defaults so --dump-config shows
-  // what the check really uses.
-  kreach::PolicyConfig Defaults = kreach::PolicyConfig::defaults();
+void RuleCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "IndexFile", IndexFile);
   Options.store(Opts, "SourceRoot", SourceRoot);
   Options.store(Opts, "ConfigFile", ConfigFile);
-  Options.store(Opts, "RootFields", RootFields.value_or(joinList(Defaults.RootFields)));
+  // Unset lists are stored as the built-in rule's so --dump-config shows
+  // what the check really uses; the user-rules check has no lists of its own.
+  kreach::RulesConfig Builtin = kreach::RulesConfig::builtin();
+  const kreach::RuleConfig *Defaults = Builtin.find(RuleName);
+  if (!Defaults)
+    return;
+  Options.store(Opts, "RootFields", RootFields.value_or(joinList(Defaults->RootFields)));
   Options.store(Opts, "SinkFunctions",
-                SinkFunctions.value_or(joinList(Defaults.SinkFunctions)));
-  Options.store(Opts, "AllowedPaths", AllowedPaths.value_or(joinList(Defaults.AllowedPaths)));
+                SinkFunctions.value_or(joinList(Defaults->SinkFunctions)));
+  Options.store(Opts, "AllowedPaths",
+                AllowedPaths.value_or(joinList(Defaults->AllowedPaths)));
 }
 
-void MmuNotifierDmaFenceWaitCheck::registerMatchers(MatchFinder *Finder) {
+void RuleCheck::registerMatchers(MatchFinder *Finder) {
   // Only the ASTContext is wanted. clangd restricts traversal to the main
   // file's top-level declarations and never visits the TranslationUnitDecl
   // itself, so a function definition there is matched as well.
@@ -61,11 +64,11 @@ void MmuNotifierDmaFenceWaitCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(functionDecl(isDefinition()).bind("fn"), this);
 }
 
-void MmuNotifierDmaFenceWaitCheck::check(const MatchFinder::MatchResult &Result) {
+void RuleCheck::check(const MatchFinder::MatchResult &Result) {
   PendingAST = Result.Context;
 }
 
-void MmuNotifierDmaFenceWaitCheck::onEndOfTranslationUnit() {
+void RuleCheck::onEndOfTranslationUnit() {
   if (!PendingAST)
     return;
   ASTContext *Ctx = PendingAST;
@@ -73,7 +76,7 @@ void MmuNotifierDmaFenceWaitCheck::onEndOfTranslationUnit() {
   analyze(*Ctx);
 }
 
-void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
+void RuleCheck::analyze(ASTContext &Ctx) {
   SourceManager &SM = Ctx.getSourceManager();
   OptionalFileEntryRef MainEntry = SM.getFileEntryRefForID(SM.getMainFileID());
   if (!MainEntry)
@@ -100,11 +103,11 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
   for (const std::string &W : Project.Warnings)
     diag(FileStart, "kreach: %0") << W;
 
-  kreach::PolicyConfig Config = kreach::PolicyConfig::defaults();
+  kreach::RulesConfig Config = kreach::RulesConfig::builtin();
   if (!Project.ConfigFile.empty()) {
     // The tree's .kreach.yaml is what the CLI reads; the check's options
     // override it.
-    llvm::Expected<kreach::PolicyConfig> Loaded =
+    llvm::Expected<kreach::RulesConfig> Loaded =
         kreach::loadConfigFile(Project.ConfigFile, Config);
     if (Loaded)
       Config = std::move(*Loaded);
@@ -112,18 +115,34 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
       diag(FileStart, "cannot use kreach configuration: %0")
           << llvm::toString(Loaded.takeError());
   }
-  if (RootFields)
-    Config.RootFields = kreach::splitList(*RootFields);
-  if (SinkFunctions)
-    Config.SinkFunctions = kreach::splitList(*SinkFunctions);
-  if (AllowedPaths)
-    Config.AllowedPaths = kreach::splitList(*AllowedPaths);
-  llvm::Expected<kreach::Policy> Pol = kreach::Policy::create(Config);
-  if (!Pol) {
-    diag(FileStart, "invalid options for %0: %1")
-        << kreach::CheckName << llvm::toString(Pol.takeError());
+  // This check's rules: its own, or every rule the configuration added.
+  std::vector<std::string> RuleNames;
+  if (RuleName == UserRulesCheckName) {
+    kreach::RulesConfig Builtin = kreach::RulesConfig::builtin();
+    for (const kreach::RuleConfig &R : Config.Rules)
+      if (!Builtin.find(R.Name) && R.Kind == kreach::RuleKind::Reachability)
+        RuleNames.push_back(R.Name);
+  } else if (kreach::RuleConfig *Own = Config.find(RuleName)) {
+    if (RootFields)
+      Own->RootFields = kreach::splitList(*RootFields);
+    if (SinkFunctions)
+      Own->SinkFunctions = kreach::splitList(*SinkFunctions);
+    if (AllowedPaths)
+      Own->AllowedPaths = kreach::splitList(*AllowedPaths);
+    RuleNames.push_back(Own->Name);
+  }
+  llvm::Expected<kreach::RuleSet> Rules = kreach::RuleSet::create(Config);
+  if (!Rules) {
+    diag(FileStart, "invalid options for %0: %1") << RuleName << llvm::toString(Rules.takeError());
     return;
   }
+  std::vector<const kreach::Rule *> Checked;
+  for (const std::string &N : RuleNames)
+    if (const kreach::Rule *R = Rules->find(N))
+      Checked.push_back(R);
+  // A configuration that disables this check's rule leaves nothing to do.
+  if (Checked.empty())
+    return;
 
   if (WantIndex && !Idx) {
     if (!IndexProblem.empty()) {
@@ -146,19 +165,6 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
             << llvm::join(Project.IndexSearched, ", ");
     }
   }
-  if (Idx) {
-    llvm::Expected<std::string> Stored = Idx->summaryFingerprint();
-    if (!Stored)
-      diag(FileStart, "kreach %0; analysing this translation unit alone")
-          << llvm::toString(Stored.takeError());
-    else if (!Stored->empty() && *Stored != Pol->summaryFingerprint())
-      diag(FileStart, "the summaries in kreach index '%0' were computed with another "
-                      "policy; run 'kreach check' with this tree's policy to refresh them")
-          << Project.IndexFile;
-    if (!Stored)
-      Idx.reset();
-  }
-
   kreach::TUFacts Facts;
   {
     // clangd limits traversal to the main file's declarations; the static
@@ -169,19 +175,20 @@ void MmuNotifierDmaFenceWaitCheck::analyze(ASTContext &Ctx) {
     Ctx.setTraversalScope(Scope);
   }
   kreach::PathMapper Paths(Root);
-  std::string ReadError;
-  std::vector<kreach::Finding> Findings =
-      kreach::checkTU(Facts, Idx.get(), *Pol, Paths, /*IncludeAllowed=*/false, ReadError);
-  if (!ReadError.empty())
-    diag(FileStart, "kreach index '%0' could not be read (%1); chains through other "
-                    "translation units may be missing")
-        << Project.IndexFile << ReadError;
-  for (const kreach::Finding &F : Findings)
-    report(SM, F, *Pol, Root);
+  for (const kreach::Rule *R : Checked) {
+    std::string ReadError;
+    std::vector<kreach::Finding> Findings =
+        kreach::checkTU(Facts, Idx.get(), *R, Paths, /*IncludeAllowed=*/false, ReadError);
+    if (!ReadError.empty())
+      diag(FileStart, "kreach index '%0' could not be read (%1); chains through other "
+                      "translation units may be missing")
+          << Project.IndexFile << ReadError;
+    for (const kreach::Finding &F : Findings)
+      report(SM, F, Root);
+  }
 }
 
-void MmuNotifierDmaFenceWaitCheck::report(SourceManager &SM, const kreach::Finding &F,
-                                          const kreach::Policy &P, StringRef Root) {
+void RuleCheck::report(SourceManager &SM, const kreach::Finding &F, StringRef Root) {
   if (F.Allowed)
     return;
   kreach::PathMapper Paths(Root.str());
@@ -198,8 +205,12 @@ void MmuNotifierDmaFenceWaitCheck::report(SourceManager &SM, const kreach::Findi
   SourceLocation RootLoc = kreach::toSourceLocation(SM, F.RootLoc);
   if (RootLoc.isInvalid())
     return;
-  // Names go in as arguments: the message text is not a format string.
-  diag(RootLoc, "%0") << kreach::findingMessage(F, P);
+  // Names go in as arguments: the message text is not a format string. The
+  // user-rules check reports several rules, so it names each finding's.
+  std::string Message = kreach::findingMessage(F);
+  if (RuleName == UserRulesCheckName)
+    Message += " [" + F.TheRule->name() + "]";
+  diag(RootLoc, "%0") << Message;
   for (const kreach::Hop &H : F.Chain) {
     SourceLocation Loc;
     std::string Suffix = Where(H.Site, Loc);

@@ -1,0 +1,84 @@
+//===- kreach/Findings.h - What a rule finds on the call graph ------------===//
+//
+// The rules layer: a rule's roots, sinks and boundaries turned into a
+// reachability question for the graph (reachSpec), and the answer turned
+// into findings with their witness chains. The graph itself knows no rule.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KREACH_FINDINGS_H
+#define KREACH_FINDINGS_H
+
+#include "kreach/Graph.h"
+#include "kreach/Rules.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include <string>
+#include <vector>
+
+namespace kreach {
+
+struct Hop {
+  std::string Caller, Callee; ///< Names; a field's "struct::field" when the
+                              ///< call through it is the sink.
+  std::string CallerKey, CalleeKey; ///< Function keys; CalleeKey is empty
+                                    ///< when the callee is a field.
+  SourcePos Site;
+  std::string Via; ///< "struct::field" for a call through a field.
+  bool calleeIsField() const { return CalleeKey.empty() && !Via.empty(); }
+};
+
+struct Registration {
+  std::string Field;
+  SourcePos Site;
+};
+
+struct Finding {
+  const Rule *TheRule = nullptr; ///< Owned by the RuleSet the check ran with.
+  std::string RootKey, RootName;
+  SourcePos RootLoc;
+  std::vector<Registration> Registrations; ///< Sorted; the first is reported.
+  std::string SinkName;
+  std::vector<Hop> Chain;
+  bool Allowed = false;
+};
+
+struct CheckStats {
+  uint64_t TUs = 0, FailedTUs = 0, Functions = 0, CallEdges = 0, Roots = 0,
+           UnresolvedIndirectCalls = 0, Parsed = 0;
+  double IndexSeconds = 0, CheckSeconds = 0;
+};
+
+/// The rule's sinks and boundaries on this graph: sink functions and fields
+/// end chains; ignored functions, and calls through deferred-execution,
+/// unresolved and root fields (each root is judged on its own, so one
+/// callback's chain never borrows another's wait), are not followed.
+ReachSpec reachSpec(const CallGraph &G, const Rule &R);
+
+/// Callback that extends a chain past a seed node (the rest comes from an
+/// index summary). Returns false if no continuation is known.
+using ChainContinuation =
+    llvm::function_ref<bool(const Node &Seed, std::vector<Hop> &Chain,
+                            std::string &SinkName)>;
+
+/// Every root of the rule (a function stored into one of its root fields)
+/// that reaches a sink. RelativePath maps an absolute path to the form the
+/// allowed-path patterns are written in.
+std::vector<Finding>
+findFindings(const CallGraph &G, const std::vector<SinkStep> &Steps, const Rule &R,
+             llvm::function_ref<std::string(llvm::StringRef)> RelativePath,
+             bool IncludeAllowed, ChainContinuation Continue = nullptr);
+
+/// The witness chain from one node, following the summaries.
+std::vector<Hop> witnessChain(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                              NodeId From, std::string &SinkName);
+/// One hop of a path, with names and positions.
+Hop toHop(const CallGraph &G, const PathHop &P);
+
+/// Defined functions stored into the rule's root fields.
+size_t countRoots(const CallGraph &G, const Rule &R);
+
+/// Findings of several rules in report order: by root position, then rule.
+void sortFindings(std::vector<Finding> &Findings);
+
+} // namespace kreach
+
+#endif

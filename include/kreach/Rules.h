@@ -1,0 +1,176 @@
+//===- kreach/Rules.h - Rules as data --------------------------------------===//
+//
+// A rule names its roots (functions stored into struct fields), its sinks
+// (functions, and calls through struct fields), its boundaries (ignored
+// functions, deferred-execution and unresolved fields), where it is allowed,
+// and how its findings read. The built-in rules are the YAML files in rules/,
+// compiled into kreach; .kreach.yaml changes them or adds rules. Nothing in
+// C++ lists a rule's roots or sinks.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KREACH_RULES_H
+#define KREACH_RULES_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/GlobPattern.h"
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kreach {
+
+/// A list of glob patterns ("dma_fence_wait*", "drivers/gpu/").
+class PatternList {
+public:
+  PatternList() = default;
+  static llvm::Expected<PatternList> create(const std::vector<std::string> &Patterns);
+  bool matches(llvm::StringRef S) const;
+  const std::vector<std::string> &patterns() const;
+  bool empty() const { return !Impl || Impl->Sources.empty(); }
+
+private:
+  // GlobPattern keeps references into its pattern text, so the text and the
+  // globs live together in one immutable block that copies share.
+  struct Storage {
+    std::vector<std::string> Sources;
+    std::deque<std::string> Texts;
+    std::vector<llvm::GlobPattern> Globs;
+  };
+  std::shared_ptr<const Storage> Impl;
+};
+
+enum class RuleKind {
+  /// Roots must not reach sinks on the call graph (every front end).
+  Reachability,
+  /// Path-sensitive: callbacks the mm core calls where they may not block
+  /// must not sleep (the analyzer plugin only).
+  NonBlockingSleep,
+};
+
+/// One rule as data, after inheritance (see docs/rules.md).
+struct RuleConfig {
+  std::string Name; ///< The check name, "linuxkernel-...".
+  RuleKind Kind = RuleKind::Reachability;
+  bool Enabled = true;
+  std::string Severity = "warning"; ///< warning, error or note.
+  std::string RootKind = "callback";
+  std::string RootArticle = "a"; ///< "an" for "an mmu notifier callback".
+  std::string SinkKind = "sink";
+  std::string Summary, Description, Help, HelpMarkdown; ///< {allowed} expands.
+  /// The analyzer's bug type; empty: "<sink kind> reachable from <root kind>".
+  std::string BugType;
+  /// Mixed into finding fingerprints; "" keeps the prints of baselines
+  /// written before rules had names in them.
+  std::string FingerprintTag;
+  std::vector<std::string> RootFields, OptionalRootFields, SinkFunctions, SinkFields,
+      AllowedPaths, IgnoreFunctions, AsyncFields, UnresolvedFields;
+  /// NonBlockingSleep: the contexts and what sleeps there.
+  std::vector<std::string> RangeFields, PageTableLockFields, SleepingFunctions;
+  /// Keys this rule sets itself; top-level settings leave them alone.
+  std::vector<std::string> OwnKeys;
+  /// Where the rule was last defined or changed, for messages.
+  std::string Origin;
+
+  bool owns(llvm::StringRef Key) const;
+};
+
+/// The rules and the project-level settings of a configuration.
+struct RulesConfig {
+  std::vector<RuleConfig> Rules;
+  /// What a rule added by a configuration starts from (rules/defaults.yaml
+  /// as changed by top-level settings).
+  RuleConfig Defaults;
+  /// `source_root:` as written (relative to the configuration file); read by
+  /// project discovery.
+  std::string SourceRoot;
+
+  /// The rules in rules/ as compiled into kreach.
+  static RulesConfig builtin();
+  RuleConfig *find(llvm::StringRef Name);
+  const RuleConfig *find(llvm::StringRef Name) const;
+  /// --all-roots: every rule's optional roots become roots.
+  void enableOptionalRoots();
+};
+
+/// A rule ready to answer questions: its patterns compiled.
+class Rule {
+public:
+  static llvm::Expected<Rule> create(const RuleConfig &Config);
+
+  const std::string &name() const { return Config.Name; }
+  RuleKind kind() const { return Config.Kind; }
+  bool isRootField(llvm::StringRef Field) const { return RootFields.matches(Field); }
+  bool isSinkFunction(llvm::StringRef Name) const { return SinkFunctions.matches(Name); }
+  bool isSinkField(llvm::StringRef Field) const { return SinkFields.matches(Field); }
+  bool isIgnored(llvm::StringRef Name) const { return IgnoreFunctions.matches(Name); }
+  bool isAsyncField(llvm::StringRef Field) const { return AsyncFields.matches(Field); }
+  bool isUnresolvedField(llvm::StringRef Field) const {
+    return UnresolvedFields.matches(Field);
+  }
+  bool isSleepingFunction(llvm::StringRef Name) const {
+    return SleepingFunctions.matches(Name);
+  }
+  bool isRangeField(llvm::StringRef Field) const { return RangeFields.matches(Field); }
+  bool isPageTableLockField(llvm::StringRef Field) const {
+    return PageTableLockFields.matches(Field);
+  }
+  /// Path is relative to the kernel source root.
+  bool isAllowedPath(llvm::StringRef RelativePath) const;
+
+  const RuleConfig &config() const { return Config; }
+  /// "drivers/gpu/" or "drivers/gpu/, drivers/accel/" for messages.
+  std::string allowedPathsDescription() const;
+  /// A rule text with {allowed} expanded.
+  std::string expand(llvm::StringRef Text) const;
+  /// "MmuNotifierDmaFenceWait" for linuxkernel-mmu-notifier-dma-fence-wait.
+  std::string camelName() const;
+  /// Changes when anything that affects sink summaries changes; rules with
+  /// the same sinks and boundaries share summaries.
+  std::string summaryFingerprint() const;
+
+private:
+  RuleConfig Config;
+  PatternList RootFields, SinkFunctions, SinkFields, AllowedPaths, IgnoreFunctions,
+      AsyncFields, UnresolvedFields, SleepingFunctions, RangeFields, PageTableLockFields;
+};
+
+/// Every enabled rule of a configuration, compiled. Findings point at the
+/// rules of the set, so the set outlives them.
+class RuleSet {
+public:
+  static llvm::Expected<RuleSet> create(const RulesConfig &Config);
+  static RuleSet builtin();
+
+  llvm::ArrayRef<Rule> rules() const { return Rules; }
+  /// The enabled rule of that name, or null.
+  const Rule *find(llvm::StringRef Name) const;
+  /// Enabled rules of one kind, in configuration order.
+  std::vector<const Rule *> ofKind(RuleKind K) const;
+  const std::string &sourceRoot() const { return SourceRoot; }
+
+private:
+  std::vector<Rule> Rules;
+  std::string SourceRoot;
+};
+
+/// Reads .kreach.yaml on top of Base. Unknown keys and bad values are errors
+/// naming file:line:col; a key given twice is an error naming both places.
+/// Top-level keys change every rule that does not set the key itself, except
+/// root_fields/add_root_fields, which change the first built-in rule (the
+/// notifier rule, as before rules were data). `rules:` entries change the
+/// rule of that name or add one. The file must be a regular file of at most
+/// MaxConfigBytes.
+llvm::Expected<RulesConfig> loadConfigFile(llvm::StringRef Path,
+                                           RulesConfig Base = RulesConfig::builtin());
+llvm::Expected<RulesConfig> parseConfig(llvm::StringRef Text, llvm::StringRef Name,
+                                        RulesConfig Base = RulesConfig::builtin());
+
+/// Splits "a;b, c" (clang-tidy option style) into its items.
+std::vector<std::string> splitList(llvm::StringRef Value);
+
+} // namespace kreach
+
+#endif

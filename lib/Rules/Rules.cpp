@@ -1,0 +1,179 @@
+//===- Rules.cpp - Rules as data, compiled -------------------------------===//
+
+#include "kreach/Rules.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/xxhash.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace kreach {
+
+llvm::Expected<PatternList> PatternList::create(const std::vector<std::string> &Patterns) {
+  auto S = std::make_shared<Storage>();
+  for (const std::string &P : Patterns) {
+    std::string &Text = S->Texts.emplace_back(P);
+    // "drivers/gpu/" means everything under it.
+    if (llvm::StringRef(Text).ends_with("/"))
+      Text += "*";
+    llvm::Expected<llvm::GlobPattern> G = llvm::GlobPattern::create(Text);
+    if (!G)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "bad pattern '" + P + "': " +
+                                         llvm::toString(G.takeError()));
+    S->Sources.push_back(P);
+    S->Globs.push_back(std::move(*G));
+  }
+  PatternList L;
+  L.Impl = std::move(S);
+  return L;
+}
+
+bool PatternList::matches(llvm::StringRef S) const {
+  return Impl && llvm::any_of(Impl->Globs,
+                              [&](const llvm::GlobPattern &G) { return G.match(S); });
+}
+
+const std::vector<std::string> &PatternList::patterns() const {
+  static const std::vector<std::string> Empty;
+  return Impl ? Impl->Sources : Empty;
+}
+
+bool RuleConfig::owns(llvm::StringRef Key) const { return llvm::is_contained(OwnKeys, Key); }
+
+RuleConfig *RulesConfig::find(llvm::StringRef Name) {
+  for (RuleConfig &R : Rules)
+    if (R.Name == Name)
+      return &R;
+  return nullptr;
+}
+
+const RuleConfig *RulesConfig::find(llvm::StringRef Name) const {
+  return const_cast<RulesConfig *>(this)->find(Name);
+}
+
+void RulesConfig::enableOptionalRoots() {
+  for (RuleConfig &R : Rules)
+    llvm::append_range(R.RootFields, R.OptionalRootFields);
+}
+
+llvm::Expected<Rule> Rule::create(const RuleConfig &Config) {
+  Rule R;
+  R.Config = Config;
+  struct Item {
+    PatternList &List;
+    const std::vector<std::string> &Source;
+  } Items[] = {{R.RootFields, Config.RootFields},
+               {R.SinkFunctions, Config.SinkFunctions},
+               {R.SinkFields, Config.SinkFields},
+               {R.AllowedPaths, Config.AllowedPaths},
+               {R.IgnoreFunctions, Config.IgnoreFunctions},
+               {R.AsyncFields, Config.AsyncFields},
+               {R.UnresolvedFields, Config.UnresolvedFields},
+               {R.SleepingFunctions, Config.SleepingFunctions},
+               {R.RangeFields, Config.RangeFields},
+               {R.PageTableLockFields, Config.PageTableLockFields}};
+  for (Item &I : Items) {
+    llvm::Expected<PatternList> L = PatternList::create(I.Source);
+    if (!L)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "rule '" + Config.Name +
+                                         "': " + llvm::toString(L.takeError()));
+    I.List = std::move(*L);
+  }
+  return R;
+}
+
+bool Rule::isAllowedPath(llvm::StringRef RelativePath) const {
+  return AllowedPaths.matches(RelativePath);
+}
+
+std::string Rule::allowedPathsDescription() const {
+  if (Config.AllowedPaths.empty())
+    return "any allowed path";
+  return llvm::join(Config.AllowedPaths, ", ");
+}
+
+std::string Rule::expand(llvm::StringRef Text) const {
+  std::string Out;
+  for (;;) {
+    size_t At = Text.find("{allowed}");
+    Out += Text.substr(0, At).str();
+    if (At == llvm::StringRef::npos)
+      return Out;
+    Out += allowedPathsDescription();
+    Text = Text.substr(At + strlen("{allowed}"));
+  }
+}
+
+std::string Rule::camelName() const {
+  llvm::StringRef Rest = llvm::StringRef(Config.Name);
+  Rest.consume_front("linuxkernel-");
+  llvm::SmallVector<llvm::StringRef, 8> Words;
+  Rest.split(Words, '-', -1, false);
+  std::string Camel;
+  for (llvm::StringRef W : Words)
+    Camel += llvm::toUpper(W.front()) + W.drop_front().str();
+  return Camel;
+}
+
+std::string Rule::summaryFingerprint() const {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  // Root fields count: calls through them are not followed.
+  for (const auto *List : {&Config.SinkFunctions, &Config.SinkFields,
+                           &Config.IgnoreFunctions, &Config.AsyncFields,
+                           &Config.UnresolvedFields, &Config.RootFields}) {
+    OS << llvm::join(*List, ",") << ";";
+  }
+  return llvm::utohexstr(llvm::xxh3_64bits(S));
+}
+
+llvm::Expected<RuleSet> RuleSet::create(const RulesConfig &Config) {
+  RuleSet Set;
+  Set.SourceRoot = Config.SourceRoot;
+  for (const RuleConfig &C : Config.Rules) {
+    if (!C.Enabled)
+      continue;
+    llvm::Expected<Rule> R = Rule::create(C);
+    if (!R)
+      return R.takeError();
+    Set.Rules.push_back(std::move(*R));
+  }
+  return std::move(Set);
+}
+
+RuleSet RuleSet::builtin() { return llvm::cantFail(create(RulesConfig::builtin())); }
+
+const Rule *RuleSet::find(llvm::StringRef Name) const {
+  for (const Rule &R : Rules)
+    if (R.name() == Name)
+      return &R;
+  return nullptr;
+}
+
+std::vector<const Rule *> RuleSet::ofKind(RuleKind K) const {
+  std::vector<const Rule *> Result;
+  for (const Rule &R : Rules)
+    if (R.kind() == K)
+      Result.push_back(&R);
+  return Result;
+}
+
+std::vector<std::string> splitList(llvm::StringRef Value) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Value.split(Parts, ';', -1, false);
+  std::vector<std::string> Result;
+  for (llvm::StringRef Part : Parts) {
+    llvm::SmallVector<llvm::StringRef, 8> Items;
+    Part.split(Items, ',', -1, false);
+    for (llvm::StringRef Item : Items)
+      if (!Item.trim().empty())
+        Result.push_back(Item.trim().str());
+  }
+  return Result;
+}
+
+} // namespace kreach

@@ -1,0 +1,206 @@
+//===- RulesTest.cpp - Built-in rules, patterns and .kreach.yaml ----------===//
+
+#include "kreach/Rules.h"
+#include "gtest/gtest.h"
+
+using namespace kreach;
+
+namespace {
+
+constexpr const char *Notifier = "linuxkernel-mmu-notifier-dma-fence-wait";
+constexpr const char *Shrinker = "linuxkernel-shrinker-dma-fence-wait";
+constexpr const char *Sleep = "linuxkernel-mmu-notifier-nonblock-sleep";
+
+Rule builtinRule(const char *Name) {
+  return llvm::cantFail(Rule::create(*RulesConfig::builtin().find(Name)));
+}
+
+RuleSet parseRules(llvm::StringRef Text) {
+  llvm::Expected<RulesConfig> C = parseConfig(Text, ".kreach.yaml");
+  if (!C) {
+    ADD_FAILURE() << llvm::toString(C.takeError());
+    return RuleSet::builtin();
+  }
+  return llvm::cantFail(RuleSet::create(*C));
+}
+
+std::string parseError(llvm::StringRef Text) {
+  llvm::Expected<RulesConfig> C = parseConfig(Text, "cfg.yaml");
+  if (C)
+    return "(parsed)";
+  return llvm::toString(C.takeError());
+}
+
+TEST(RulesTest, BuiltinRulesComeFromTheDataFiles) {
+  RulesConfig C = RulesConfig::builtin();
+  ASSERT_EQ(C.Rules.size(), 3u);
+  EXPECT_EQ(C.Rules[0].Name, Notifier);
+  EXPECT_EQ(C.Rules[1].Name, Shrinker);
+  EXPECT_EQ(C.Rules[2].Name, Sleep);
+  EXPECT_EQ(C.Rules[2].Kind, RuleKind::NonBlockingSleep);
+  for (const RuleConfig &R : C.Rules) {
+    EXPECT_FALSE(R.Summary.empty()) << R.Name;
+    EXPECT_FALSE(R.Description.empty()) << R.Name;
+    EXPECT_NE(R.Origin.find("rules/"), std::string::npos) << R.Origin;
+  }
+  RuleSet Set = RuleSet::builtin();
+  EXPECT_EQ(Set.ofKind(RuleKind::Reachability).size(), 2u);
+  EXPECT_EQ(Set.find(Shrinker)->camelName(), "ShrinkerDmaFenceWait");
+}
+
+TEST(RulesTest, NotifierRuleCoversEveryKernelGeneration) {
+  Rule P = builtinRule(Notifier);
+  for (const char *F : {"mmu_notifier_ops::invalidate_range_start",
+                        "mmu_notifier_ops::invalidate_range",
+                        "mmu_notifier_ops::arch_invalidate_secondary_tlbs",
+                        "mmu_interval_notifier_ops::invalidate",
+                        "mmu_interval_notifier_ops::invalidate_start",
+                        "mmu_interval_notifier_ops::invalidate_finish"})
+    EXPECT_TRUE(P.isRootField(F)) << F;
+  EXPECT_FALSE(P.isRootField("mmu_notifier_ops::release"));
+  for (const char *S : {"dma_fence_wait", "dma_resv_wait_timeout_rcu",
+                        "reservation_object_wait_timeout_rcu", "fence_wait_timeout"})
+    EXPECT_TRUE(P.isSinkFunction(S)) << S;
+  EXPECT_TRUE(P.isSinkField("dma_fence_ops::wait"));
+  EXPECT_TRUE(P.isAllowedPath("drivers/gpu/drm/amd/amdgpu/amdgpu_hmm.c"));
+  EXPECT_FALSE(P.isAllowedPath("drivers/gpux/a.c"));
+  EXPECT_FALSE(P.isAllowedPath("drivers/infiniband/core/umem_odp.c"));
+  EXPECT_TRUE(P.isAsyncField("work_struct::func"));
+  EXPECT_TRUE(P.isIgnored("out_of_memory"));
+  EXPECT_TRUE(P.isIgnored("__schedule"));
+  EXPECT_FALSE(P.isIgnored("schedule_work"));
+  EXPECT_TRUE(P.isUnresolvedField("mm_walk_ops::pte_hole"));
+  EXPECT_EQ(P.expand("outside {allowed}."), "outside drivers/gpu/.");
+}
+
+TEST(RulesTest, ShrinkerRuleSharesTheNotifierRulesSinks) {
+  Rule S = builtinRule(Shrinker);
+  EXPECT_TRUE(S.isRootField("shrinker::scan_objects"));
+  EXPECT_TRUE(S.isRootField("shrinker::count_objects"));
+  EXPECT_FALSE(S.isRootField("mmu_notifier_ops::invalidate_range_start"));
+  EXPECT_TRUE(S.isSinkFunction("dma_resv_wait_timeout"));
+  EXPECT_TRUE(S.isAllowedPath("drivers/gpu/drm/i915/gem/i915_gem_shrinker.c"));
+  // Different roots, so different summaries: calls through root fields are
+  // not followed.
+  EXPECT_NE(S.summaryFingerprint(), builtinRule(Notifier).summaryFingerprint());
+}
+
+TEST(RulesTest, SleepRuleListsContextsAndLocks) {
+  Rule S = builtinRule(Sleep);
+  EXPECT_TRUE(S.isRangeField("mmu_notifier_ops::invalidate_range_start"));
+  EXPECT_TRUE(S.isPageTableLockField("mmu_notifier_ops::clear_young"));
+  EXPECT_TRUE(S.isSleepingFunction("mutex_lock"));
+  EXPECT_FALSE(S.isSleepingFunction("mutex_trylock"));
+  EXPECT_TRUE(S.isSinkFunction("dma_fence_wait"));
+  EXPECT_FALSE(S.isAllowedPath("drivers/gpu/x.c"));
+}
+
+TEST(RulesTest, SummaryFingerprintFollowsWhatShapesTheGraph) {
+  RuleConfig C = *RulesConfig::builtin().find(Notifier);
+  std::string Default = builtinRule(Notifier).summaryFingerprint();
+  C.AllowedPaths = {"drivers/"};
+  EXPECT_EQ(llvm::cantFail(Rule::create(C)).summaryFingerprint(), Default);
+  C.UnresolvedFields.clear();
+  EXPECT_NE(llvm::cantFail(Rule::create(C)).summaryFingerprint(), Default);
+}
+
+TEST(RulesTest, RulesCopySafely) {
+  Rule Copy = [] {
+    RuleConfig C = *RulesConfig::builtin().find(Notifier);
+    C.AllowedPaths = {std::string("drivers/accel/") + "x/"};
+    return llvm::cantFail(Rule::create(C));
+  }();
+  Rule Second = Copy;
+  EXPECT_TRUE(Second.isAllowedPath("drivers/accel/x/y.c"));
+  EXPECT_FALSE(Second.isAllowedPath("drivers/gpu/y.c"));
+}
+
+TEST(RulesTest, TopLevelSettingsChangeEveryRuleThatInheritsThem) {
+  RuleSet Set = parseRules("allowed_paths: [drivers/gpu/, drivers/accel/]\n"
+                           "add_root_fields:\n  - mmu_notifier_ops::release\n"
+                           "add_sink_functions: [my_wait]\n"
+                           "add_ignore_functions: [trusted_*]\n");
+  const Rule &P = *Set.find(Notifier);
+  EXPECT_TRUE(P.isAllowedPath("drivers/accel/a.c"));
+  EXPECT_TRUE(P.isRootField("mmu_notifier_ops::release"));
+  EXPECT_TRUE(P.isRootField("mmu_notifier_ops::invalidate_range_start"));
+  EXPECT_TRUE(P.isSinkFunction("my_wait"));
+  EXPECT_TRUE(P.isSinkFunction("dma_fence_wait"));
+  EXPECT_TRUE(P.isIgnored("trusted_helper"));
+  EXPECT_TRUE(P.isIgnored("panic"));
+  const Rule &S = *Set.find(Shrinker);
+  EXPECT_TRUE(S.isAllowedPath("drivers/accel/a.c"));
+  EXPECT_TRUE(S.isSinkFunction("my_wait"));
+  // Roots are the first rule's alone; rule 2 keeps the allowed paths it set.
+  EXPECT_FALSE(S.isRootField("mmu_notifier_ops::release"));
+  EXPECT_FALSE(Set.find(Sleep)->isAllowedPath("drivers/accel/a.c"));
+}
+
+TEST(RulesTest, RulesEntriesAddAndChangeRules) {
+  RuleSet Set = parseRules("rules:\n"
+                           "  - name: linuxkernel-oom-notifier-fence-wait\n"
+                           "    root_kind: oom notifier callback\n"
+                           "    root_fields: [notifier_block::notifier_call]\n"
+                           "    severity: error\n"
+                           "  - name: linuxkernel-shrinker-dma-fence-wait\n"
+                           "    add_allowed_paths: [drivers/accel/]\n"
+                           "  - name: linuxkernel-mmu-notifier-nonblock-sleep\n"
+                           "    enabled: false\n"
+                           "allowed_paths: [drivers/gpu/, drivers/misc/]\n");
+  const Rule *Added = Set.find("linuxkernel-oom-notifier-fence-wait");
+  ASSERT_TRUE(Added);
+  EXPECT_TRUE(Added->isRootField("notifier_block::notifier_call"));
+  EXPECT_TRUE(Added->isSinkFunction("dma_fence_wait")); // Inherited.
+  EXPECT_EQ(Added->config().Severity, "error");
+  EXPECT_TRUE(Added->isAllowedPath("drivers/misc/a.c")); // Set later, still inherited.
+  const Rule &S = *Set.find(Shrinker);
+  EXPECT_TRUE(S.isAllowedPath("drivers/accel/a.c"));
+  // The shrinker rule owns its allowed paths now: the later top-level key
+  // leaves them alone.
+  EXPECT_FALSE(S.isAllowedPath("drivers/misc/a.c"));
+  EXPECT_FALSE(Set.find(Sleep));
+  EXPECT_EQ(Set.rules().size(), 3u);
+}
+
+TEST(RulesTest, BadRulesNameFileLineAndColumn) {
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_feilds: [a::b]\n"),
+            "cfg.yaml:3:5: unknown rule key 'root_feilds'");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: ['a::[b']\n"),
+            "cfg.yaml:3:19: bad pattern 'a::[b': invalid glob pattern, unmatched '['");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
+                       "  - name: linuxkernel-x\n    root_fields: [a::c]\n"),
+            "cfg.yaml:4:11: duplicate rule 'linuxkernel-x' (first given at cfg.yaml:2:11)");
+  EXPECT_EQ(parseError("rules:\n  - root_fields: [a::b]\n    name: linuxkernel-x\n"),
+            "cfg.yaml:2:5: a rule starts with its name ('name: linuxkernel-...')");
+  EXPECT_EQ(parseError("rules:\n  - name: Linux_Kernel\n"),
+            "cfg.yaml:2:11: bad rule name 'Linux_Kernel' (lower-case letters, digits and "
+            "'-', as in linuxkernel-my-rule)");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n"),
+            "cfg.yaml:2:5: rule 'linuxkernel-x' has no root_fields");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
+                       "    root_fields: [a::c]\n"),
+            "cfg.yaml:4:5: duplicate key 'root_fields' (first given at cfg.yaml:3:5)");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
+                       "    severity: fatal\n"),
+            "cfg.yaml:4:15: severity must be warning, error or note");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
+                       "    enabled: maybe\n"),
+            "cfg.yaml:4:14: expected true or false");
+  EXPECT_EQ(parseError("rules: linuxkernel-x\n"), "cfg.yaml:1:8: expected a list of rules");
+  EXPECT_EQ(parseError("rules:\n  - linuxkernel-x\n"),
+            "cfg.yaml:2:5: expected a rule (a mapping with a name)");
+}
+
+TEST(RulesTest, ConfigErrorsNameFileLineAndColumn) {
+  EXPECT_EQ(parseError("allowed_paths: [drivers/gpu/]\nroot_feilds: [x]\n"),
+            "cfg.yaml:2:1: unknown key 'root_feilds'");
+  EXPECT_EQ(parseError("allowed_paths: drivers/gpu/\n"),
+            "cfg.yaml:1:16: expected a list of strings");
+  EXPECT_NE(parseError("allowed_paths: [\n").find("cfg.yaml:"), std::string::npos);
+}
+
+TEST(RulesTest, SplitListAcceptsTidyStyle) {
+  EXPECT_EQ(splitList("a; b,c;;"), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+} // namespace
