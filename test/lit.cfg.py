@@ -28,6 +28,10 @@ add_tool("%tidy-plugin", os.path.join(config.kreach_lib_dir, "KreachTidy.so"))
 add_tool("%analyzer-plugin", os.path.join(config.kreach_lib_dir, "KreachAnalyzer.so"))
 add_tool("%python", config.python_executable)
 add_tool("%minikernel", os.path.join(config.kreach_src_root, "examples", "minikernel"))
+# The one set of mock kernel headers every suite compiles against: the
+# bundled example's include/ (docs/testing.md). Tests copy it into their
+# trees (`cp -r %kernel_headers %t/`) or pass -I%kernel_headers.
+add_tool("%kernel_headers", os.path.join(config.kreach_src_root, "examples", "minikernel", "include"))
 add_tool("%srcroot", config.kreach_src_root)
 add_tool("%inputs", os.path.join(config.test_source_root, "Inputs"))
 

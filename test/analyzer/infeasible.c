@@ -4,7 +4,7 @@
 // REQUIRES: analyzer-plugin
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
 // RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
-// RUN:   -verify -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
+// RUN:   -verify -nostdsysteminc -nobuiltininc -I%kernel_headers %s
 // expected-no-diagnostics
 
 #include <linux/types.h>

@@ -7,15 +7,15 @@
 // RUN: %clang --analyze -Xclang -load -Xclang %analyzer-plugin \
 // RUN:   -Xclang -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -Xclang -analyzer-config -Xclang linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -Xclang -analyzer-output=text -Xclang -verify \
-// RUN:   -nostdinc -I%S/Inputs/include %s
+// RUN:   -nostdinc -I%kernel_headers %s
 // RUN: %clang --analyze -fplugin=%analyzer-plugin \
 // RUN:   -Xclang -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -Xclang -analyzer-config -Xclang linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -Xclang -analyzer-output=text -Xclang -verify \
-// RUN:   -nostdinc -I%S/Inputs/include %s
+// RUN:   -nostdinc -I%kernel_headers %s
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
 // RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-output=text -verify -nostdsysteminc -nobuiltininc \
-// RUN:   -I%S/Inputs/include %s
+// RUN:   -I%kernel_headers %s
 
 #include <linux/types.h>
 #include <linux/dma-fence.h>

@@ -5,9 +5,10 @@
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
 // RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:AllowedPaths='drivers/gpu/;drivers/accel/' \
-// RUN:   -analyzer-output=text -verify -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
+// RUN:   -analyzer-output=text -verify -nostdsysteminc -nobuiltininc -I%kernel_headers %s
 
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/dma-fence.h>
 #include <linux/mmu_notifier.h>
 

@@ -8,13 +8,14 @@
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
 // RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:AllowedPaths='*' \
-// RUN:   -verify -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
+// RUN:   -verify -nostdsysteminc -nobuiltininc -I%kernel_headers %s
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
 // RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:AllowedPaths='*' \
-// RUN:   -DV5_0 -verify=v50 -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
+// RUN:   -DV5_0 -verify=v50 -nostdsysteminc -nobuiltininc -I%kernel_headers %s
 
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/dma-fence.h>
 
 struct mm_struct;

@@ -10,18 +10,20 @@
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
 // RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:AllowedPaths='*' \
-// RUN:   -verify=expected,lock -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
+// RUN:   -verify=expected,lock -nostdsysteminc -nobuiltininc -I%kernel_headers %s
 // RUN: %clang -cc1 -triple x86_64-unknown-linux-gnu -analyze -load %analyzer-plugin \
 // RUN:   -analyzer-checker=linuxkernel.MmuNotifierDmaFenceWait -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:IndexFile=none,linuxkernel.MmuNotifierDmaFenceWait:SourceRoot=%S \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:AllowedPaths='*' \
 // RUN:   -analyzer-config linuxkernel.MmuNotifierDmaFenceWait:ReportSleepingLocks=false \
-// RUN:   -verify=expected -nostdsysteminc -nobuiltininc -I%S/Inputs/include %s
+// RUN:   -verify=expected -nostdsysteminc -nobuiltininc -I%kernel_headers %s
 
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 
 struct ctx {
 	struct mmu_notifier mn;

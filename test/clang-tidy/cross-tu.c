@@ -2,7 +2,7 @@
 // With an index, calls that leave the TU are followed through the index's
 // sink summaries and field targets. This file plays drivers/accel/x/x_gem.c;
 // its wait sits in x_hw.c, reached through x_core.c and an ops table.
-// RUN: rm -rf %t && mkdir -p %t && cp -r %S/Inputs/kernel %t/kernel
+// RUN: rm -rf %t && mkdir -p %t && cp -r %S/Inputs/kernel %t/kernel && cp -r %kernel_headers %t/kernel/
 // RUN: cp %s %t/kernel/drivers/accel/x/x_gem.c
 // RUN: sed 's|@ROOT@|%t/kernel|g' %S/Inputs/compile_commands.json.in > %t/kernel/compile_commands.json
 // RUN: %kreach index -p %t/kernel --quiet

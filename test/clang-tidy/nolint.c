@@ -3,7 +3,7 @@
 // check does not.
 // RUN: %clang-tidy --load=%tidy-plugin -checks='-*,linuxkernel-mmu-notifier-dma-fence-wait' \
 // RUN:   -config="{CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: '%S/Inputs/no-such-index-on-purpose.db'}}" \
-// RUN:   %s -- -nostdinc -I%S/Inputs/kernel/include 2>&1 | FileCheck %s --implicit-check-not='mmu notifier callback'
+// RUN:   %s -- -nostdinc -I%kernel_headers 2>&1 | FileCheck %s --implicit-check-not='mmu notifier callback'
 #include <linux/dma-fence.h>
 #include <linux/mmu_notifier.h>
 

@@ -3,20 +3,20 @@
 // stored like upstream checks' options.
 // RUN: %clang-tidy --load=%tidy-plugin -checks='-*,linuxkernel-mmu-notifier-dma-fence-wait' \
 // RUN:   -config="{CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: '%S/Inputs/no-such-index-on-purpose.db'}}" \
-// RUN:   %s -- -nostdinc -I%S/Inputs/kernel/include 2>&1 | FileCheck %s --check-prefix=DEFAULT --implicit-check-not='mmu notifier callback'
+// RUN:   %s -- -nostdinc -I%kernel_headers 2>&1 | FileCheck %s --check-prefix=DEFAULT --implicit-check-not='mmu notifier callback'
 //
 // RUN: %clang-tidy --load=%tidy-plugin -checks='-*,linuxkernel-mmu-notifier-dma-fence-wait' \
 // RUN:   -config="{CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: '%S/Inputs/no-such-index-on-purpose.db', \
 // RUN:     linuxkernel-mmu-notifier-dma-fence-wait.RootFields: 'mmu_interval_notifier_ops::invalidate;opt_shrinker::scan', \
 // RUN:     linuxkernel-mmu-notifier-dma-fence-wait.SinkFunctions: 'dma_fence_wait*, opt_hw_wait'}}" \
-// RUN:   %s -- -nostdinc -I%S/Inputs/kernel/include 2>&1 | FileCheck %s --check-prefix=CUSTOM --implicit-check-not='mmu notifier callback'
+// RUN:   %s -- -nostdinc -I%kernel_headers 2>&1 | FileCheck %s --check-prefix=CUSTOM --implicit-check-not='mmu notifier callback'
 //
 // A root under AllowedPaths (relative to SourceRoot) is not reported.
 // RUN: %clang-tidy --load=%tidy-plugin -checks='-*,linuxkernel-mmu-notifier-dma-fence-wait' \
 // RUN:   -config="{CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: '%S/Inputs/no-such-index-on-purpose.db', \
 // RUN:     linuxkernel-mmu-notifier-dma-fence-wait.SourceRoot: '%S', \
 // RUN:     linuxkernel-mmu-notifier-dma-fence-wait.AllowedPaths: 'drivers/gpu/, opt*'}}" \
-// RUN:   %s -- -nostdinc -I%S/Inputs/kernel/include 2>&1 | FileCheck %s --check-prefix=ALLOWED --allow-empty --implicit-check-not='mmu notifier callback'
+// RUN:   %s -- -nostdinc -I%kernel_headers 2>&1 | FileCheck %s --check-prefix=ALLOWED --allow-empty --implicit-check-not='mmu notifier callback'
 //
 // ALLOWED: options.c:1:1: warning: kreach index {{.*}} does not exist
 //
@@ -24,7 +24,7 @@
 // RUN: %clang-tidy --load=%tidy-plugin -checks='-*,linuxkernel-mmu-notifier-dma-fence-wait' \
 // RUN:   -config="{CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.SinkFunctions: 'dma_fence_wait[', \
 // RUN:     linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: '%S/Inputs/no-such-index-on-purpose.db'}}" \
-// RUN:   %s -- -nostdinc -I%S/Inputs/kernel/include 2>&1 | FileCheck %s --check-prefix=INVALID --implicit-check-not='mmu notifier callback'
+// RUN:   %s -- -nostdinc -I%kernel_headers 2>&1 | FileCheck %s --check-prefix=INVALID --implicit-check-not='mmu notifier callback'
 // INVALID: options.c:1:1: warning: invalid options for linuxkernel-mmu-notifier-dma-fence-wait: {{.*}}
 //
 // The options and their defaults are stored like upstream checks' options.

@@ -3,7 +3,7 @@
 // static inline functions of the headers it includes and its ops tables.
 // RUN: %clang-tidy --load=%tidy-plugin -checks='-*,linuxkernel-mmu-notifier-dma-fence-wait' \
 // RUN:   -config="{CheckOptions: {linuxkernel-mmu-notifier-dma-fence-wait.IndexFile: '%S/Inputs/no-such-index-on-purpose.db', linuxkernel-mmu-notifier-dma-fence-wait.SourceRoot: '%S'}}" \
-// RUN:   %s -- -nostdinc -I%S/Inputs/kernel/include 2>&1 | FileCheck %s --implicit-check-not='warning:'
+// RUN:   %s -- -nostdinc -I%kernel_headers 2>&1 | FileCheck %s --implicit-check-not='warning:'
 #include <linux/dma-fence.h>
 #include <linux/mmu_notifier.h>
 #include <linux/workqueue.h>

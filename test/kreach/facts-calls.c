@@ -1,6 +1,6 @@
 // Functions, direct calls (macro call sites at their expansion), indirect calls.
 // RUN: rm -rf %t && mkdir -p %t/drivers/x && cp %s %t/drivers/x/calls.c
-// RUN: cp -r %S/Inputs/include %t/ && %python %inputs/mkdb.py %t
+// RUN: cp -r %kernel_headers %t/ && cp -r %S/Inputs/include %t/ && %python %inputs/mkdb.py %t
 // RUN: %kreach facts -p %t %t/drivers/x/calls.c | FileCheck %s
 #include <linux/dma-fence.h>
 

@@ -1,6 +1,6 @@
 // Every way a kernel file stores a function address into a struct field.
 // RUN: rm -rf %t && mkdir -p %t/drivers/x && cp %s %t/drivers/x/stores.c
-// RUN: cp -r %S/Inputs/include %t/ && %python %inputs/mkdb.py %t
+// RUN: cp -r %kernel_headers %t/ && cp -r %S/Inputs/include %t/ && %python %inputs/mkdb.py %t
 // RUN: %kreach facts -p %t %t/drivers/x/stores.c | FileCheck %s
 #include <linux/mmu_notifier.h>
 #include <linux/workqueue.h>

@@ -18,4 +18,10 @@ enum dma_resv_usage {
 long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage,
 			   bool intr, unsigned long timeout);
 
+struct ww_acquire_ctx;
+
+int dma_resv_lock(struct dma_resv *obj, struct ww_acquire_ctx *ctx);
+bool dma_resv_trylock(struct dma_resv *obj);
+void dma_resv_unlock(struct dma_resv *obj);
+
 #endif /* _MINI_LINUX_DMA_RESV_H */

@@ -38,6 +38,10 @@ struct mmu_notifier_ops {
 				      const struct mmu_notifier_range *range);
 	void (*invalidate_range_end)(struct mmu_notifier *subscription,
 				     const struct mmu_notifier_range *range);
+	/* Before 6.6: called under the page-table lock. */
+	void (*invalidate_range)(struct mmu_notifier *subscription,
+				 struct mm_struct *mm,
+				 unsigned long start, unsigned long end);
 	void (*arch_invalidate_secondary_tlbs)(struct mmu_notifier *subscription,
 					       struct mm_struct *mm,
 					       unsigned long start,
@@ -55,6 +59,13 @@ struct mmu_interval_notifier_ops {
 	bool (*invalidate)(struct mmu_interval_notifier *interval_sub,
 			   const struct mmu_notifier_range *range,
 			   unsigned long cur_seq);
+	/* The two-step form: start may be refused, finish may sleep. */
+	bool (*invalidate_start)(struct mmu_interval_notifier *interval_sub,
+				 const struct mmu_notifier_range *range,
+				 unsigned long cur_seq);
+	void (*invalidate_finish)(struct mmu_interval_notifier *interval_sub,
+				  const struct mmu_notifier_range *range,
+				  unsigned long cur_seq);
 };
 
 struct mmu_interval_notifier {

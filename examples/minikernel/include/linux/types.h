@@ -19,4 +19,12 @@ typedef unsigned int u32;
 typedef unsigned long long u64;
 typedef signed long long s64;
 
+typedef unsigned int gfp_t;
+
+struct callback_head {
+	struct callback_head *next;
+	void (*func)(struct callback_head *head);
+};
+#define rcu_head callback_head
+
 #endif /* _MINI_LINUX_TYPES_H */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 #ifndef _MINI_LINUX_WORKQUEUE_H
 #define _MINI_LINUX_WORKQUEUE_H
-
+#include <linux/rcupdate.h>
+#include <linux/timer.h>
 #include <linux/types.h>
-
 struct workqueue_struct;
 struct work_struct;
 

@@ -1,6 +1,7 @@
 // A GPU driver: allowed to wait on its fences from invalidate_range_start
 // once it knows the range is blockable, never under the page-table lock.
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/dma-fence.h>
 #include <linux/mmu_notifier.h>
 

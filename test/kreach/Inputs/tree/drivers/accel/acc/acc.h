@@ -1,5 +1,6 @@
 #include <linux/mmu_notifier.h>
 #include <linux/dma-fence.h>
+#include <linux/container_of.h>
 struct acc_dev;
 struct acc_dev_ops {
 	int (*hmm_invalidate)(struct acc_dev *dev, unsigned long start);

@@ -1,5 +1,5 @@
 #include <linux/mmu_notifier.h>
-#include <linux/dma-fence.h>
+#include <linux/reservation.h>
 
 static struct fence *legacy_fence;
 static struct reservation_object *legacy_resv;

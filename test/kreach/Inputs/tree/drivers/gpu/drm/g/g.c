@@ -1,5 +1,5 @@
 #include <linux/mmu_notifier.h>
-#include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
 
 static struct dma_resv *g_resv;
 
