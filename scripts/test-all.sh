@@ -21,7 +21,9 @@ for v in "${versions[@]}"; do
   [ -x "$lit" ] || lit="python3 $prefix/build/utils/lit/lit.py"
   build=build-test-$v
   echo "== LLVM $v: building in $build"
-  if ! { cmake -S . -B "$build" -G Ninja -DKREACH_LLVM_VERSION="$v" >"$build.cmake.log" 2>&1 &&
+  # KREACH_LAYER_CHECK: a layer using one it does not declare fails the build.
+  if ! { cmake -S . -B "$build" -G Ninja -DKREACH_LLVM_VERSION="$v" -DKREACH_LAYER_CHECK=ON \
+           >"$build.cmake.log" 2>&1 &&
          cmake --build "$build" -j "$jobs" >"$build.build.log" 2>&1; }; then
     tail -40 "$build.cmake.log" "$build.build.log" 2>/dev/null
     echo "== LLVM $v: build failed"
