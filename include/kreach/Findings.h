@@ -41,10 +41,17 @@ struct Finding {
   bool Allowed = false;
 };
 
+/// One rule's share of a check.
+struct RuleStats {
+  std::string Name;
+  uint64_t Roots = 0, Findings = 0, Allowed = 0;
+};
+
 struct CheckStats {
   uint64_t TUs = 0, FailedTUs = 0, Functions = 0, CallEdges = 0, Roots = 0,
            UnresolvedIndirectCalls = 0, Parsed = 0;
   double IndexSeconds = 0, CheckSeconds = 0;
+  std::vector<RuleStats> Rules; ///< Filled by checkTree.
 };
 
 /// The rule's sinks and boundaries on this graph: sink functions and fields

@@ -62,8 +62,9 @@ struct RuleConfig {
   std::string Summary, Description, Help, HelpMarkdown; ///< {allowed} expands.
   /// The analyzer's bug type; empty: "<sink kind> reachable from <root kind>".
   std::string BugType;
-  /// Mixed into finding fingerprints; "" keeps the prints of baselines
-  /// written before rules had names in them.
+  /// Mixed into finding fingerprints; the rule's name unless its data sets
+  /// it. "" (the notifier rule's) keeps the prints of baselines written
+  /// before kreach had several rules.
   std::string FingerprintTag;
   std::vector<std::string> RootFields, OptionalRootFields, SinkFunctions, SinkFields,
       AllowedPaths, IgnoreFunctions, AsyncFields, UnresolvedFields;

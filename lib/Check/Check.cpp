@@ -45,14 +45,23 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
         if (llvm::Error E = I.storeSummaries(R.Graph, C.Steps, Fingerprint, Rl->name()))
           return std::move(E);
     }
+    // Allowed chains are counted even when not listed: the per-rule stats
+    // say how many the allowed paths excuse.
     std::vector<Finding> Found = findFindings(
         R.Graph, C.Steps, *Rl, [&](llvm::StringRef F) { return Paths.relative(F); },
-        IncludeAllowed);
+        /*IncludeAllowed=*/true);
+    RuleStats &RS = R.Stats.Rules.emplace_back();
+    RS.Name = Rl->name();
+    RS.Roots = countRoots(R.Graph, *Rl);
+    for (const Finding &F : Found)
+      ++(F.Allowed ? RS.Allowed : RS.Findings);
+    if (!IncludeAllowed)
+      llvm::erase_if(Found, [](const Finding &F) { return F.Allowed; });
     llvm::append_range(R.Findings, std::move(Found));
     for (const Store &S : R.Graph.stores())
       if (Rl->isRootField(R.Graph.field(S.Field)) && R.Graph.node(S.Target).Defined)
         AllRoots.insert(S.Target);
-    C.Roots = countRoots(R.Graph, *Rl);
+    C.Roots = RS.Roots;
     R.Rules.push_back(std::move(C));
   }
   sortFindings(R.Findings);

@@ -112,6 +112,12 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
         {"sink", llvm::json::Object{{"function", F.SinkName}}},
         {"chain", std::move(Chain)}});
   }
+  llvm::json::Array Rules;
+  for (const RuleStats &R : Stats.Rules)
+    Rules.push_back(llvm::json::Object{{"rule", R.Name},
+                                       {"roots", R.Roots},
+                                       {"findings", R.Findings},
+                                       {"allowed", R.Allowed}});
   return llvm::json::Object{
       {"version", 1},
       {"findings", std::move(Items)},
@@ -124,7 +130,8 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
                                    {"unresolved_indirect_calls",
                                     Stats.UnresolvedIndirectCalls},
                                    {"index_seconds", Stats.IndexSeconds},
-                                   {"check_seconds", Stats.CheckSeconds}}}};
+                                   {"check_seconds", Stats.CheckSeconds},
+                                   {"rules", std::move(Rules)}}}};
 }
 
 } // namespace kreach

@@ -236,6 +236,8 @@ private:
       Config.Rules.push_back(Defaults);
       R = &Config.Rules.back();
       R->Name = *Name;
+      // A rule's findings are its own unless its data says otherwise.
+      R->FingerprintTag = *Name;
       R->OwnKeys.clear();
     }
     R->Origin = where(Entry);

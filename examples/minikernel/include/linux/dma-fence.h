@@ -37,4 +37,7 @@ static inline signed long dma_fence_wait(struct dma_fence *fence, bool intr)
 	return ret < 0 ? ret : 0;
 }
 
+/* Tests without waiting; what a reclaim callback uses instead of a wait. */
+bool dma_fence_is_signaled(struct dma_fence *fence);
+
 #endif /* _MINI_LINUX_DMA_FENCE_H */
