@@ -1,0 +1,123 @@
+//===- MmuNotifierDmaFenceWaitChecker.h - The analyzer checker's pieces ---===//
+//
+// Shared by the checker's files: the callbacks and registration
+// (MmuNotifierDmaFenceWaitChecker.cpp), the per-TU set-up (TUContext.cpp),
+// the classification of calls with the index lookups (CallClassifier.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KREACH_ANALYZER_CHECKER_H
+#define KREACH_ANALYZER_CHECKER_H
+
+#include "SleepContext.h"
+
+#include "kreach/Index.h"
+#include "kreach/Policy.h"
+#include "kreach/Project.h"
+#include "kreach/Report.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/StaticAnalyzer/Core/BugReporter/BugType.h"
+#include "clang/StaticAnalyzer/Core/Checker.h"
+#include "clang/StaticAnalyzer/Core/PathSensitive/CallEvent.h"
+#include "clang/StaticAnalyzer/Core/PathSensitive/CheckerContext.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kreach_analyzer {
+
+constexpr llvm::StringLiteral CheckerFullName = "linuxkernel.MmuNotifierDmaFenceWait";
+constexpr llvm::StringLiteral BugCategory = "Linux kernel";
+
+/// One notifier callback, with what the stores of this TU (and the index)
+/// say about how the mm core calls it.
+struct RootInfo {
+  std::string Name;
+  /// The field deciding the rule-2 context (the strictest registration), or
+  /// else the first registration.
+  std::string Field;
+  kreach::SourcePos Registration; ///< Invalid when registered in another TU.
+  SleepContext Context = SleepContext::Unknown;
+  /// Registered through a field the policy calls a root (rule 1 applies).
+  bool PolicyRoot = false;
+  /// Defined outside the allowed paths; computed when the root is entered.
+  bool OutsideAllowed = false;
+};
+
+/// What a call amounts to in notifier context.
+struct CallClass {
+  enum Kind { None, Wait, IndexWait, Lock } K = None;
+  std::string Name;     ///< The callee (or "struct::field") as written.
+  std::string SinkName; ///< The wait it reaches.
+  std::string Via;      ///< The field an IndexWait goes through, if any.
+  std::vector<kreach::Hop> Chain;
+};
+
+/// The per-TU part of the checker: roots, policy, index. The checker object
+/// itself lives as long as one TU's analysis, but nothing here is computed
+/// until the first function is entered, so TUs without notifiers pay only a
+/// pointer compare per call.
+struct TUContext {
+  const clang::ASTContext *Ctx = nullptr;
+  kreach::Policy Policy;
+  kreach::PathMapper Paths;
+  std::unique_ptr<kreach::Index> Index;
+  llvm::StringMap<RootInfo> RootsByKey;
+  llvm::DenseMap<const clang::Decl *, const RootInfo *> RootsByDecl;
+  /// Functions ruled out as roots, to skip the key computation next time.
+  llvm::DenseMap<const clang::Decl *, bool> NotRoots;
+  /// MMU_NOTIFIER_RANGE_BLOCKABLE, (1 << 0) since it exists (5.2). The
+  /// macro is an expression, which the analyzer's macro helper cannot fold.
+  int64_t BlockableFlag = 1;
+  std::string IndexPath;
+  bool IndexErrorReported = false;
+};
+
+class MmuNotifierDmaFenceWaitChecker
+    : public clang::ento::Checker<clang::ento::check::BeginFunction,
+                                  clang::ento::check::PreCall, clang::ento::eval::Call,
+                                  clang::ento::check::LiveSymbols> {
+public:
+  // Options, set at registration.
+  std::string IndexFile;
+  std::string SourceRoot;
+  std::string ConfigFile;
+  std::string AllowedPaths;
+  bool ReportSleepingLocks = true;
+
+  const clang::ento::BugType ReachBug{this, "dma_fence wait reachable from an mmu notifier",
+                                      BugCategory};
+  const clang::ento::BugType NonBlockableWaitBug{
+      this, "dma_fence wait in a non-blockable mmu notifier context", BugCategory};
+  const clang::ento::BugType NonBlockableLockBug{
+      this, "Sleeping lock in a non-blockable mmu notifier context", BugCategory};
+
+  void checkBeginFunction(clang::ento::CheckerContext &C) const;
+  void checkPreCall(const clang::ento::CallEvent &Call, clang::ento::CheckerContext &C) const;
+  bool evalCall(const clang::ento::CallEvent &Call, clang::ento::CheckerContext &C) const;
+  void checkLiveSymbols(clang::ento::ProgramStateRef State,
+                        clang::ento::SymbolReaper &SR) const;
+
+private:
+  mutable std::unique_ptr<TUContext> TU;
+
+  TUContext &tu(clang::ento::CheckerContext &C) const;
+  const RootInfo *rootFor(const clang::FunctionDecl *FD, clang::ento::CheckerContext &C) const;
+  CallClass classify(const clang::ento::CallEvent &Call, clang::ento::CheckerContext &C) const;
+  bool isOurBug(const clang::ento::BugType &BT) const {
+    return &BT == &ReachBug || &BT == &NonBlockableWaitBug || &BT == &NonBlockableLockBug;
+  }
+};
+
+/// A read error in the index means cross-TU chains may be missing: said
+/// once per TU, never swallowed.
+void noteIndexError(TUContext &T, const clang::ASTContext &Ctx, llvm::StringRef Message);
+
+} // namespace kreach_analyzer
+
+#endif
