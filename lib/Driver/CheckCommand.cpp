@@ -11,12 +11,14 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
+
 namespace kreach {
 
 namespace {
 /// One check run's results, as the report and the summary line show them.
 struct CheckRun {
-  TreeCheck &R;
+  const TreeCheck &R;
   const Policy &Pol;
   const PathMapper &Paths;
   const IndexRunStats &S;
@@ -56,7 +58,7 @@ static void warnOutsideRoot(llvm::ArrayRef<Finding> Findings, const CallGraph &G
 
 static void writeReport(llvm::raw_ostream &OS, ReportFormat Format, const CheckRun &Run,
                         llvm::json::Array FailedList) {
-  TreeCheck &R = Run.R;
+  const TreeCheck &R = Run.R;
   if (Format == ReportFormat::JSON) {
     llvm::json::Value Doc = toJSON(R.Findings, R.Stats, Run.Paths, Run.States);
     if (llvm::json::Object *Stats = Doc.getAsObject()->getObject("stats"))
