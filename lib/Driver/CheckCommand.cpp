@@ -1,0 +1,252 @@
+//===- CheckCommand.cpp - kreach check: index, then report ----------------===//
+
+#include "kreach/Check.h"
+#include "kreach/Gate.h"
+#include "kreach/Output.h"
+#include "kreach/PatchMode.h"
+#include "kreach/Session.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+
+namespace kreach {
+
+namespace {
+/// One check run's results, as the report and the summary line show them.
+struct CheckRun {
+  const TreeCheck &R;
+  const RuleSet &Rules;
+  const PathMapper &Paths;
+  const IndexRunStats &S;
+  llvm::ArrayRef<BaselineState> States;
+  llvm::ArrayRef<GateChange> Gate;
+  bool PatchMode;
+  const llvm::StringSet<> &Changed;
+  size_t TreeFindings; ///< Before patch mode kept those through the change.
+};
+} // namespace
+
+/// Says once when chains start or end outside the source root: allowed
+/// paths are relative to the root, so such files are matched by their
+/// absolute paths (an out-of-tree module's callbacks are never inside
+/// drivers/gpu/ unless a pattern names them absolutely).
+/// "drivers/gpu/" when every rule allows the same paths, as the built-in
+/// rules do.
+static std::string allowedPathsOf(const RuleSet &Rules) {
+  std::vector<const Rule *> Checked = Rules.ofKind(RuleKind::Reachability);
+  for (const Rule *R : Checked)
+    if (R->allowedPathsDescription() != Checked.front()->allowedPathsDescription())
+      return "their rules' allowed paths";
+  return Checked.empty() ? "any allowed path" : Checked.front()->allowedPathsDescription();
+}
+
+static void warnOutsideRoot(llvm::ArrayRef<Finding> Findings, const CallGraph &G,
+                            const PathMapper &Paths) {
+  llvm::StringSet<> Outside;
+  std::string Example;
+  for (const Finding &F : Findings) {
+    llvm::StringRef File = F.RootLoc.File;
+    if (File.empty() || Paths.inside(File))
+      continue;
+    if (Outside.insert(File).second && Example.empty())
+      Example = File.str();
+  }
+  if (Outside.empty())
+    return;
+  llvm::WithColor::warning(llvm::errs(), "kreach")
+      << Outside.size() << " file" << (Outside.size() == 1 ? "" : "s")
+      << " with notifier callbacks " << (Outside.size() == 1 ? "lies" : "lie")
+      << " outside the source root '" << Paths.root()
+      << "' (e.g. " << Example
+      << "); allowed_paths match them by absolute path, so relative patterns never "
+         "allow them\n";
+}
+
+static void writeReport(llvm::raw_ostream &OS, ReportFormat Format, const CheckRun &Run,
+                        llvm::json::Array FailedList) {
+  const TreeCheck &R = Run.R;
+  if (Format == ReportFormat::JSON) {
+    llvm::json::Value Doc = toJSON(R.Findings, R.Stats, Run.Paths, Run.States);
+    if (llvm::json::Object *Stats = Doc.getAsObject()->getObject("stats"))
+      Stats->insert({"failed_tus", std::move(FailedList)});
+    Doc.getAsObject()->insert({"gate_changes", gateChangesToJSON(Run.Gate)});
+    if (Run.PatchMode)
+      if (llvm::json::Object *Stats = Doc.getAsObject()->getObject("stats")) {
+        llvm::json::Array Files;
+        for (const auto &C : Run.Changed)
+          Files.push_back(C.getKey().str());
+        llvm::sort(Files, [](const llvm::json::Value &A, const llvm::json::Value &B) {
+          return *A.getAsString() < *B.getAsString();
+        });
+        Stats->insert({"changed_files", std::move(Files)});
+        // TUs that read a changed file and were brought up to date; how
+        // many of them needed a parse is "tus_parsed".
+        Stats->insert({"tus_reindexed", Run.S.Total});
+        Stats->insert({"tree_findings", Run.TreeFindings});
+      }
+    OS << llvm::formatv("{0:2}", Doc) << "\n";
+  } else if (Format == ReportFormat::SARIF) {
+    llvm::json::Value Log = toSARIF(R.Findings, Run.Rules, Run.Paths, Run.States);
+    addGateResults(Log, Run.Gate);
+    OS << llvm::formatv("{0:2}", Log) << "\n";
+  } else {
+    // Text is for people: what is already in the baseline is noise.
+    std::vector<Finding> Shown;
+    for (size_t K = 0; K < R.Findings.size(); ++K)
+      if (Run.States.empty() || Run.States[K] == BaselineState::New)
+        Shown.push_back(R.Findings[K]);
+    printText(OS, Shown, Run.Paths);
+    printGateChanges(OS, Run.Gate);
+  }
+}
+
+/// The one summary line (two in patch mode) on standard error.
+static void printCheckSummary(const CheckRun &Run, const GateCounts &Counts,
+                              bool HaveBaseline) {
+  const TreeCheck &R = Run.R;
+  const llvm::StringSet<> &Changed = Run.Changed;
+  unsigned Violations = Counts.Violations, NewViolations = Counts.NewViolations;
+  llvm::raw_ostream &Log = llvm::errs();
+  if (Run.PatchMode)
+    Log << "kreach: patch mode: " << Changed.size() << " changed file"
+        << (Changed.size() == 1 ? "" : "s") << ", " << Run.S.Total
+        << " TUs read one (" << Run.S.Parsed << " re-parsed); " << R.Findings.size()
+        << " of " << Run.TreeFindings << " findings pass through the change\n";
+  Log << "kreach: " << Violations << " finding" << (Violations == 1 ? "" : "s")
+      << " outside " << allowedPathsOf(Run.Rules) << " ("
+      << R.Findings.size() - Violations << " allowed listed)";
+  if (HaveBaseline)
+    Log << ", " << NewViolations << " new, " << Violations - NewViolations
+        << " in the baseline";
+  Log << "; " << R.Stats.TUs << " TUs (" << R.Stats.FailedTUs << " failed), "
+      << R.Stats.Functions << " functions, " << R.Stats.CallEdges << " call edges, "
+      << R.Stats.Roots << " roots\n";
+}
+
+int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
+  llvm::Expected<Session> Opened = openSession(O, /*ForUpdate=*/!O.NoUpdate);
+  if (!Opened)
+    return fail(llvm::toString(Opened.takeError()));
+  Session &Tree = *Opened;
+  PathMapper Paths(Tree.P.Paths.SourceRoot);
+  for (auto [Out, Option] :
+       {std::pair<llvm::StringRef, llvm::StringRef>{C.OutputFile, "-o"},
+        {C.WriteBaseline, "--write-baseline"}})
+    if (!Out.empty() && Out != "-")
+      if (llvm::Error E = checkOutputPath(Out, Tree.P, Option))
+        return fail(llvm::toString(std::move(E)));
+
+  // Read the baseline before the (long) indexing run, so a wrong path fails
+  // fast.
+  std::optional<llvm::StringSet<>> Baseline;
+  if (!C.BaselineFile.empty()) {
+    llvm::Expected<llvm::StringSet<>> Prints = loadBaselineSet(C.BaselineFile);
+    if (!Prints)
+      return fail(llvm::toString(Prints.takeError()));
+    Baseline = std::move(*Prints);
+  }
+
+  bool PatchMode = O.patchMode();
+  BaseRevision Base(Tree.P.Paths.SourceRoot, O.ChangedSince);
+  std::vector<GateChange> Gate;
+  if (C.ConfigFromBase) {
+    if (O.ChangedSince.empty())
+      return fail("--config-from-base needs --changed-since");
+    llvm::Expected<RuleSet> BaseRules = loadBaseRules(Tree.P, Base, O.AllRoots);
+    if (!BaseRules)
+      return fail(llvm::toString(BaseRules.takeError()));
+    Tree.Rules = std::move(*BaseRules);
+  }
+  llvm::StringSet<> Changed;
+  std::vector<std::string> Reindex;
+  if (PatchMode) {
+    llvm::Expected<llvm::StringSet<>> Files = loadChangedFiles(O, Base, Paths);
+    if (!Files)
+      return fail(llvm::toString(Files.takeError()));
+    Changed = std::move(*Files);
+    llvm::Expected<std::vector<GateChange>> Changes =
+        patchGateChanges(O, Tree.P, Paths, Changed, C.ConfigFromBase, Base);
+    if (!Changes)
+      return fail(llvm::toString(Changes.takeError()));
+    Gate = std::move(*Changes);
+    llvm::Expected<std::vector<std::string>> TUs = tusToReindex(Tree.P, *Tree.I, Changed);
+    if (!TUs)
+      return fail(llvm::toString(TUs.takeError()));
+    Reindex = std::move(*TUs);
+  }
+
+  IndexRunStats S;
+  // In patch mode with nothing to re-parse, updateIndex must not run: an
+  // empty OnlyFiles means "every TU".
+  if (!O.NoUpdate && !PatchMode)
+    if (llvm::Error E = guardCompileDB(Tree.P, *Tree.I, O.Prune))
+      return fail(llvm::toString(std::move(E)));
+  if (!O.NoUpdate && (!PatchMode || !Reindex.empty())) {
+    llvm::Expected<IndexRunStats> Run =
+        runIndex(O, Tree.P, *Tree.I, PatchMode ? &Reindex : nullptr);
+    if (!Run)
+      return fail(llvm::toString(Run.takeError()));
+    S = *Run;
+    printIndexSummary(*Tree.I, S, Paths, O.Quiet);
+  }
+  if (!O.NoUpdate)
+    if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
+      return fail(llvm::toString(std::move(E)));
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed > 0);
+  if (!R)
+    return fail(llvm::toString(R.takeError()));
+  R->Stats.IndexSeconds = S.Seconds;
+  R->Stats.Parsed = S.Parsed;
+  IndexCounts Held;
+  Held.TUs = R->Stats.TUs;
+  Held.FailedTUs = R->Stats.FailedTUs;
+  // The report is still written; the exit status says it is incomplete.
+  std::string Incomplete;
+  if (llvm::Error E = checkCoverage(Held, Paths, *Tree.I, O.MaxFailedTUs))
+    Incomplete = llvm::toString(std::move(E));
+  warnOutsideRoot(R->Findings, R->Graph, Paths);
+  llvm::json::Array FailedList;
+  if (llvm::Expected<std::vector<TUState>> Failed = Tree.I->failedTUs()) {
+    for (const TUState &T : *Failed)
+      FailedList.push_back(
+          llvm::json::Object{{"file", Paths.relative(T.File)}, {"error", T.Error}});
+  } else {
+    llvm::consumeError(Failed.takeError());
+  }
+
+  size_t TreeFindings = R->Findings.size();
+  if (PatchMode)
+    llvm::erase_if(R->Findings, [&](const Finding &F) {
+      return !touchesChange(F, R->Graph, Paths, Changed);
+    });
+
+
+  std::vector<BaselineState> States =
+      baselineStates(R->Findings, Baseline ? &*Baseline : nullptr);
+  GateCounts Counts = countViolations(R->Findings, States, Gate.size());
+
+  if (!C.WriteBaseline.empty())
+    if (int RC = writeOutputFile(C.WriteBaseline, [&](llvm::raw_ostream &OS) {
+          OS << llvm::formatv("{0:2}", toJSON(R->Findings, R->Stats, Paths)) << "\n";
+        }))
+      return RC;
+
+  CheckRun Run{*R, Tree.Rules, Paths, S, States, Gate, PatchMode, Changed, TreeFindings};
+  int Written = emit(C.OutputFile, [&](llvm::raw_ostream &OS) {
+    writeReport(OS, C.Format, Run, std::move(FailedList));
+  });
+  if (Written != ExitClean)
+    return Written;
+  if (!O.Quiet)
+    printCheckSummary(Run, Counts, Baseline.has_value());
+
+  if (!Incomplete.empty())
+    return fail(Incomplete);
+  return gateExitCode(C.FailOnMode, Baseline.has_value(), Counts);
+}
+
+} // namespace kreach
