@@ -118,7 +118,8 @@ static void printCheckSummary(const CheckRun &Run, const GateCounts &Counts,
         << " of " << Run.TreeFindings << " findings pass through the change\n";
   Log << "kreach: " << Violations << " finding" << (Violations == 1 ? "" : "s")
       << " outside " << allowedPathsOf(Run.Rules) << " ("
-      << R.Findings.size() - Violations << " allowed listed)";
+      << llvm::count_if(R.Findings, [](const Finding &F) { return F.Allowed; })
+      << " allowed listed)";
   if (HaveBaseline)
     Log << ", " << NewViolations << " new, " << Violations - NewViolations
         << " in the baseline";
