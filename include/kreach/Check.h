@@ -51,12 +51,13 @@ bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Ke
 /// TU's own facts are used; with one, calls and field stores that leave the
 /// TU are followed through the index's summaries for the rule. The TU's facts
 /// take precedence. The first error reading the index, if any, lands in
-/// ReadError (as does an index that holds no summaries for this rule's
-/// sinks and boundaries): the findings are then those of what could be read,
-/// and the caller must say so.
+/// ReadError; that the index holds no summaries for this rule's sinks and
+/// boundaries lands in MissingSummaries (in ReadError if that is null). The
+/// findings are then those of what could be read, and the caller must say so.
 std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
                              const PathMapper &Paths, bool IncludeAllowed,
-                             std::string &ReadError);
+                             std::string &ReadError,
+                             std::string *MissingSummaries = nullptr);
 
 /// Where a per-TU front end's TU belongs (discoverForTU) and the index it
 /// reads, opened once. IndexFile "none" asks for a deliberately TU-local

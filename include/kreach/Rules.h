@@ -62,6 +62,8 @@ struct RuleConfig {
   std::string Summary, Description, Help, HelpMarkdown; ///< {allowed} expands.
   /// The analyzer's bug type; empty: "<sink kind> reachable from <root kind>".
   std::string BugType;
+  /// The analyzer's note at the root's entry; empty: "<root kind> entry".
+  std::string EntryLabel;
   /// Mixed into finding fingerprints; the rule's name unless its data sets
   /// it. "" (the notifier rule's) keeps the prints of baselines written
   /// before kreach had several rules.

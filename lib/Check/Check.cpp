@@ -122,7 +122,7 @@ bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Ke
 
 std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
                              const PathMapper &Paths, bool IncludeAllowed,
-                             std::string &ReadError) {
+                             std::string &ReadError, std::string *MissingSummaries) {
   CallGraph G;
   G.addFacts(Facts);
   std::vector<std::pair<NodeId, uint32_t>> Seeds;
@@ -130,10 +130,13 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
   if (I) {
     if (llvm::Expected<bool> Has = I->hasSummaries(Fingerprint); !Has)
       noteReadError(Has.takeError(), &ReadError);
-    else if (!*Has && ReadError.empty())
-      ReadError = "index '" + I->path() + "' holds no call summaries for rule '" +
-                  R.name() + "' with this configuration's sinks and boundaries; run "
-                  "'kreach check' with the same configuration to add them";
+    else if (!*Has) {
+      std::string &Problem = MissingSummaries ? *MissingSummaries : ReadError;
+      if (Problem.empty())
+        Problem = "index '" + I->path() + "' holds no call summaries for rule '" + R.name() +
+                  "' with this configuration's sinks and boundaries; run 'kreach check' "
+                  "with the same configuration to add them";
+    }
     // Targets stored into the fields this TU calls through, tree-wide.
     llvm::StringSet<> CalledFields;
     for (const IndirectCallFact &C : Facts.IndirectCalls)

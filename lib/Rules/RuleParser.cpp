@@ -53,6 +53,7 @@ constexpr TextKey TextKeys[] = {
     {"help_markdown", &RuleConfig::HelpMarkdown},
     {"fingerprint_tag", &RuleConfig::FingerprintTag},
     {"bug_type", &RuleConfig::BugType},
+    {"entry_label", &RuleConfig::EntryLabel},
 };
 
 /// Keys whose top-level form changes only the first built-in rule: roots

@@ -44,8 +44,16 @@ namespace kreach_analyzer {
 
 namespace {
 
-std::string entryNote(const RootInfo &R, bool Rule2) {
-  std::string M = "notifier entry: '" + R.Name + "' runs as '" + R.Field + "'";
+/// "notifier entry" for the notifier rules, as a rule's entry_label says.
+std::string entryLabel(const kreach::Rule *R) {
+  if (!R)
+    return "callback entry";
+  const kreach::RuleConfig &C = R->config();
+  return C.EntryLabel.empty() ? C.RootKind + " entry" : C.EntryLabel;
+}
+
+std::string entryNote(const RootInfo &R, llvm::StringRef Label, bool Rule2) {
+  std::string M = Label.str() + ": '" + R.Name + "' runs as '" + R.Field + "'";
   if (!Rule2)
     return M;
   if (R.Context == SleepContext::PageTableLock)
@@ -79,11 +87,14 @@ void MmuNotifierDmaFenceWaitChecker::checkBeginFunction(CheckerContext &C) const
   if (!R)
     return;
   RootInfo Copy = *R;
-  const NoteTag *Tag = C.getNoteTag([this, Copy](PathSensitiveBugReport &BR) -> std::string {
+  std::string ReachLabel = entryLabel(R->Reach), SleepLabel = entryLabel(tu(C).Sleep);
+  const NoteTag *Tag = C.getNoteTag([this, Copy, ReachLabel, SleepLabel](
+                                        PathSensitiveBugReport &BR) -> std::string {
     const BugType &BT = BR.getBugType();
     if (!isOurBug(BT))
       return "";
-    return entryNote(Copy, !isReachBug(BT));
+    bool Rule2 = !isReachBug(BT);
+    return entryNote(Copy, Rule2 ? SleepLabel : ReachLabel, Rule2);
   });
   ProgramStateRef State =
       enterNotifierRoot(C.getState(), FD, R->Context == SleepContext::MaybeNonBlockableRange,

@@ -176,9 +176,12 @@ void RuleCheck::analyze(ASTContext &Ctx) {
   }
   kreach::PathMapper Paths(Root);
   for (const kreach::Rule *R : Checked) {
-    std::string ReadError;
-    std::vector<kreach::Finding> Findings =
-        kreach::checkTU(Facts, Idx.get(), *R, Paths, /*IncludeAllowed=*/false, ReadError);
+    std::string ReadError, MissingSummaries;
+    std::vector<kreach::Finding> Findings = kreach::checkTU(
+        Facts, Idx.get(), *R, Paths, /*IncludeAllowed=*/false, ReadError, &MissingSummaries);
+    if (!MissingSummaries.empty())
+      diag(FileStart, "kreach: %0; chains through other translation units are not followed")
+          << MissingSummaries;
     if (!ReadError.empty())
       diag(FileStart, "kreach index '%0' could not be read (%1); chains through other "
                       "translation units may be missing")
