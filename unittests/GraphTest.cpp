@@ -27,6 +27,79 @@ std::string identity(llvm::StringRef P) {
   return llvm::StringRef(P).drop_front(std::string("/src/").size()).str();
 }
 
+// The graph alone, no rule: sinks and blocked nodes are whatever the caller
+// says they are.
+TEST(GraphTest, ReachabilityFollowsTheCallersSpecOnly) {
+  CallGraph G;
+  NodeId Root = G.getOrAddNode("root", "root");
+  NodeId Impl = G.getOrAddNode("impl", "impl");
+  NodeId Wait = G.getOrAddNode("wait", "wait");
+  G.define(Root, at(1));
+  G.define(Impl, at(5));
+  G.addIndirectCall(Root, "ops::f", at(2));
+  G.addStore("ops::f", Impl, at(9));
+  G.addCall(Impl, Wait, at(6));
+  G.finalize();
+  NodeId Field = G.nodeOfField(G.internField("ops::f"));
+  ASSERT_NE(Field, NoNode);
+  EXPECT_EQ(G.node(Field).Kind, NodeKind::Field);
+  ASSERT_EQ(G.edges(Root).size(), 1u);
+  EXPECT_EQ(G.edges(Root)[0].Kind, EdgeKind::FieldCall);
+  EXPECT_EQ(G.edges(Field)[0].Kind, EdgeKind::FieldTarget);
+
+  ReachSpec Spec;
+  Spec.Roles.assign(G.size(), ReachSpec::Normal);
+  Spec.Roles[Wait] = ReachSpec::Sink;
+  std::vector<SinkStep> Steps = computeSinkSteps(G, Spec);
+  // The hop from the field to what is stored there is part of the call.
+  EXPECT_EQ(Steps[Root].Dist, 2u);
+  std::vector<PathHop> Path = shortestPath(G, Steps, Root);
+  ASSERT_EQ(Path.size(), 2u);
+  EXPECT_EQ(Path[0].Callee, Impl);
+  EXPECT_EQ(G.field(Path[0].Via), "ops::f");
+  EXPECT_EQ(Path[1].Callee, Wait);
+  EXPECT_EQ(countEdges(G, Spec).Calls, 2u);
+
+  // Blocking the field cuts the chain and makes its call unresolved.
+  Spec.Roles[Field] = ReachSpec::Blocked;
+  EXPECT_FALSE(computeSinkSteps(G, Spec)[Root].reaches());
+  EXPECT_EQ(countEdges(G, Spec).UnresolvedIndirectCalls, 1u);
+
+  // A field that is itself the sink ends the chain at the field.
+  Spec.Roles[Field] = ReachSpec::Sink;
+  Spec.Roles[Wait] = ReachSpec::Normal;
+  Steps = computeSinkSteps(G, Spec);
+  Path = shortestPath(G, Steps, Root);
+  ASSERT_EQ(Path.size(), 1u);
+  EXPECT_EQ(Path[0].Callee, Field);
+}
+
+TEST(GraphTest, TwoRulesOnOneGraph) {
+  CallGraph G;
+  NodeId Cb = G.getOrAddNode("cb", "cb");
+  NodeId Scan = G.getOrAddNode("scan", "scan");
+  NodeId Wait = G.getOrAddNode("dma_fence_wait", "dma_fence_wait");
+  G.define(Cb, at(1));
+  G.define(Scan, at(3));
+  G.addCall(Cb, Wait, at(2));
+  G.addCall(Scan, Wait, at(4));
+  G.addStore("mmu_interval_notifier_ops::invalidate", Cb, at(10));
+  G.addStore("shrinker::scan_objects", Scan, at(11));
+  G.finalize();
+  RuleSet Rules = RuleSet::builtin();
+  for (const char *Name :
+       {"linuxkernel-mmu-notifier-dma-fence-wait", "linuxkernel-shrinker-dma-fence-wait"}) {
+    const Rule &R = *Rules.find(Name);
+    std::vector<Finding> F =
+        findFindings(G, computeSinkSteps(G, reachSpec(G, R)), R, identity, false);
+    ASSERT_EQ(F.size(), 1u) << Name;
+    EXPECT_EQ(F[0].TheRule, &R);
+    EXPECT_EQ(F[0].RootName, std::string(Name).find("shrinker") != std::string::npos
+                                 ? "scan"
+                                 : "cb");
+  }
+}
+
 TEST(GraphTest, DirectChainIsShortestWitness) {
   CallGraph G;
   NodeId Root = G.getOrAddNode("root", "root");

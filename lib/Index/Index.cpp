@@ -347,10 +347,13 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
                                          "' is not a kreach index; remove it to "
                                          "re-index");
     }
-    StmtScope Scope(*Version);
     int Found = -1;
-    if (sqlite3_step(*Version) == SQLITE_ROW)
-      Found = std::atoi(text(*Version, 0).c_str());
+    {
+      // Reset before a migration: an active read keeps the table locked.
+      StmtScope Scope(*Version);
+      if (sqlite3_step(*Version) == SQLITE_ROW)
+        Found = std::atoi(text(*Version, 0).c_str());
+    }
     if (Found == 2 && M == Mode::ReadWrite) {
       if (llvm::Error E = I->exec(std::string("BEGIN IMMEDIATE;") + MigrateFrom2SQL + "COMMIT;"))
         return E;
