@@ -170,6 +170,9 @@ llvm::Expected<RulesConfig> loadConfigFile(llvm::StringRef Path,
                                            RulesConfig Base = RulesConfig::builtin());
 llvm::Expected<RulesConfig> parseConfig(llvm::StringRef Text, llvm::StringRef Name,
                                         RulesConfig Base = RulesConfig::builtin());
+/// The built-in rules with a project's configuration file on top; the
+/// built-in rules alone when ConfigFile is empty (the project has none).
+llvm::Expected<RulesConfig> loadRulesConfig(llvm::StringRef ConfigFile);
 
 /// Splits "a;b, c" (clang-tidy option style) into its items.
 std::vector<std::string> splitList(llvm::StringRef Value);

@@ -32,16 +32,12 @@ llvm::Expected<Project> loadProject(const SessionOptions &O) {
 }
 
 llvm::Expected<RuleSet> loadRules(const Project &P, bool AllRoots) {
-  RulesConfig Config = RulesConfig::builtin();
-  if (!P.Paths.ConfigFile.empty()) {
-    llvm::Expected<RulesConfig> Loaded = loadConfigFile(P.Paths.ConfigFile, Config);
-    if (!Loaded)
-      return Loaded.takeError();
-    Config = std::move(*Loaded);
-  }
+  llvm::Expected<RulesConfig> Config = loadRulesConfig(P.Paths.ConfigFile);
+  if (!Config)
+    return Config.takeError();
   if (AllRoots)
-    Config.enableOptionalRoots();
-  return RuleSet::create(Config);
+    Config->enableOptionalRoots();
+  return RuleSet::create(*Config);
 }
 
 /// Opens the index. A command that does not update it needs one that

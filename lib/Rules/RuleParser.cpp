@@ -418,6 +418,12 @@ llvm::Expected<RulesConfig> parseConfig(llvm::StringRef Text, llvm::StringRef Na
   return std::move(Base);
 }
 
+llvm::Expected<RulesConfig> loadRulesConfig(llvm::StringRef ConfigFile) {
+  if (ConfigFile.empty())
+    return RulesConfig::builtin();
+  return loadConfigFile(ConfigFile);
+}
+
 llvm::Expected<RulesConfig> loadConfigFile(llvm::StringRef Path, RulesConfig Base) {
   llvm::Expected<std::string> Text = readUserFile(Path, "config", MaxConfigBytes);
   if (!Text)

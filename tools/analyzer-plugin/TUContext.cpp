@@ -117,14 +117,10 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
   // The tree's .kreach.yaml, as the CLI reads it, so both agree on roots,
   // sinks and allowed paths; the AllowedPaths option overrides the file.
   kreach::RulesConfig Config = kreach::RulesConfig::builtin();
-  if (!Project.ConfigFile.empty()) {
-    llvm::Expected<kreach::RulesConfig> Loaded =
-        kreach::loadConfigFile(Project.ConfigFile, Config);
-    if (Loaded)
-      Config = std::move(*Loaded);
-    else
-      warn(Ctx, llvm::toString(Loaded.takeError()));
-  }
+  if (llvm::Expected<kreach::RulesConfig> Loaded = kreach::loadRulesConfig(Project.ConfigFile))
+    Config = std::move(*Loaded);
+  else
+    warn(Ctx, llvm::toString(Loaded.takeError()));
   if (!AllowedPaths.empty())
     for (kreach::RuleConfig &R : Config.Rules)
       if (R.Kind == kreach::RuleKind::Reachability)

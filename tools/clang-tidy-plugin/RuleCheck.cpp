@@ -103,18 +103,14 @@ void RuleCheck::analyze(ASTContext &Ctx) {
   for (const std::string &W : Project.Warnings)
     diag(FileStart, "kreach: %0") << W;
 
+  // The tree's .kreach.yaml is what the CLI reads; the check's options
+  // override it.
   kreach::RulesConfig Config = kreach::RulesConfig::builtin();
-  if (!Project.ConfigFile.empty()) {
-    // The tree's .kreach.yaml is what the CLI reads; the check's options
-    // override it.
-    llvm::Expected<kreach::RulesConfig> Loaded =
-        kreach::loadConfigFile(Project.ConfigFile, Config);
-    if (Loaded)
-      Config = std::move(*Loaded);
-    else
-      diag(FileStart, "cannot use kreach configuration: %0")
-          << llvm::toString(Loaded.takeError());
-  }
+  if (llvm::Expected<kreach::RulesConfig> Loaded = kreach::loadRulesConfig(Project.ConfigFile))
+    Config = std::move(*Loaded);
+  else
+    diag(FileStart, "cannot use kreach configuration: %0")
+        << llvm::toString(Loaded.takeError());
   // This check's rules: its own, or every rule the configuration added.
   std::vector<std::string> RuleNames;
   if (RuleName == UserRulesCheckName) {
