@@ -72,9 +72,10 @@ struct StoreFact {
 struct TUFacts {
   std::string MainFile;
   std::vector<FunctionFact> Functions;
-  std::vector<CallFact> Calls;
-  std::vector<IndirectCallFact> IndirectCalls;
-  std::vector<StoreFact> Stores;
+  /// Calls, IndirectCalls, Stores: one vector per kind of FactKinds.def.
+#define KREACH_FACT_KIND(Kind, Struct, Member, Table, HashTag, Columns)                    \
+  std::vector<Struct> Member;
+#include "kreach/FactKinds.def"
   /// Calls through something other than a struct field (a local or a
   /// parameter); counted so the stats show what the graph cannot follow.
   unsigned UnresolvedIndirectCalls = 0;
