@@ -12,6 +12,7 @@
 #ifndef KREACH_GRAPH_H
 #define KREACH_GRAPH_H
 
+#include "kreach/FactKinds.h"
 #include "kreach/Facts.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
@@ -68,6 +69,28 @@ struct Store {
   Loc Site;
 };
 
+/// A fact with its function keys resolved to nodes, from a TU's facts
+/// (addFacts) or from the index's rows (Index::loadGraph); values keep
+/// their kind's column order (FactKinds.def).
+struct ResolvedFact {
+  FactKind Kind;
+  /// NoNode for kinds whose facts may sit at file scope.
+  NodeId Owner = NoNode;
+  llvm::SmallVector<NodeId, 2> Symbols;
+  llvm::SmallVector<llvm::StringRef, 1> Fields; ///< Refer into the facts or rows.
+  llvm::SmallVector<int64_t, 1> Integers;
+  llvm::SmallVector<std::string, 1> Texts;
+  SourcePos Site;
+  void clear(FactKind K) {
+    Kind = K;
+    Owner = NoNode;
+    Symbols.clear();
+    Fields.clear();
+    Integers.clear();
+    Texts.clear();
+  }
+};
+
 class CallGraph {
 public:
   CallGraph();
@@ -80,6 +103,9 @@ public:
   void addCall(NodeId From, NodeId To, const SourcePos &Site);
   void addIndirectCall(NodeId From, llvm::StringRef Field, const SourcePos &Site);
   void addStore(llvm::StringRef Field, NodeId Target, const SourcePos &Site);
+  /// What a fact of each kind means to the graph; kinds it ignores are
+  /// facts only the index and `kreach facts` use.
+  void addFact(const ResolvedFact &F);
   /// Adds every fact of a TU.
   void addFacts(const TUFacts &Facts);
   /// Links each field's node to the functions stored into it and orders each

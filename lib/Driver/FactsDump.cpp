@@ -1,6 +1,7 @@
 //===- FactsDump.cpp - kreach facts: one TU's facts as text ---------------===//
 
 #include "kreach/FactsDump.h"
+#include "kreach/FactKinds.h"
 #include "kreach/Indexer.h"
 #include "kreach/Output.h"
 #include "kreach/Session.h"
@@ -23,14 +24,57 @@ void printFacts(llvm::raw_ostream &OS, const TUFacts &Facts, const PathMapper &P
   for (const FunctionFact &F : Facts.Functions)
     OS << "function " << Key(F.Key) << " " << (F.Internal ? "internal" : "external")
        << " at " << Where(F.Loc) << "\n";
-  for (const CallFact &C : Facts.Calls)
-    OS << "call " << Key(C.Caller) << " -> " << Key(C.Callee) << " at " << Where(C.Site)
-       << "\n";
-  for (const IndirectCallFact &C : Facts.IndirectCalls)
-    OS << "icall " << Key(C.Caller) << " -> " << C.Field << " at " << Where(C.Site) << "\n";
-  for (const StoreFact &S : Facts.Stores)
-    OS << "store " << S.Field << " = " << Key(S.Target) << " at " << Where(S.Site)
-       << (S.Owner.empty() ? "" : " in " + Key(S.Owner)) << "\n";
+  // A fact prints as its table's name, then "owner -> values" (values
+  // joined by " = "), its site, and for a kind that may sit at file scope,
+  // " in owner" when it does not.
+  llvm::SmallVector<FactValue, 8> Values;
+  for (const FactKindInfo &K : factKinds()) {
+    for (size_t I = 0, E = factCount(Facts, K.Kind); I != E; ++I) {
+      Values.clear();
+      factValues(Facts, K.Kind, I, Values);
+      OS << K.Table;
+      const char *Sep = " ";
+      std::string Owner;
+      const SourcePos *Site = nullptr;
+      for (auto [C, V] : llvm::zip_equal(K.Columns, Values)) {
+        switch (C.Kind) {
+        case ColumnKind::Owner:
+          if (K.FileScope) {
+            Owner = V.Text.str();
+          } else {
+            OS << Sep << Key(V.Text);
+            Sep = " -> ";
+          }
+          break;
+        case ColumnKind::Symbol:
+          OS << Sep << Key(V.Text);
+          Sep = " = ";
+          break;
+        case ColumnKind::Field:
+        case ColumnKind::Text:
+          OS << Sep << V.Text;
+          Sep = " = ";
+          break;
+        case ColumnKind::Integer:
+          OS << Sep << V.Int;
+          Sep = " = ";
+          break;
+        case ColumnKind::File:
+          Site = V.Site;
+          break;
+        case ColumnKind::OwnerTU:
+        case ColumnKind::Line:
+        case ColumnKind::Col:
+          break;
+        }
+      }
+      if (Site)
+        OS << " at " << Where(*Site);
+      if (!Owner.empty())
+        OS << " in " << Key(Owner);
+      OS << "\n";
+    }
+  }
   OS << "unresolved-indirect " << Facts.UnresolvedIndirectCalls << "\n";
 }
 

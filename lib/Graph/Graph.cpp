@@ -82,15 +82,60 @@ void CallGraph::addStore(llvm::StringRef Field, NodeId Target, const SourcePos &
   Stores.push_back({internField(Field), Target, toLoc(Site)});
 }
 
+void CallGraph::addFact(const ResolvedFact &F) {
+  switch (F.Kind) {
+  case FactKind::Call:
+    addCall(F.Owner, F.Symbols[0], F.Site);
+    return;
+  case FactKind::IndirectCall:
+    addIndirectCall(F.Owner, F.Fields[0], F.Site);
+    return;
+  case FactKind::Store:
+    addStore(F.Fields[0], F.Symbols[0], F.Site);
+    return;
+  }
+}
+
 void CallGraph::addFacts(const TUFacts &Facts) {
   for (const FunctionFact &F : Facts.Functions)
     define(getOrAddNode(F.Key, F.Name), F.Loc);
-  for (const CallFact &C : Facts.Calls)
-    addCall(getOrAddNode(C.Caller, ""), getOrAddNode(C.Callee, C.CalleeName), C.Site);
-  for (const IndirectCallFact &C : Facts.IndirectCalls)
-    addIndirectCall(getOrAddNode(C.Caller, ""), C.Field, C.Site);
-  for (const StoreFact &S : Facts.Stores)
-    addStore(S.Field, getOrAddNode(S.Target, S.TargetName), S.Site);
+  llvm::SmallVector<FactValue, 8> Values;
+  ResolvedFact R;
+  for (const FactKindInfo &K : factKinds()) {
+    for (size_t I = 0, E = factCount(Facts, K.Kind); I != E; ++I) {
+      Values.clear();
+      factValues(Facts, K.Kind, I, Values);
+      R.clear(K.Kind);
+      for (auto [C, V] : llvm::zip_equal(K.Columns, Values)) {
+        switch (C.Kind) {
+        case ColumnKind::Owner:
+          if (!K.FileScope)
+            R.Owner = getOrAddNode(V.Text, "");
+          break;
+        case ColumnKind::Symbol:
+          R.Symbols.push_back(getOrAddNode(V.Text, V.Name));
+          break;
+        case ColumnKind::Field:
+          R.Fields.push_back(V.Text);
+          break;
+        case ColumnKind::File:
+          R.Site = *V.Site;
+          break;
+        case ColumnKind::Integer:
+          R.Integers.push_back(V.Int);
+          break;
+        case ColumnKind::Text:
+          R.Texts.push_back(V.Text.str());
+          break;
+        case ColumnKind::OwnerTU:
+        case ColumnKind::Line:
+        case ColumnKind::Col:
+          break;
+        }
+      }
+      addFact(R);
+    }
+  }
 }
 
 void CallGraph::finalize() {
