@@ -1,11 +1,13 @@
 //===- IndexTest.cpp - The SQLite store ------------------------------------===//
 
 #include "kreach/Index.h"
+#include "kreach/FactKinds.h"
 #include "kreach/Findings.h"
 #include "kreach/Rules.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 #include "gtest/gtest.h"
+#include <sqlite3.h>
 
 using namespace kreach;
 
@@ -171,6 +173,51 @@ TEST_F(IndexTest, RejectsOtherSchemaVersions) {
   auto I = Index::open(Path, Index::Mode::ReadWrite);
   ASSERT_FALSE(bool(I));
   EXPECT_NE(llvm::toString(I.takeError()).find("schema version 0"), std::string::npos);
+}
+
+// The schema is written by hand (its text is what existing indexes hold);
+// FactKinds.def drives every statement on a fact table, so the two must agree.
+TEST_F(IndexTest, SchemaMatchesFactKinds) {
+  { auto I = open(); }
+  sqlite3 *DB = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(Path.c_str(), &DB, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  auto rows = [&](const std::string &SQL) {
+    std::vector<std::vector<std::string>> Rows;
+    sqlite3_stmt *S = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(DB, SQL.c_str(), -1, &S, nullptr), SQLITE_OK) << SQL;
+    while (sqlite3_step(S) == SQLITE_ROW) {
+      Rows.emplace_back();
+      for (int C = 0; C < sqlite3_column_count(S); ++C) {
+        const unsigned char *T = sqlite3_column_text(S, C);
+        Rows.back().push_back(T ? reinterpret_cast<const char *>(T) : "");
+      }
+    }
+    sqlite3_finalize(S);
+    return Rows;
+  };
+  for (const FactKindInfo &K : factKinds()) {
+    auto Columns = rows("SELECT name, type, \"notnull\" FROM pragma_table_info('" +
+                        K.Table.str() + "')");
+    auto Indexed = rows("SELECT ii.name FROM pragma_index_list('" + K.Table.str() +
+                        "') il, pragma_index_info(il.name) ii WHERE ii.seqno = 0");
+    ASSERT_EQ(Columns.size(), K.Columns.size()) << K.Table.str();
+    for (size_t I = 0; I < Columns.size(); ++I) {
+      const FactColumn &C = K.Columns[I];
+      EXPECT_EQ(Columns[I][0], C.Name.str()) << K.Table.str();
+      EXPECT_EQ(Columns[I][1], C.Kind == ColumnKind::Text ? "TEXT" : "INTEGER")
+          << K.Table.str() << "." << Columns[I][0];
+      bool Required = C.Kind == ColumnKind::Owner || C.Kind == ColumnKind::OwnerTU ||
+                      C.Kind == ColumnKind::Symbol || C.Kind == ColumnKind::Field;
+      EXPECT_EQ(Columns[I][2], Required ? "1" : "0")
+          << K.Table.str() << "." << Columns[I][0];
+      // Bodies and TUs are replaced by their owner: that must not scan.
+      if (C.Kind == ColumnKind::Owner || C.Kind == ColumnKind::OwnerTU) {
+        EXPECT_TRUE(llvm::any_of(Indexed, [&](const auto &R) { return R[0] == C.Name; }))
+            << K.Table.str() << "." << C.Name.str() << " has no index";
+      }
+    }
+  }
+  sqlite3_close(DB);
 }
 
 } // namespace

@@ -29,6 +29,9 @@ struct sqlite3_stmt;
 
 namespace kreach {
 
+class Statement;
+class Transaction;
+
 /// Bumped whenever the schema or the meaning of stored facts changes.
 constexpr int IndexSchemaVersion = 3;
 
@@ -159,6 +162,10 @@ private:
   llvm::Error openError(int RC, llvm::StringRef What);
   llvm::Error exec(llvm::StringRef SQL);
   llvm::Expected<sqlite3_stmt *> prepare(llvm::StringRef SQL);
+  /// The cached statement for SQL, reset when the result goes out of scope.
+  llvm::Expected<Statement> statement(llvm::StringRef SQL);
+  /// Rolls back on scope exit unless committed, and then forgets cached ids.
+  llvm::Expected<Transaction> transaction(bool Immediate);
   llvm::Error sqlError(llvm::StringRef What);
   llvm::Expected<int64_t> internSym(llvm::StringRef Key, llvm::StringRef Name);
   llvm::Expected<int64_t> internCached(llvm::StringMap<int64_t> &Cache,
@@ -170,6 +177,10 @@ private:
   llvm::Expected<llvm::StringMap<TUState>>
   selectedTUStates(llvm::ArrayRef<std::string> Files);
   llvm::Error storeFacts(int64_t TU, const TUFacts &Facts);
+  /// Inserts the I'th fact of kind K, owned by function OwnerFunc or, at
+  /// file scope, by the TU OwnerTU.
+  llvm::Error storeFact(const TUFacts &Facts, FactKind K, size_t I, int64_t OwnerFunc,
+                        int64_t OwnerTU);
   llvm::Error initSchema();
   llvm::Error loadGraphRows(CallGraph &G);
 

@@ -2,6 +2,9 @@
 
 #include "kreach/Index.h"
 
+#include "SQLite.h"
+#include "kreach/FactKinds.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
@@ -12,7 +15,6 @@
 #include "llvm/Support/xxhash.h"
 #include <cstdlib>
 #include <thread>
-#include <sqlite3.h>
 
 namespace kreach {
 
@@ -73,28 +75,77 @@ constexpr int MaxSummarySets = 8;
 /// names the field, stored as a symbol no function key can be.
 constexpr llvm::StringLiteral FieldSinkPrefix = "field:";
 
-/// Resets a cached statement when it goes out of scope.
-class StmtScope {
-public:
-  explicit StmtScope(sqlite3_stmt *S) : S(S) {}
-  ~StmtScope() {
-    sqlite3_reset(S);
-    sqlite3_clear_bindings(S);
-  }
-
-private:
-  sqlite3_stmt *S;
+/// The statements each fact kind needs, made from its columns.
+struct FactSQL {
+  std::string Insert;
+  /// Deletes the facts of a body (by Owner), or a TU's file-scope facts (by
+  /// OwnerTU; empty for kinds without).
+  std::string DeleteBody, DeleteFileScope;
+  /// Reads what the graph needs: every column but the owners of file-scope
+  /// kinds (see FactKinds.def), and the columns it reads, in order.
+  std::string Load;
+  std::vector<unsigned> Loaded;
 };
 
-void bindValue(sqlite3_stmt *S, int I, int64_t V) { sqlite3_bind_int64(S, I, V); }
-void bindValue(sqlite3_stmt *S, int I, llvm::StringRef V) {
-  sqlite3_bind_text(S, I, V.data(), V.size(), SQLITE_TRANSIENT);
+const FactSQL &factSQL(FactKind K) {
+  static const std::vector<FactSQL> All = [] {
+    std::vector<FactSQL> All;
+    for (const FactKindInfo &K : factKinds()) {
+      FactSQL Q;
+      std::string Values, Selected;
+      for (unsigned I = 0; I < K.Columns.size(); ++I) {
+        const FactColumn &C = K.Columns[I];
+        Values += (I ? ", ?" : "?") + std::to_string(I + 1);
+        if (C.Kind == ColumnKind::Owner)
+          Q.DeleteBody = ("DELETE FROM " + K.Table + " WHERE " + C.Name + "=?1").str();
+        if (C.Kind == ColumnKind::OwnerTU)
+          Q.DeleteFileScope = ("DELETE FROM " + K.Table + " WHERE " + C.Name + "=?1").str();
+        if (C.Kind == ColumnKind::OwnerTU || (C.Kind == ColumnKind::Owner && K.FileScope))
+          continue;
+        Selected += (Selected.empty() ? "" : ", ") + C.Name.str();
+        Q.Loaded.push_back(I);
+      }
+      Q.Insert = ("INSERT INTO " + K.Table + " VALUES(" + Values + ")").str();
+      Q.Load = ("SELECT " + llvm::StringRef(K.FileScope ? "DISTINCT " : "") + Selected +
+                " FROM " + K.Table)
+                   .str();
+      All.push_back(std::move(Q));
+    }
+    return All;
+  }();
+  return All[size_t(K)];
 }
-std::string text(sqlite3_stmt *S, int Col) {
-  const unsigned char *T = sqlite3_column_text(S, Col);
-  return T ? std::string(reinterpret_cast<const char *>(T),
-                         sqlite3_column_bytes(S, Col))
-           : std::string();
+
+/// What a body contributes to its hash, kind by kind; see storeFacts.
+void hashFact(llvm::raw_ostream &OS, const FactKindInfo &K,
+              llvm::ArrayRef<FactValue> Values) {
+  OS << K.HashTag;
+  bool First = true;
+  for (auto [C, V] : llvm::zip_equal(K.Columns, Values)) {
+    switch (C.Kind) {
+    case ColumnKind::Owner:
+    case ColumnKind::OwnerTU:
+      break;
+    case ColumnKind::File:
+      OS << '@' << V.Text;
+      break;
+    case ColumnKind::Line:
+    case ColumnKind::Col:
+      OS << ':' << V.Int;
+      break;
+    case ColumnKind::Integer:
+      OS << (First ? "" : "=") << V.Int;
+      First = false;
+      break;
+    case ColumnKind::Symbol:
+    case ColumnKind::Field:
+    case ColumnKind::Text:
+      OS << (First ? "" : "=") << V.Text;
+      First = false;
+      break;
+    }
+  }
+  OS << ';';
 }
 
 } // namespace
@@ -108,22 +159,9 @@ Index::~Index() {
   }
 }
 
-llvm::Error Index::sqlError(llvm::StringRef What) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "index '" + Path + "': " + What.str() + ": " +
-                                     sqlite3_errmsg(DB));
-}
+llvm::Error Index::sqlError(llvm::StringRef What) { return sqliteError(DB, Path, What); }
 
-llvm::Error Index::exec(llvm::StringRef SQL) {
-  char *Msg = nullptr;
-  if (sqlite3_exec(DB, SQL.str().c_str(), nullptr, nullptr, &Msg) != SQLITE_OK) {
-    std::string M = Msg ? Msg : "unknown error";
-    sqlite3_free(Msg);
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "index '" + Path + "': " + M);
-  }
-  return llvm::Error::success();
-}
+llvm::Error Index::exec(llvm::StringRef SQL) { return execSQL(DB, Path, SQL); }
 
 llvm::Expected<sqlite3_stmt *> Index::prepare(llvm::StringRef SQL) {
   auto It = Statements.find(SQL);
@@ -134,6 +172,23 @@ llvm::Expected<sqlite3_stmt *> Index::prepare(llvm::StringRef SQL) {
     return sqlError("cannot prepare query");
   Statements[SQL] = S;
   return S;
+}
+
+llvm::Expected<Statement> Index::statement(llvm::StringRef SQL) {
+  llvm::Expected<sqlite3_stmt *> S = prepare(SQL);
+  if (!S)
+    return S.takeError();
+  return Statement(*S, DB, Path);
+}
+
+llvm::Expected<Transaction> Index::transaction(bool Immediate) {
+  return Transaction::begin(
+      DB, Path, Immediate ? Transaction::Immediate : Transaction::Deferred, [this] {
+        // Cached ids may name rows the rollback removed.
+        SymCache.clear();
+        FileCache.clear();
+        FieldCache.clear();
+      });
 }
 
 namespace {
@@ -314,18 +369,16 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
   if (llvm::Error E = I->connect())
     return E;
 
-  auto Tables = I->prepare("SELECT count(*) FROM sqlite_master WHERE type='table'");
-  if (!Tables) {
-    llvm::consumeError(Tables.takeError());
-    return I->openError(sqlite3_extended_errcode(I->DB), "read");
-  }
   int64_t NumTables = 0;
   {
-    StmtScope Scope(*Tables);
-    int RC = sqlite3_step(*Tables);
-    if (RC != SQLITE_ROW)
-      return I->openError(RC, "read");
-    NumTables = sqlite3_column_int64(*Tables, 0);
+    auto Tables = I->statement("SELECT count(*) FROM sqlite_master WHERE type='table'");
+    if (!Tables) {
+      llvm::consumeError(Tables.takeError());
+      return I->openError(sqlite3_extended_errcode(I->DB), "read");
+    }
+    if (!Tables->next())
+      return I->openError(Tables->result(), "read");
+    NumTables = Tables->integer(0);
   }
   if (NumTables == 0) {
     if (M == Mode::ReadOnly)
@@ -338,21 +391,19 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
     if (llvm::Error E = I->initSchema())
       return E;
   } else {
-    llvm::Expected<sqlite3_stmt *> Version =
-        I->prepare("SELECT value FROM meta WHERE key='schema'");
-    if (!Version) {
-      llvm::consumeError(Version.takeError());
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "index '" + Path.str() +
-                                         "' is not a kreach index; remove it to "
-                                         "re-index");
-    }
     int Found = -1;
     {
       // Reset before a migration: an active read keeps the table locked.
-      StmtScope Scope(*Version);
-      if (sqlite3_step(*Version) == SQLITE_ROW)
-        Found = std::atoi(text(*Version, 0).c_str());
+      auto Version = I->statement("SELECT value FROM meta WHERE key='schema'");
+      if (!Version) {
+        llvm::consumeError(Version.takeError());
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "index '" + Path.str() +
+                                           "' is not a kreach index; remove it to "
+                                           "re-index");
+      }
+      if (Version->next())
+        Found = std::atoi(Version->text(0).c_str());
     }
     if (Found == 2 && M == Mode::ReadWrite) {
       if (llvm::Error E = I->exec(std::string("BEGIN IMMEDIATE;") + MigrateFrom2SQL + "COMMIT;"))
@@ -484,15 +535,13 @@ llvm::Error Index::close() {
 }
 
 llvm::Expected<bool> Index::isComplete() {
-  auto S = prepare("SELECT value FROM meta WHERE key='complete'");
+  auto S = statement("SELECT value FROM meta WHERE key='complete'");
   if (!S)
     return S.takeError();
-  StmtScope Scope(*S);
-  int RC = sqlite3_step(*S);
-  if (RC == SQLITE_ROW)
-    return text(*S, 0) == "1";
-  if (RC != SQLITE_DONE)
-    return sqlError("cannot read");
+  if (S->next())
+    return S->text(0) == "1";
+  if (llvm::Error E = S->done("cannot read"))
+    return E;
   return false;
 }
 
@@ -505,16 +554,14 @@ llvm::Error Index::beginSnapshot() {
   if (SnapshotDepth++ > 0 || !sqlite3_get_autocommit(DB))
     return llvm::Error::success();
   SnapshotOwned = true;
-  // A deferred transaction's snapshot starts at its first read.
+  // A deferred transaction's snapshot starts at its first read. It spans
+  // calls, so it is no Transaction: endSnapshot ends it.
   if (llvm::Error E = exec("BEGIN"))
     return E;
-  auto S = prepare("SELECT count(*) FROM meta");
+  auto S = statement("SELECT count(*) FROM meta");
   if (!S)
     return S.takeError();
-  StmtScope Scope(*S);
-  if (sqlite3_step(*S) != SQLITE_ROW)
-    return sqlError("cannot read");
-  return llvm::Error::success();
+  return S->row("cannot read");
 }
 
 llvm::Error Index::endSnapshot() {
@@ -527,68 +574,42 @@ llvm::Error Index::endSnapshot() {
 }
 
 llvm::Error Index::initSchema() {
-  if (llvm::Error E = exec("BEGIN"))
-    return E;
+  auto T = transaction(/*Immediate=*/false);
+  if (!T)
+    return T.takeError();
   if (llvm::Error E = exec(SchemaSQL))
     return E;
   if (llvm::Error E = exec("INSERT INTO meta VALUES('schema', '" +
                            std::to_string(IndexSchemaVersion) + "')"))
     return E;
-  return exec("COMMIT");
+  return T->commit();
 }
 
 llvm::Expected<int64_t> Index::internSym(llvm::StringRef Key, llvm::StringRef Name) {
   auto It = SymCache.find(Key);
   if (It != SymCache.end())
     return It->second;
-  auto Insert = prepare("INSERT INTO sym(key, name) VALUES(?1, ?2) ON CONFLICT(key) "
-                        "DO UPDATE SET name=excluded.name WHERE sym.name='' "
-                        "RETURNING id");
-  if (!Insert)
-    return Insert.takeError();
   int64_t Id = -1;
   {
-    StmtScope Scope(*Insert);
-    bindValue(*Insert, 1, Key);
-    bindValue(*Insert, 2, Name);
-    if (sqlite3_step(*Insert) == SQLITE_ROW)
-      Id = sqlite3_column_int64(*Insert, 0);
+    auto Insert = statement("INSERT INTO sym(key, name) VALUES(?1, ?2) ON CONFLICT(key) "
+                            "DO UPDATE SET name=excluded.name WHERE sym.name='' "
+                            "RETURNING id");
+    if (!Insert)
+      return Insert.takeError();
+    if (Insert->bind(Key, Name).next())
+      Id = Insert->integer(0);
   }
   if (Id < 0) {
     // The row existed with a name already: RETURNING yields nothing.
-    auto Select = prepare("SELECT id FROM sym WHERE key=?1");
+    auto Select = statement("SELECT id FROM sym WHERE key=?1");
     if (!Select)
       return Select.takeError();
-    StmtScope Scope(*Select);
-    bindValue(*Select, 1, Key);
-    if (sqlite3_step(*Select) != SQLITE_ROW)
-      return sqlError("cannot intern symbol");
-    Id = sqlite3_column_int64(*Select, 0);
+    if (llvm::Error E = Select->bind(Key).row("cannot intern symbol"))
+      return E;
+    Id = Select->integer(0);
   }
   SymCache[Key] = Id;
   return Id;
-}
-
-static llvm::Expected<int64_t> internText(sqlite3 *DB,
-                                          llvm::Expected<sqlite3_stmt *> Insert,
-                                          llvm::Expected<sqlite3_stmt *> Select,
-                                          llvm::StringRef Value) {
-  if (!Insert)
-    return Insert.takeError();
-  if (!Select)
-    return Select.takeError();
-  {
-    StmtScope Scope(*Insert);
-    bindValue(*Insert, 1, Value);
-    sqlite3_step(*Insert);
-  }
-  StmtScope Scope(*Select);
-  bindValue(*Select, 1, Value);
-  if (sqlite3_step(*Select) != SQLITE_ROW)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   std::string("index: cannot intern: ") +
-                                       sqlite3_errmsg(DB));
-  return sqlite3_column_int64(*Select, 0);
 }
 
 llvm::Expected<int64_t> Index::internCached(llvm::StringMap<int64_t> &Cache,
@@ -598,10 +619,22 @@ llvm::Expected<int64_t> Index::internCached(llvm::StringMap<int64_t> &Cache,
   auto It = Cache.find(Value);
   if (It != Cache.end())
     return It->second;
-  llvm::Expected<int64_t> Id =
-      internText(DB, prepare(InsertSQL), prepare(SelectSQL), Value);
-  if (Id)
-    Cache[Value] = *Id;
+  {
+    auto Insert = statement(InsertSQL);
+    if (!Insert)
+      return Insert.takeError();
+    // INSERT OR IGNORE: the select below tells whether the row is there.
+    Insert->bind(Value).next();
+  }
+  auto Select = statement(SelectSQL);
+  if (!Select)
+    return Select.takeError();
+  if (!Select->bind(Value).next())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   std::string("index: cannot intern: ") +
+                                       sqlite3_errmsg(DB));
+  int64_t Id = Select->integer(0);
+  Cache[Value] = Id;
   return Id;
 }
 
@@ -623,32 +656,29 @@ Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
     return selectedTUStates(OnlyFiles);
   llvm::StringMap<TUState> Result;
   llvm::DenseMap<int64_t, TUState *> ById;
-  auto TUs = prepare("SELECT id, file, directory, command_hash, failed, error FROM tu");
-  if (!TUs)
-    return TUs.takeError();
   {
-    StmtScope Scope(*TUs);
-    while (sqlite3_step(*TUs) == SQLITE_ROW) {
-      TUState &S = Result[text(*TUs, 1)];
-      S.File = text(*TUs, 1);
-      S.Directory = text(*TUs, 2);
-      S.CommandHash = text(*TUs, 3);
-      S.Failed = sqlite3_column_int64(*TUs, 4) != 0;
-      S.Error = text(*TUs, 5);
-      ById[sqlite3_column_int64(*TUs, 0)] = &S;
+    auto TUs = statement("SELECT id, file, directory, command_hash, failed, error FROM tu");
+    if (!TUs)
+      return TUs.takeError();
+    while (TUs->next()) {
+      TUState &S = Result[TUs->text(1)];
+      S.File = TUs->text(1);
+      S.Directory = TUs->text(2);
+      S.CommandHash = TUs->text(3);
+      S.Failed = TUs->integer(4) != 0;
+      S.Error = TUs->text(5);
+      ById[TUs->integer(0)] = &S;
     }
   }
-  auto Inputs = prepare("SELECT tu_input.tu, file.path, tu_input.size, tu_input.mtime "
-                        "FROM tu_input JOIN file ON file.id = tu_input.file");
+  auto Inputs = statement("SELECT tu_input.tu, file.path, tu_input.size, tu_input.mtime "
+                          "FROM tu_input JOIN file ON file.id = tu_input.file");
   if (!Inputs)
     return Inputs.takeError();
-  StmtScope Scope(*Inputs);
-  while (sqlite3_step(*Inputs) == SQLITE_ROW) {
-    auto It = ById.find(sqlite3_column_int64(*Inputs, 0));
+  while (Inputs->next()) {
+    auto It = ById.find(Inputs->integer(0));
     if (It == ById.end())
       continue;
-    It->second->Inputs.push_back({text(*Inputs, 1), sqlite3_column_int64(*Inputs, 2),
-                                  sqlite3_column_int64(*Inputs, 3)});
+    It->second->Inputs.push_back({Inputs->text(1), Inputs->integer(2), Inputs->integer(3)});
   }
   return Result;
 }
@@ -658,52 +688,48 @@ Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
   // Patch mode asks about a handful of TUs; reading every TU's inputs (a
   // million rows on a kernel) would cost more than parsing them.
   llvm::StringMap<TUState> Result;
-  auto TUs = prepare("SELECT id, file, directory, command_hash, failed, error FROM tu "
-                     "WHERE file = ?1");
-  auto Inputs = prepare("SELECT file.path, tu_input.size, tu_input.mtime FROM tu_input "
-                        "JOIN file ON file.id = tu_input.file WHERE tu_input.tu = ?1");
-  if (!TUs)
-    return TUs.takeError();
-  if (!Inputs)
-    return Inputs.takeError();
   for (const std::string &File : Files) {
     int64_t Id;
     {
-      StmtScope Scope(*TUs);
-      bindValue(*TUs, 1, File);
-      if (sqlite3_step(*TUs) != SQLITE_ROW)
+      auto TUs =
+          statement("SELECT id, file, directory, command_hash, failed, error FROM tu "
+                    "WHERE file = ?1");
+      if (!TUs)
+        return TUs.takeError();
+      if (!TUs->bind(File).next())
         continue;
-      Id = sqlite3_column_int64(*TUs, 0);
+      Id = TUs->integer(0);
       TUState &S = Result[File];
-      S.File = text(*TUs, 1);
-      S.Directory = text(*TUs, 2);
-      S.CommandHash = text(*TUs, 3);
-      S.Failed = sqlite3_column_int64(*TUs, 4) != 0;
-      S.Error = text(*TUs, 5);
+      S.File = TUs->text(1);
+      S.Directory = TUs->text(2);
+      S.CommandHash = TUs->text(3);
+      S.Failed = TUs->integer(4) != 0;
+      S.Error = TUs->text(5);
     }
-    StmtScope Scope(*Inputs);
-    bindValue(*Inputs, 1, Id);
+    auto Inputs = statement("SELECT file.path, tu_input.size, tu_input.mtime FROM tu_input "
+                            "JOIN file ON file.id = tu_input.file WHERE tu_input.tu = ?1");
+    if (!Inputs)
+      return Inputs.takeError();
+    Inputs->bind(Id);
     TUState &S = Result[File];
-    while (sqlite3_step(*Inputs) == SQLITE_ROW)
-      S.Inputs.push_back({text(*Inputs, 0), sqlite3_column_int64(*Inputs, 1),
-                          sqlite3_column_int64(*Inputs, 2)});
+    while (Inputs->next())
+      S.Inputs.push_back({Inputs->text(0), Inputs->integer(1), Inputs->integer(2)});
   }
   return Result;
 }
 
 llvm::Expected<std::vector<std::string>>
 Index::tusReading(llvm::ArrayRef<std::string> Paths) {
-  auto S = prepare("SELECT tu.file FROM tu WHERE tu.file = ?1 UNION "
-                   "SELECT tu.file FROM file JOIN tu_input ON tu_input.file = file.id "
-                   "JOIN tu ON tu.id = tu_input.tu WHERE file.path = ?1");
-  if (!S)
-    return S.takeError();
   std::vector<std::string> Result;
   for (const std::string &P : Paths) {
-    StmtScope Scope(*S);
-    bindValue(*S, 1, P);
-    while (sqlite3_step(*S) == SQLITE_ROW)
-      Result.push_back(text(*S, 0));
+    auto S = statement("SELECT tu.file FROM tu WHERE tu.file = ?1 UNION "
+                       "SELECT tu.file FROM file JOIN tu_input ON tu_input.file = file.id "
+                       "JOIN tu ON tu.id = tu_input.tu WHERE file.path = ?1");
+    if (!S)
+      return S.takeError();
+    S->bind(P);
+    while (S->next())
+      Result.push_back(S->text(0));
   }
   llvm::sort(Result);
   Result.erase(std::unique(Result.begin(), Result.end()), Result.end());
@@ -711,86 +737,96 @@ Index::tusReading(llvm::ArrayRef<std::string> Paths) {
 }
 
 llvm::Error Index::deleteBody(int64_t Sym) {
-  for (const char *SQL : {"DELETE FROM call WHERE caller=?1",
-                          "DELETE FROM icall WHERE caller=?1",
-                          "DELETE FROM store WHERE owner_func=?1"}) {
-    auto S = prepare(SQL);
-    if (!S)
-      return S.takeError();
-    StmtScope Scope(*S);
-    bindValue(*S, 1, Sym);
-    if (sqlite3_step(*S) != SQLITE_DONE)
-      return sqlError("cannot delete facts");
+  for (const FactKindInfo &K : factKinds()) {
+    if (llvm::Error E =
+            runStatement(statement(factSQL(K.Kind).DeleteBody), "cannot delete facts", Sym))
+      return E;
   }
   return llvm::Error::success();
 }
 
-/// Runs a prepared statement with integer/text parameters to completion.
-template <typename... Args>
-static bool run(sqlite3_stmt *S, Args... Values) {
-  StmtScope Scope(S);
-  int I = 0;
-  (bindValue(S, ++I, Values), ...);
-  return sqlite3_step(S) == SQLITE_DONE;
+llvm::Error Index::storeFact(const TUFacts &Facts, FactKind K, size_t I, int64_t OwnerFunc,
+                             int64_t OwnerTU) {
+  const FactKindInfo &Info = factKind(K);
+  llvm::SmallVector<FactValue, 8> Values;
+  factValues(Facts, K, I, Values);
+  auto S = statement(factSQL(K).Insert);
+  if (!S)
+    return S.takeError();
+  for (unsigned Col = 0; Col < Values.size(); ++Col) {
+    const FactValue &V = Values[Col];
+    llvm::Expected<int64_t> Id = int64_t(0);
+    switch (Info.Columns[Col].Kind) {
+    case ColumnKind::Owner:
+      Id = OwnerFunc;
+      break;
+    case ColumnKind::OwnerTU:
+      Id = OwnerTU;
+      break;
+    case ColumnKind::Symbol:
+      Id = internSym(V.Text, V.Name);
+      break;
+    case ColumnKind::Field:
+      Id = internField(V.Text);
+      break;
+    case ColumnKind::File:
+      Id = internFile(V.Text);
+      break;
+    case ColumnKind::Line:
+    case ColumnKind::Col:
+    case ColumnKind::Integer:
+      Id = V.Int;
+      break;
+    case ColumnKind::Text:
+      S->bindOne(Col + 1, V.Text);
+      continue;
+    }
+    if (!Id)
+      return Id.takeError();
+    S->bindOne(Col + 1, *Id);
+  }
+  return S->run("cannot store " + Info.Table.str());
 }
 
 llvm::Error Index::storeFacts(int64_t TU, const TUFacts &Facts) {
-  // Group body facts by the function they belong to.
-  struct Body {
-    std::vector<const CallFact *> Calls;
-    std::vector<const IndirectCallFact *> IndirectCalls;
-    std::vector<const StoreFact *> Stores;
-  };
-  llvm::StringMap<Body> Bodies;
-  for (const CallFact &C : Facts.Calls)
-    Bodies[C.Caller].Calls.push_back(&C);
-  for (const IndirectCallFact &C : Facts.IndirectCalls)
-    Bodies[C.Caller].IndirectCalls.push_back(&C);
-  std::vector<const StoreFact *> FileScopeStores;
-  for (const StoreFact &S : Facts.Stores) {
-    if (S.Owner.empty())
-      FileScopeStores.push_back(&S);
-    else
-      Bodies[S.Owner].Stores.push_back(&S);
+  // Body facts by the function they belong to, kind by kind in .def order.
+  using FactRef = std::pair<FactKind, size_t>;
+  llvm::StringMap<std::vector<FactRef>> Bodies;
+  std::vector<FactRef> FileScope;
+  llvm::SmallVector<FactValue, 8> Values;
+  for (const FactKindInfo &K : factKinds()) {
+    auto OwnerCol = llvm::find_if(
+        K.Columns, [](const FactColumn &C) { return C.Kind == ColumnKind::Owner; });
+    for (size_t I = 0, E = factCount(Facts, K.Kind); I != E; ++I) {
+      Values.clear();
+      factValues(Facts, K.Kind, I, Values);
+      llvm::StringRef Owner = Values[OwnerCol - K.Columns.begin()].Text;
+      if (Owner.empty() && K.FileScope)
+        FileScope.push_back({K.Kind, I});
+      else
+        Bodies[Owner].push_back({K.Kind, I});
+    }
   }
 
   std::vector<int64_t> OldFunctions;
   {
-    auto Old = prepare("SELECT sym FROM tu_func WHERE tu=?1");
+    auto Old = statement("SELECT sym FROM tu_func WHERE tu=?1");
     if (!Old)
       return Old.takeError();
-    StmtScope Scope(*Old);
-    bindValue(*Old, 1, TU);
-    while (sqlite3_step(*Old) == SQLITE_ROW)
-      OldFunctions.push_back(sqlite3_column_int64(*Old, 0));
+    Old->bind(TU);
+    while (Old->next())
+      OldFunctions.push_back(Old->integer(0));
   }
-  auto DelTUFuncs = prepare("DELETE FROM tu_func WHERE tu=?1");
-  auto DelTUStores = prepare("DELETE FROM store WHERE owner_tu=?1");
-  auto GetHash = prepare("SELECT body_hash FROM func WHERE sym=?1");
-  auto PutFunc = prepare("INSERT OR REPLACE INTO func VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-  auto PutTUFunc = prepare("INSERT OR IGNORE INTO tu_func VALUES(?1, ?2)");
-  auto PutCall = prepare("INSERT INTO call VALUES(?1, ?2, ?3, ?4, ?5)");
-  auto PutICall = prepare("INSERT INTO icall VALUES(?1, ?2, ?3, ?4, ?5)");
-  auto PutStore = prepare("INSERT INTO store VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  for (auto *S : {&DelTUFuncs, &DelTUStores, &GetHash, &PutFunc, &PutTUFunc, &PutCall,
-                  &PutICall, &PutStore})
-    if (!*S)
-      return S->takeError();
-  if (!run(*DelTUFuncs, TU) || !run(*DelTUStores, TU))
-    return sqlError("cannot replace TU");
-
-  auto putStore = [&](const StoreFact &S, int64_t OwnerFunc,
-                      int64_t OwnerTU) -> llvm::Error {
-    auto Field = internField(S.Field);
-    auto Target = Field ? internSym(S.Target, S.TargetName) : Field.takeError();
-    auto File = Target ? internFile(S.Site.File) : Target.takeError();
-    if (!File)
-      return File.takeError();
-    if (!run(*PutStore, OwnerFunc, OwnerTU, *Field, *Target, *File,
-             int64_t(S.Site.Line), int64_t(S.Site.Column)))
-      return sqlError("cannot store");
-    return llvm::Error::success();
-  };
+  if (llvm::Error E = runStatement(statement("DELETE FROM tu_func WHERE tu=?1"),
+                                   "cannot replace TU", TU))
+    return E;
+  for (const FactKindInfo &K : factKinds()) {
+    if (!K.FileScope)
+      continue;
+    if (llvm::Error E = runStatement(statement(factSQL(K.Kind).DeleteFileScope),
+                                     "cannot replace TU", TU))
+      return E;
+  }
 
   llvm::DenseSet<int64_t> NewFunctions;
   for (const FunctionFact &F : Facts.Functions) {
@@ -799,30 +835,28 @@ llvm::Error Index::storeFacts(int64_t TU, const TUFacts &Facts) {
       return Sym.takeError();
     if (!NewFunctions.insert(*Sym).second)
       continue;
-    if (!run(*PutTUFunc, TU, *Sym))
-      return sqlError("cannot record function");
-    const Body &B = Bodies[F.Key];
+    if (llvm::Error E = runStatement(statement("INSERT OR IGNORE INTO tu_func VALUES(?1, ?2)"),
+                                     "cannot record function", TU, *Sym))
+      return E;
+    const std::vector<FactRef> &Body = Bodies[F.Key];
     // Hash what the body contributes; an unchanged body is not rewritten,
     // which is what makes header inlines cheap to index.
     std::string Serialized;
     llvm::raw_string_ostream OS(Serialized);
     OS << F.Loc.File << ':' << F.Loc.Line << ':' << F.Loc.Column << ';';
-    for (const CallFact *C : B.Calls)
-      OS << 'c' << C->Callee << '@' << C->Site.File << ':' << C->Site.Line << ':'
-         << C->Site.Column << ';';
-    for (const IndirectCallFact *C : B.IndirectCalls)
-      OS << 'i' << C->Field << '@' << C->Site.File << ':' << C->Site.Line << ':'
-         << C->Site.Column << ';';
-    for (const StoreFact *S : B.Stores)
-      OS << 's' << S->Field << '=' << S->Target << '@' << S->Site.File << ':'
-         << S->Site.Line << ':' << S->Site.Column << ';';
+    for (auto [K, I] : Body) {
+      Values.clear();
+      factValues(Facts, K, I, Values);
+      hashFact(OS, factKind(K), Values);
+    }
     std::string Hash = llvm::utohexstr(llvm::xxh3_64bits(OS.str()));
     std::string OldHash;
     {
-      StmtScope Scope(*GetHash);
-      bindValue(*GetHash, 1, *Sym);
-      if (sqlite3_step(*GetHash) == SQLITE_ROW)
-        OldHash = text(*GetHash, 0);
+      auto GetHash = statement("SELECT body_hash FROM func WHERE sym=?1");
+      if (!GetHash)
+        return GetHash.takeError();
+      if (GetHash->bind(*Sym).next())
+        OldHash = GetHash->text(0);
     }
     if (OldHash == Hash)
       continue;
@@ -831,146 +865,101 @@ llvm::Error Index::storeFacts(int64_t TU, const TUFacts &Facts) {
     llvm::Expected<int64_t> DefFile = internFile(F.Loc.File);
     if (!DefFile)
       return DefFile.takeError();
-    if (!run(*PutFunc, *Sym, *DefFile, int64_t(F.Loc.Line), int64_t(F.Loc.Column),
-             int64_t(F.Internal), llvm::StringRef(Hash)))
-      return sqlError("cannot store function");
-    for (const CallFact *C : B.Calls) {
-      auto Callee = internSym(C->Callee, C->CalleeName);
-      auto File = Callee ? internFile(C->Site.File) : Callee.takeError();
-      if (!File)
-        return File.takeError();
-      if (!run(*PutCall, *Sym, *Callee, *File, int64_t(C->Site.Line),
-               int64_t(C->Site.Column)))
-        return sqlError("cannot store call");
-    }
-    for (const IndirectCallFact *C : B.IndirectCalls) {
-      auto Field = internField(C->Field);
-      auto File = Field ? internFile(C->Site.File) : Field.takeError();
-      if (!File)
-        return File.takeError();
-      if (!run(*PutICall, *Sym, *Field, *File, int64_t(C->Site.Line),
-               int64_t(C->Site.Column)))
-        return sqlError("cannot store call");
-    }
-    for (const StoreFact *S : B.Stores)
-      if (llvm::Error E = putStore(*S, *Sym, 0))
+    if (llvm::Error E = runStatement(
+            statement("INSERT OR REPLACE INTO func VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
+            "cannot store function", *Sym, *DefFile, int64_t(F.Loc.Line),
+            int64_t(F.Loc.Column), int64_t(F.Internal), Hash))
+      return E;
+    for (auto [K, I] : Body)
+      if (llvm::Error E = storeFact(Facts, K, I, *Sym, 0))
         return E;
   }
-  for (const StoreFact *S : FileScopeStores)
-    if (llvm::Error E = putStore(*S, 0, TU))
+  for (auto [K, I] : FileScope)
+    if (llvm::Error E = storeFact(Facts, K, I, 0, TU))
       return E;
 
   // Functions this TU no longer defines, and no other TU defines either.
-  auto StillDefined = prepare("SELECT 1 FROM tu_func WHERE sym=?1 LIMIT 1");
-  auto DelFunc = prepare("DELETE FROM func WHERE sym=?1");
-  if (!StillDefined)
-    return StillDefined.takeError();
-  if (!DelFunc)
-    return DelFunc.takeError();
   for (int64_t Sym : OldFunctions) {
     if (NewFunctions.count(Sym))
       continue;
-    bool Defined;
     {
-      StmtScope Scope(*StillDefined);
-      bindValue(*StillDefined, 1, Sym);
-      Defined = sqlite3_step(*StillDefined) == SQLITE_ROW;
+      auto StillDefined = statement("SELECT 1 FROM tu_func WHERE sym=?1 LIMIT 1");
+      if (!StillDefined)
+        return StillDefined.takeError();
+      if (StillDefined->bind(Sym).next())
+        continue;
     }
-    if (Defined)
-      continue;
     if (llvm::Error E = deleteBody(Sym))
       return E;
-    if (!run(*DelFunc, Sym))
-      return sqlError("cannot delete function");
+    if (llvm::Error E = runStatement(statement("DELETE FROM func WHERE sym=?1"),
+                                     "cannot delete function", Sym))
+      return E;
   }
   return llvm::Error::success();
 }
 
 llvm::Error Index::storeTU(const TUState &State, const TUFacts *Facts) {
-  if (llvm::Error E = exec("BEGIN IMMEDIATE"))
-    return E;
-  auto Fail = [&](llvm::Error E) {
-    llvm::consumeError(exec("ROLLBACK"));
-    // Cached ids may name rows the rollback removed.
-    SymCache.clear();
-    FileCache.clear();
-    FieldCache.clear();
-    return E;
-  };
-  auto PutTU = prepare(
-      "INSERT INTO tu(file, directory, command_hash, failed, error) "
-      "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(file) DO UPDATE SET "
-      "directory=excluded.directory, command_hash=excluded.command_hash, "
-      "failed=excluded.failed, error=excluded.error RETURNING id");
-  if (!PutTU)
-    return Fail(PutTU.takeError());
+  auto T = transaction(/*Immediate=*/true);
+  if (!T)
+    return T.takeError();
   int64_t TU;
   {
-    StmtScope Scope(*PutTU);
-    bindValue(*PutTU, 1, State.File);
-    bindValue(*PutTU, 2, State.Directory);
-    bindValue(*PutTU, 3, State.CommandHash);
-    bindValue(*PutTU, 4, int64_t(State.Failed));
-    bindValue(*PutTU, 5, State.Error);
-    if (sqlite3_step(*PutTU) != SQLITE_ROW)
-      return Fail(sqlError("cannot record TU"));
-    TU = sqlite3_column_int64(*PutTU, 0);
+    auto PutTU =
+        statement("INSERT INTO tu(file, directory, command_hash, failed, error) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(file) DO UPDATE SET "
+                  "directory=excluded.directory, command_hash=excluded.command_hash, "
+                  "failed=excluded.failed, error=excluded.error RETURNING id");
+    if (!PutTU)
+      return PutTU.takeError();
+    if (llvm::Error E = PutTU
+                            ->bind(State.File, State.Directory, State.CommandHash,
+                                   int64_t(State.Failed), State.Error)
+                            .row("cannot record TU"))
+      return E;
+    TU = PutTU->integer(0);
   }
   if (Facts)
     if (llvm::Error E = storeFacts(TU, *Facts))
-      return Fail(std::move(E));
-  auto DelInputs = prepare("DELETE FROM tu_input WHERE tu=?1");
-  auto PutInput = prepare("INSERT INTO tu_input VALUES(?1, ?2, ?3, ?4)");
-  if (!DelInputs)
-    return Fail(DelInputs.takeError());
-  if (!PutInput)
-    return Fail(PutInput.takeError());
-  if (!run(*DelInputs, TU))
-    return Fail(sqlError("cannot replace inputs"));
+      return E;
+  if (llvm::Error E = runStatement(statement("DELETE FROM tu_input WHERE tu=?1"),
+                                   "cannot replace inputs", TU))
+    return E;
   for (const InputStamp &In : State.Inputs) {
     llvm::Expected<int64_t> File = internFile(In.Path);
     if (!File)
-      return Fail(File.takeError());
-    if (!run(*PutInput, TU, *File, In.Size, In.MTime))
-      return Fail(sqlError("cannot record input"));
+      return File.takeError();
+    if (llvm::Error E =
+            runStatement(statement("INSERT INTO tu_input VALUES(?1, ?2, ?3, ?4)"),
+                         "cannot record input", TU, *File, In.Size, In.MTime))
+      return E;
   }
   if (StoredTUs++ == CrashAfter)
     std::_Exit(3); // Everything for this TU is written but not committed.
-  if (llvm::Error E = exec("COMMIT"))
-    return Fail(std::move(E));
-  return llvm::Error::success();
+  return T->commit();
 }
 
 llvm::Error Index::removeTU(llvm::StringRef File) {
-  auto Find = prepare("SELECT id FROM tu WHERE file=?1");
-  if (!Find)
-    return Find.takeError();
   int64_t TU;
   {
-    StmtScope Scope(*Find);
-    bindValue(*Find, 1, File);
-    if (sqlite3_step(*Find) != SQLITE_ROW)
+    auto Find = statement("SELECT id FROM tu WHERE file=?1");
+    if (!Find)
+      return Find.takeError();
+    if (!Find->bind(File).next())
       return llvm::Error::success();
-    TU = sqlite3_column_int64(*Find, 0);
+    TU = Find->integer(0);
   }
-  if (llvm::Error E = exec("BEGIN IMMEDIATE"))
-    return E;
+  auto T = transaction(/*Immediate=*/true);
+  if (!T)
+    return T.takeError();
   TUFacts Empty;
-  llvm::Error E = storeFacts(TU, Empty);
-  for (const char *SQL : {"DELETE FROM tu_input WHERE tu=?1", "DELETE FROM tu WHERE id=?1"}) {
-    if (E)
-      break;
-    auto S = prepare(SQL);
-    if (!S)
-      E = S.takeError();
-    else if (!run(*S, TU))
-      E = sqlError("cannot remove TU");
-  }
-  if (E) {
-    llvm::consumeError(exec("ROLLBACK"));
+  if (llvm::Error E = storeFacts(TU, Empty))
     return E;
+  for (const char *SQL :
+       {"DELETE FROM tu_input WHERE tu=?1", "DELETE FROM tu WHERE id=?1"}) {
+    if (llvm::Error E = runStatement(statement(SQL), "cannot remove TU", TU))
+      return E;
   }
-  return exec("COMMIT");
+  return T->commit();
 }
 
 llvm::Error Index::loadGraph(CallGraph &G) {
@@ -997,79 +986,94 @@ llvm::Error Index::loadGraphRows(CallGraph &G) {
   llvm::DenseMap<int64_t, NodeId> Nodes;
   llvm::DenseMap<int64_t, std::string> Files, Fields;
   auto forEach = [&](llvm::StringRef SQL,
-                     llvm::function_ref<void(sqlite3_stmt *)> Row) -> llvm::Error {
-    auto S = prepare(SQL);
+                     llvm::function_ref<void(const Statement &)> Row) -> llvm::Error {
+    auto S = statement(SQL);
     if (!S)
       return S.takeError();
     if (DelayMs)
       std::this_thread::sleep_for(std::chrono::milliseconds(DelayMs));
-    StmtScope Scope(*S);
-    int RC;
-    while ((RC = sqlite3_step(*S)) == SQLITE_ROW)
+    while (S->next())
       Row(*S);
-    if (RC != SQLITE_DONE)
-      return sqlError("cannot read");
-    return llvm::Error::success();
+    return S->done("cannot read");
   };
-  if (llvm::Error E = forEach("SELECT id, path FROM file", [&](sqlite3_stmt *S) {
-        Files[sqlite3_column_int64(S, 0)] = text(S, 1);
+  if (llvm::Error E = forEach("SELECT id, path FROM file",
+                              [&](const Statement &S) { Files[S.integer(0)] = S.text(1); }))
+    return E;
+  if (llvm::Error E = forEach("SELECT id, name FROM field", [&](const Statement &S) {
+        Fields[S.integer(0)] = S.text(1);
       }))
     return E;
-  if (llvm::Error E = forEach("SELECT id, name FROM field", [&](sqlite3_stmt *S) {
-        Fields[sqlite3_column_int64(S, 0)] = text(S, 1);
+  if (llvm::Error E = forEach("SELECT id, key, name FROM sym", [&](const Statement &S) {
+        Nodes[S.integer(0)] = G.getOrAddNode(S.text(1), S.text(2));
       }))
     return E;
-  if (llvm::Error E = forEach("SELECT id, key, name FROM sym", [&](sqlite3_stmt *S) {
-        Nodes[sqlite3_column_int64(S, 0)] = G.getOrAddNode(text(S, 1), text(S, 2));
-      }))
-    return E;
-  auto pos = [&](sqlite3_stmt *S, int Col) {
-    return SourcePos{Files.lookup(sqlite3_column_int64(S, Col)),
-                     unsigned(sqlite3_column_int64(S, Col + 1)),
-                     unsigned(sqlite3_column_int64(S, Col + 2))};
-  };
   // A row naming a symbol the sym table lacks means the file is damaged
   // (the indexer never writes one): refuse it rather than guess a node.
   int64_t Dangling = 0;
-  auto node = [&](sqlite3_stmt *S, int Col, NodeId &Out) {
-    auto It = Nodes.find(sqlite3_column_int64(S, Col));
+  auto node = [&](const Statement &S, int Col, NodeId &Out) {
+    auto It = Nodes.find(S.integer(Col));
     if (It == Nodes.end()) {
-      Dangling = sqlite3_column_int64(S, Col);
+      Dangling = S.integer(Col);
       return false;
     }
     Out = It->second;
     return true;
   };
-  if (llvm::Error E = forEach("SELECT sym, file, line, col FROM func", [&](sqlite3_stmt *S) {
-        NodeId N;
-        if (node(S, 0, N))
-          G.define(N, pos(S, 1));
-      }))
+  if (llvm::Error E =
+          forEach("SELECT sym, file, line, col FROM func", [&](const Statement &S) {
+            NodeId N;
+            if (node(S, 0, N))
+              G.define(N, SourcePos{Files.lookup(S.integer(1)), unsigned(S.integer(2)),
+                                    unsigned(S.integer(3))});
+          }))
     return E;
-  if (llvm::Error E = forEach("SELECT caller, callee, file, line, col FROM call",
-                              [&](sqlite3_stmt *S) {
-                                NodeId From, To;
-                                if (node(S, 0, From) && node(S, 1, To))
-                                  G.addCall(From, To, pos(S, 2));
-                              }))
-    return E;
-  if (llvm::Error E = forEach("SELECT caller, field, file, line, col FROM icall",
-                              [&](sqlite3_stmt *S) {
-                                NodeId From;
-                                if (node(S, 0, From))
-                                  G.addIndirectCall(From, Fields.lookup(sqlite3_column_int64(S, 1)),
-                                                    pos(S, 2));
-                              }))
-    return E;
-  // File-scope initializers in headers are seen by many TUs; keep one.
-  if (llvm::Error E = forEach("SELECT DISTINCT field, target, file, line, col FROM store",
-                              [&](sqlite3_stmt *S) {
-                                NodeId T;
-                                if (node(S, 1, T))
-                                  G.addStore(Fields.lookup(sqlite3_column_int64(S, 0)), T,
-                                             pos(S, 2));
-                              }))
-    return E;
+  for (const FactKindInfo &K : factKinds()) {
+    const FactSQL &Q = factSQL(K.Kind);
+    ResolvedFact R;
+    auto Row = [&](const Statement &S) {
+      R.clear(K.Kind);
+      for (unsigned Col = 0; Col < Q.Loaded.size(); ++Col) {
+        switch (K.Columns[Q.Loaded[Col]].Kind) {
+        case ColumnKind::Owner:
+          if (!node(S, Col, R.Owner))
+            return;
+          break;
+        case ColumnKind::Symbol: {
+          NodeId N;
+          if (!node(S, Col, N))
+            return;
+          R.Symbols.push_back(N);
+          break;
+        }
+        case ColumnKind::Field: {
+          auto It = Fields.find(S.integer(Col));
+          R.Fields.push_back(It == Fields.end() ? llvm::StringRef() : It->second);
+          break;
+        }
+        case ColumnKind::File:
+          R.Site.File = Files.lookup(S.integer(Col));
+          break;
+        case ColumnKind::Line:
+          R.Site.Line = unsigned(S.integer(Col));
+          break;
+        case ColumnKind::Col:
+          R.Site.Column = unsigned(S.integer(Col));
+          break;
+        case ColumnKind::Integer:
+          R.Integers.push_back(S.integer(Col));
+          break;
+        case ColumnKind::Text:
+          R.Texts.push_back(S.text(Col));
+          break;
+        case ColumnKind::OwnerTU:
+          break;
+        }
+      }
+      G.addFact(R);
+    };
+    if (llvm::Error E = forEach(Q.Load, Row))
+      return E;
+  }
   if (Dangling)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "index '" + Path + "' is corrupt (a fact names symbol " +
@@ -1080,57 +1084,44 @@ llvm::Error Index::loadGraphRows(CallGraph &G) {
 }
 
 llvm::Expected<bool> Index::hasSummaries(llvm::StringRef Fingerprint) {
-  auto S = prepare("SELECT 1 FROM summary_set WHERE fingerprint = ?1");
+  auto S = statement("SELECT 1 FROM summary_set WHERE fingerprint = ?1");
   if (!S)
     return S.takeError();
-  StmtScope Scope(*S);
-  bindValue(*S, 1, Fingerprint);
-  int RC = sqlite3_step(*S);
-  if (RC != SQLITE_ROW && RC != SQLITE_DONE)
-    return sqlError("cannot read summaries");
-  return RC == SQLITE_ROW;
+  if (S->bind(Fingerprint).next())
+    return true;
+  if (llvm::Error E = S->done("cannot read summaries"))
+    return E;
+  return false;
 }
 
 llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                   llvm::StringRef Fingerprint, llvm::StringRef RuleName) {
   if (M == Mode::ReadOnly)
     return llvm::Error::success();
-  if (llvm::Error E = exec("BEGIN IMMEDIATE"))
-    return E;
-  auto Fail = [&](llvm::Error E) {
-    llvm::consumeError(exec("ROLLBACK"));
-    SymCache.clear();
-    FileCache.clear();
-    FieldCache.clear();
-    return E;
-  };
-  auto Set = prepare("INSERT INTO summary_set(fingerprint, rules, used) VALUES(?1, ?2, "
-                     "(SELECT IFNULL(MAX(used), 0) + 1 FROM summary_set)) "
-                     "ON CONFLICT(fingerprint) DO UPDATE SET rules = excluded.rules, "
-                     "used = excluded.used RETURNING id");
-  if (!Set)
-    return Fail(Set.takeError());
+  auto T = transaction(/*Immediate=*/true);
+  if (!T)
+    return T.takeError();
   int64_t SetId;
   {
-    StmtScope Scope(*Set);
-    bindValue(*Set, 1, Fingerprint);
-    bindValue(*Set, 2, RuleName);
-    if (sqlite3_step(*Set) != SQLITE_ROW)
-      return Fail(sqlError("cannot store summary"));
-    SetId = sqlite3_column_int64(*Set, 0);
+    auto Set = statement("INSERT INTO summary_set(fingerprint, rules, used) VALUES(?1, ?2, "
+                         "(SELECT IFNULL(MAX(used), 0) + 1 FROM summary_set)) "
+                         "ON CONFLICT(fingerprint) DO UPDATE SET rules = excluded.rules, "
+                         "used = excluded.used RETURNING id");
+    if (!Set)
+      return Set.takeError();
+    if (llvm::Error E = Set->bind(Fingerprint, RuleName).row("cannot store summary"))
+      return E;
+    SetId = Set->integer(0);
   }
   if (llvm::Error E = exec("DELETE FROM summary WHERE rule_set = " + std::to_string(SetId)))
-    return Fail(std::move(E));
-  auto Put = prepare("INSERT INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!Put)
-    return Fail(Put.takeError());
+    return E;
   for (NodeId N = 0; N < G.size(); ++N) {
     const SinkStep &S = Steps[N];
     if (!S.reaches() || G.node(N).Kind != NodeKind::Function)
       continue;
     auto Sym = internSym(G.node(N).Key, G.node(N).Name);
     if (!Sym)
-      return Fail(Sym.takeError());
+      return Sym.takeError();
     int64_t Next = 0, File = 0, Line = 0, Col = 0, Via = 0;
     if (std::optional<PathHop> H = nextHop(G, Steps, N)) {
       const Node &Callee = G.node(H->Callee);
@@ -1138,10 +1129,10 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
                          ? internSym((FieldSinkPrefix + Callee.Name).str(), Callee.Name)
                          : internSym(Callee.Key, Callee.Name);
       if (!NextSym)
-        return Fail(NextSym.takeError());
+        return NextSym.takeError();
       auto F = internFile(G.file(H->Site.File));
       if (!F)
-        return Fail(F.takeError());
+        return F.takeError();
       Next = *NextSym;
       File = *F;
       Line = H->Site.Line;
@@ -1149,26 +1140,27 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
       if (H->Via) {
         auto V = internField(G.field(H->Via));
         if (!V)
-          return Fail(V.takeError());
+          return V.takeError();
         Via = *V;
       }
     }
-    if (!run(*Put, SetId, *Sym, int64_t(S.Dist), Next, File, Line, Col, Via))
-      return Fail(sqlError("cannot store summary"));
+    if (llvm::Error E = runStatement(
+            statement("INSERT INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+            "cannot store summary", SetId, *Sym, int64_t(S.Dist), Next, File, Line, Col,
+            Via))
+      return E;
   }
   std::string Keep = "(SELECT id FROM summary_set ORDER BY used DESC LIMIT " +
                      std::to_string(MaxSummarySets) + ")";
   if (llvm::Error E = exec("DELETE FROM summary WHERE rule_set NOT IN " + Keep +
                            "; DELETE FROM summary_set WHERE id NOT IN " + Keep + ";"))
-    return Fail(std::move(E));
-  if (llvm::Error E = exec("COMMIT"))
-    return Fail(std::move(E));
-  return llvm::Error::success();
+    return E;
+  return T->commit();
 }
 
 llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerprint,
                                                          llvm::StringRef Key) {
-  auto S = prepare(
+  auto S = statement(
       "SELECT s.name, summary.dist, n.key, n.name, file.path, summary.line, summary.col, "
       "field.name FROM sym s JOIN summary ON summary.sym = s.id "
       "JOIN summary_set ON summary_set.id = summary.rule_set "
@@ -1177,25 +1169,21 @@ llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerp
       "WHERE s.key = ?1 AND summary_set.fingerprint = ?2");
   if (!S)
     return S.takeError();
-  StmtScope Scope(*S);
-  bindValue(*S, 1, Key);
-  bindValue(*S, 2, Fingerprint);
-  int RC = sqlite3_step(*S);
-  if (RC == SQLITE_DONE)
+  if (!S->bind(Key, Fingerprint).next()) {
+    if (llvm::Error E = S->done("cannot read summaries"))
+      return E;
     return std::nullopt;
-  if (RC != SQLITE_ROW)
-    return sqlError("cannot read summaries");
+  }
   SummaryRow R;
   R.Key = Key.str();
-  R.Name = text(*S, 0);
-  R.Dist = sqlite3_column_int64(*S, 1);
-  R.NextKey = text(*S, 2);
-  R.NextName = text(*S, 3);
+  R.Name = S->text(0);
+  R.Dist = S->integer(1);
+  R.NextKey = S->text(2);
+  R.NextName = S->text(3);
   if (llvm::StringRef(R.NextKey).starts_with(FieldSinkPrefix))
     R.NextKey.clear();
-  R.Site = {text(*S, 4), unsigned(sqlite3_column_int64(*S, 5)),
-            unsigned(sqlite3_column_int64(*S, 6))};
-  R.Via = text(*S, 7);
+  R.Site = {S->text(4), unsigned(S->integer(5)), unsigned(S->integer(6))};
+  R.Via = S->text(7);
   return R;
 }
 
@@ -1204,35 +1192,31 @@ Index::stores(llvm::function_ref<bool(llvm::StringRef)> FieldFilter) {
   // Fields are few; filter them first, then fetch only their stores.
   std::vector<std::pair<int64_t, std::string>> Wanted;
   {
-    auto F = prepare("SELECT id, name FROM field");
+    auto F = statement("SELECT id, name FROM field");
     if (!F)
       return F.takeError();
-    StmtScope Scope(*F);
-    while (sqlite3_step(*F) == SQLITE_ROW)
-      if (FieldFilter(text(*F, 1)))
-        Wanted.push_back({sqlite3_column_int64(*F, 0), text(*F, 1)});
+    while (F->next())
+      if (FieldFilter(F->text(1)))
+        Wanted.push_back({F->integer(0), F->text(1)});
   }
-  auto S = prepare("SELECT DISTINCT t.key, t.name, sf.path, store.line, store.col, "
-                   "df.path, func.line, func.col FROM store "
-                   "JOIN sym t ON t.id = store.target "
-                   "LEFT JOIN file sf ON sf.id = store.file "
-                   "LEFT JOIN func ON func.sym = store.target "
-                   "LEFT JOIN file df ON df.id = func.file WHERE store.field = ?1");
-  if (!S)
-    return S.takeError();
   std::vector<StoreRow> Rows;
   for (auto &[Id, Name] : Wanted) {
-    StmtScope Scope(*S);
-    bindValue(*S, 1, Id);
-    while (sqlite3_step(*S) == SQLITE_ROW) {
+    auto S = statement("SELECT DISTINCT t.key, t.name, sf.path, store.line, store.col, "
+                       "df.path, func.line, func.col FROM store "
+                       "JOIN sym t ON t.id = store.target "
+                       "LEFT JOIN file sf ON sf.id = store.file "
+                       "LEFT JOIN func ON func.sym = store.target "
+                       "LEFT JOIN file df ON df.id = func.file WHERE store.field = ?1");
+    if (!S)
+      return S.takeError();
+    S->bind(Id);
+    while (S->next()) {
       StoreRow R;
       R.Field = Name;
-      R.TargetKey = text(*S, 0);
-      R.TargetName = text(*S, 1);
-      R.Site = {text(*S, 2), unsigned(sqlite3_column_int64(*S, 3)),
-                unsigned(sqlite3_column_int64(*S, 4))};
-      R.TargetDef = {text(*S, 5), unsigned(sqlite3_column_int64(*S, 6)),
-                     unsigned(sqlite3_column_int64(*S, 7))};
+      R.TargetKey = S->text(0);
+      R.TargetName = S->text(1);
+      R.Site = {S->text(2), unsigned(S->integer(3)), unsigned(S->integer(4))};
+      R.TargetDef = {S->text(5), unsigned(S->integer(6)), unsigned(S->integer(7))};
       Rows.push_back(std::move(R));
     }
   }
@@ -1255,27 +1239,25 @@ llvm::Expected<IndexCounts> Index::counts() {
                  {"SELECT count(*) FROM icall", &C.IndirectCalls},
                  {"SELECT count(*) FROM store", &C.Stores}};
   for (auto &Q : Queries) {
-    auto S = prepare(Q.SQL);
+    auto S = statement(Q.SQL);
     if (!S)
       return S.takeError();
-    StmtScope Scope(*S);
-    if (sqlite3_step(*S) != SQLITE_ROW)
-      return sqlError("cannot count");
-    *Q.Out = sqlite3_column_int64(*S, 0);
+    if (llvm::Error E = S->row("cannot count"))
+      return E;
+    *Q.Out = S->integer(0);
   }
   return C;
 }
 
 llvm::Expected<std::vector<TUState>> Index::failedTUs() {
-  auto S = prepare("SELECT file, error FROM tu WHERE failed ORDER BY file");
+  auto S = statement("SELECT file, error FROM tu WHERE failed ORDER BY file");
   if (!S)
     return S.takeError();
-  StmtScope Scope(*S);
   std::vector<TUState> Result;
-  while (sqlite3_step(*S) == SQLITE_ROW) {
+  while (S->next()) {
     TUState T;
-    T.File = text(*S, 0);
-    T.Error = text(*S, 1);
+    T.File = S->text(0);
+    T.Error = S->text(1);
     T.Failed = true;
     Result.push_back(std::move(T));
   }
@@ -1283,22 +1265,18 @@ llvm::Expected<std::vector<TUState>> Index::failedTUs() {
 }
 
 llvm::Error Index::setMeta(llvm::StringRef Key, llvm::StringRef Value) {
-  auto S = prepare("INSERT OR REPLACE INTO meta VALUES(?1, ?2)");
+  auto S = statement("INSERT OR REPLACE INTO meta VALUES(?1, ?2)");
   if (!S)
     return S.takeError();
-  if (!run(*S, Key, Value))
-    return sqlError("cannot record " + Key.str());
-  return llvm::Error::success();
+  return S->bind(Key, Value).run("cannot record " + Key.str());
 }
 
 llvm::Expected<std::string> Index::meta(llvm::StringRef Key) {
-  auto S = prepare("SELECT value FROM meta WHERE key=?1");
+  auto S = statement("SELECT value FROM meta WHERE key=?1");
   if (!S)
     return S.takeError();
-  StmtScope Scope(*S);
-  bindValue(*S, 1, Key);
-  if (sqlite3_step(*S) == SQLITE_ROW)
-    return text(*S, 0);
+  if (S->bind(Key).next())
+    return S->text(0);
   return std::string();
 }
 
