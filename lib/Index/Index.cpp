@@ -1198,6 +1198,8 @@ Index::stores(llvm::function_ref<bool(llvm::StringRef)> FieldFilter) {
     while (F->next())
       if (FieldFilter(F->text(1)))
         Wanted.push_back({F->integer(0), F->text(1)});
+    if (llvm::Error E = F->done("cannot read fields"))
+      return E;
   }
   std::vector<StoreRow> Rows;
   for (auto &[Id, Name] : Wanted) {
@@ -1219,6 +1221,8 @@ Index::stores(llvm::function_ref<bool(llvm::StringRef)> FieldFilter) {
       R.TargetDef = {S->text(5), unsigned(S->integer(6)), unsigned(S->integer(7))};
       Rows.push_back(std::move(R));
     }
+    if (llvm::Error E = S->done("cannot read stores"))
+      return E;
   }
   return Rows;
 }
@@ -1261,6 +1265,8 @@ llvm::Expected<std::vector<TUState>> Index::failedTUs() {
     T.Failed = true;
     Result.push_back(std::move(T));
   }
+  if (llvm::Error E = S->done("cannot read failed TUs"))
+    return E;
   return Result;
 }
 
