@@ -73,7 +73,7 @@ struct Store {
 /// (addFacts) or from the index's rows (Index::loadGraph); values keep
 /// their kind's column order (FactKinds.def).
 struct ResolvedFact {
-  FactKind Kind;
+  FactKind Kind = FactKind();
   /// NoNode for kinds whose facts may sit at file scope.
   NodeId Owner = NoNode;
   llvm::SmallVector<NodeId, 2> Symbols;
@@ -88,6 +88,9 @@ struct ResolvedFact {
     Fields.clear();
     Integers.clear();
     Texts.clear();
+    Site.File.clear(); // Keeps its buffer: the loader fills one per row.
+    Site.Line = Site.Column = 0;
+    Site.RawLoc = 0;
   }
 };
 

@@ -61,15 +61,6 @@ public:
   }
   /// Result of the last step.
   int result() const { return RC; }
-  /// Resets and unbinds now, for the next use in this scope.
-  void reset() {
-    if (!S)
-      return;
-    sqlite3_reset(S);
-    sqlite3_clear_bindings(S);
-    RC = SQLITE_OK;
-  }
-
   int64_t integer(int Col) const { return sqlite3_column_int64(S, Col); }
   std::string text(int Col) const {
     const unsigned char *T = sqlite3_column_text(S, Col);
@@ -78,6 +69,13 @@ public:
   }
 
 private:
+  void reset() {
+    if (!S)
+      return;
+    sqlite3_reset(S);
+    sqlite3_clear_bindings(S);
+  }
+
   sqlite3_stmt *S;
   sqlite3 *DB;
   llvm::StringRef Path;
