@@ -85,6 +85,18 @@ TEST(RulesTest, ShrinkerRuleSharesTheNotifierRulesSinks) {
   EXPECT_NE(S.summaryFingerprint(), builtinRule(Notifier).summaryFingerprint());
 }
 
+TEST(RulesTest, EachRuleStopsAtEveryRulesRoots) {
+  RuleSet Set = RuleSet::builtin();
+  const Rule &S = *Set.find(Shrinker);
+  EXPECT_TRUE(S.isOtherRulesRootField("mmu_interval_notifier_ops::invalidate"));
+  EXPECT_FALSE(S.isOtherRulesRootField("shrinker::scan_objects"));
+  EXPECT_TRUE(Set.find(Notifier)->isOtherRulesRootField("shrinker::scan_objects"));
+  // A rule compiled alone knows no other rule.
+  EXPECT_FALSE(builtinRule(Shrinker).isOtherRulesRootField(
+      "mmu_interval_notifier_ops::invalidate"));
+  EXPECT_NE(S.summaryFingerprint(), builtinRule(Shrinker).summaryFingerprint());
+}
+
 TEST(RulesTest, SleepRuleListsContextsAndLocks) {
   Rule S = builtinRule(Sleep);
   EXPECT_TRUE(S.isRangeField("mmu_notifier_ops::invalidate_range_start"));

@@ -56,7 +56,8 @@ struct CheckStats {
 
 /// The rule's sinks and boundaries on this graph: sink functions and fields
 /// end chains; ignored functions, and calls through deferred-execution,
-/// unresolved and root fields (each root is judged on its own, so one
+/// unresolved and root fields, the rule's own and every other rule's of its
+/// RuleSet (each root is judged on its own, by its own rule, so one
 /// callback's chain never borrows another's wait), are not followed.
 ReachSpec reachSpec(const CallGraph &G, const Rule &R);
 

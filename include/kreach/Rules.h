@@ -120,6 +120,13 @@ public:
   bool isPageTableLockField(llvm::StringRef Field) const {
     return PageTableLockFields.matches(Field);
   }
+  /// A root field of another reachability rule of the same RuleSet. Calls
+  /// through it dispatch to a callback that rule judges on its own (a
+  /// shrinker that unmaps pages fires the mmu notifiers; their waits are the
+  /// notifier rule's), so no rule's chain passes through another's roots.
+  bool isOtherRulesRootField(llvm::StringRef Field) const {
+    return OtherRootFields.matches(Field);
+  }
   /// Path is relative to the kernel source root.
   bool isAllowedPath(llvm::StringRef RelativePath) const;
 
@@ -137,7 +144,10 @@ public:
 private:
   RuleConfig Config;
   PatternList RootFields, SinkFunctions, SinkFields, AllowedPaths, IgnoreFunctions,
-      AsyncFields, UnresolvedFields, SleepingFunctions, RangeFields, PageTableLockFields;
+      AsyncFields, UnresolvedFields, SleepingFunctions, RangeFields, PageTableLockFields,
+      OtherRootFields;
+  std::vector<std::string> OtherRootSources; ///< OtherRootFields' patterns.
+  friend class RuleSet;
 };
 
 /// Every enabled rule of a configuration, compiled. Findings point at the

@@ -24,7 +24,7 @@ ReachSpec reachSpec(const CallGraph &G, const Rule &R) {
     if (R.isSinkField(Nd.Name))
       S.Roles[N] = ReachSpec::Sink;
     else if (R.isAsyncField(Nd.Name) || R.isRootField(Nd.Name) ||
-             R.isUnresolvedField(Nd.Name))
+             R.isOtherRulesRootField(Nd.Name) || R.isUnresolvedField(Nd.Name))
       S.Roles[N] = ReachSpec::Blocked;
   }
   return S;

@@ -122,10 +122,12 @@ std::string Rule::camelName() const {
 std::string Rule::summaryFingerprint() const {
   std::string S;
   llvm::raw_string_ostream OS(S);
-  // Root fields count: calls through them are not followed.
+  // Root fields count, this rule's and the others': calls through them are
+  // not followed.
   for (const auto *List : {&Config.SinkFunctions, &Config.SinkFields,
                            &Config.IgnoreFunctions, &Config.AsyncFields,
-                           &Config.UnresolvedFields, &Config.RootFields}) {
+                           &Config.UnresolvedFields, &Config.RootFields,
+                           &OtherRootSources}) {
     OS << llvm::join(*List, ",") << ";";
   }
   return llvm::utohexstr(llvm::xxh3_64bits(S));
@@ -141,6 +143,17 @@ llvm::Expected<RuleSet> RuleSet::create(const RulesConfig &Config) {
     if (!R)
       return R.takeError();
     Set.Rules.push_back(std::move(*R));
+  }
+  for (Rule &R : Set.Rules) {
+    if (R.kind() != RuleKind::Reachability)
+      continue;
+    for (const Rule &Other : Set.Rules)
+      if (&Other != &R && Other.kind() == RuleKind::Reachability)
+        llvm::append_range(R.OtherRootSources, Other.config().RootFields);
+    llvm::Expected<PatternList> L = PatternList::create(R.OtherRootSources);
+    if (!L)
+      return L.takeError(); // Compiled once already, as the other rule's roots.
+    R.OtherRootFields = std::move(*L);
   }
   return std::move(Set);
 }
