@@ -10,6 +10,7 @@
 
 #include "kreach/Graph.h"
 #include "kreach/Rules.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include <string>
 #include <vector>
@@ -82,7 +83,7 @@ std::vector<Hop> witnessChain(const CallGraph &G, const std::vector<SinkStep> &S
 Hop toHop(const CallGraph &G, const PathHop &P);
 
 /// Defined functions stored into the rule's root fields.
-size_t countRoots(const CallGraph &G, const Rule &R);
+llvm::DenseSet<NodeId> rootsOf(const CallGraph &G, const Rule &R);
 
 /// Findings of several rules in report order: by root position, then rule.
 void sortFindings(std::vector<Finding> &Findings);

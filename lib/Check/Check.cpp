@@ -52,15 +52,14 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
         /*IncludeAllowed=*/true);
     RuleStats &RS = R.Stats.Rules.emplace_back();
     RS.Name = Rl->name();
-    RS.Roots = countRoots(R.Graph, *Rl);
+    llvm::DenseSet<NodeId> Roots = rootsOf(R.Graph, *Rl);
+    RS.Roots = Roots.size();
+    AllRoots.insert(Roots.begin(), Roots.end());
     for (const Finding &F : Found)
       ++(F.Allowed ? RS.Allowed : RS.Findings);
     if (!IncludeAllowed)
       llvm::erase_if(Found, [](const Finding &F) { return F.Allowed; });
     llvm::append_range(R.Findings, std::move(Found));
-    for (const Store &S : R.Graph.stores())
-      if (Rl->isRootField(R.Graph.field(S.Field)) && R.Graph.node(S.Target).Defined)
-        AllRoots.insert(S.Target);
     C.Roots = RS.Roots;
     R.Rules.push_back(std::move(C));
   }

@@ -54,12 +54,12 @@ std::vector<Hop> witnessChain(const CallGraph &G, const std::vector<SinkStep> &S
   return Chain;
 }
 
-size_t countRoots(const CallGraph &G, const Rule &R) {
+llvm::DenseSet<NodeId> rootsOf(const CallGraph &G, const Rule &R) {
   llvm::DenseSet<NodeId> Roots;
   for (const Store &S : G.stores())
     if (R.isRootField(G.field(S.Field)) && G.node(S.Target).Defined)
       Roots.insert(S.Target);
-  return Roots.size();
+  return Roots;
 }
 
 std::vector<Finding>
