@@ -69,7 +69,8 @@ TEST(RulesTest, NotifierRuleCoversEveryKernelGeneration) {
   EXPECT_TRUE(P.isIgnored("out_of_memory"));
   EXPECT_TRUE(P.isIgnored("__schedule"));
   EXPECT_FALSE(P.isIgnored("schedule_work"));
-  EXPECT_TRUE(P.isUnresolvedField("mm_walk_ops::pte_hole"));
+  // Value flow binds each walk to its own ops: no field is left unresolved.
+  EXPECT_FALSE(P.isUnresolvedField("mm_walk_ops::pte_hole"));
   EXPECT_EQ(P.expand("outside {allowed}."), "outside drivers/gpu/.");
 }
 
@@ -112,8 +113,43 @@ TEST(RulesTest, SummaryFingerprintFollowsWhatShapesTheGraph) {
   std::string Default = builtinRule(Notifier).summaryFingerprint();
   C.AllowedPaths = {"drivers/"};
   EXPECT_EQ(llvm::cantFail(Rule::create(C)).summaryFingerprint(), Default);
-  C.UnresolvedFields.clear();
+  C.UnresolvedFields = {"mm_walk_ops::*"};
   EXPECT_NE(llvm::cantFail(Rule::create(C)).summaryFingerprint(), Default);
+}
+
+// Registries shape the graph every rule reads: they are part of each rule's
+// summary fingerprint, and `registries:` replaces the built-in list.
+TEST(RulesTest, RegistriesAreDataAndShapeTheFingerprint) {
+  RulesConfig Builtin = RulesConfig::builtin();
+  ASSERT_EQ(Builtin.Registries.size(), 1u);
+  EXPECT_EQ(Builtin.Registries[0].Field, "notifier_block::notifier_call");
+  EXPECT_FALSE(Builtin.Registries[0].Register.empty());
+  std::string Default = RuleSet::builtin().find(Notifier)->summaryFingerprint();
+  llvm::Expected<RulesConfig> Mine = parseConfig(
+      "registries:\n"
+      "  - name: my chain\n"
+      "    field: my_item::cb\n"
+      "    register: [{function: my_register, head: 1, item: 0}]\n"
+      "    call: [{function: my_call, head: 0}]\n",
+      "mine.yaml");
+  ASSERT_TRUE(bool(Mine)) << llvm::toString(Mine.takeError());
+  ASSERT_EQ(Mine->Registries.size(), 1u);
+  EXPECT_EQ(Mine->Registries[0].Register[0].Head, 1u);
+  EXPECT_EQ(Mine->Registries[0].Register[0].Item, 0u);
+  RuleSet Set = llvm::cantFail(RuleSet::create(*Mine));
+  EXPECT_NE(Set.find(Notifier)->summaryFingerprint(), Default);
+  for (const char *Bad :
+       {"registries: [{name: x, field: y}]\n",
+        "registries: [{name: x, field: a::b, register: [{function: f, head: 0}], "
+        "call: [{function: g, head: 0}]}]\n",
+        "registries: [{name: x, field: a::b, register: [{function: f, head: 0, item: 0}], "
+        "call: [{function: g, head: 0}]}]\n",
+        "registries: [{name: x, field: a::b, colour: red}]\n"}) {
+    llvm::Expected<RulesConfig> C = parseConfig(Bad, "bad.yaml");
+    EXPECT_FALSE(bool(C)) << Bad;
+    if (!C)
+      llvm::consumeError(C.takeError());
+  }
 }
 
 TEST(RulesTest, RulesCopySafely) {

@@ -57,7 +57,11 @@ bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Ke
 std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
                              const PathMapper &Paths, bool IncludeAllowed,
                              std::string &ReadError,
-                             std::string *MissingSummaries = nullptr);
+                             std::string *MissingSummaries = nullptr,
+                             const ValueFlowConfig &Flow = {});
+
+/// The value-flow configuration the rules carry (their registries).
+ValueFlowConfig valueFlowConfig(const RuleSet &Rules);
 
 /// Where a per-TU front end's TU belongs (discoverForTU) and the index it
 /// reads, opened once. IndexFile "none" asks for a deliberately TU-local

@@ -69,6 +69,45 @@ struct StoreFact {
   SourcePos Site;
 };
 
+/// A call through a value the caller can name (see FlowValue): a parameter,
+/// a global, a callee's result, and fields of those. It is resolved where
+/// the value is known: at the caller's own call sites for a parameter.
+struct ValueCallFact {
+  std::string Caller;
+  std::string Value; ///< FlowValue::encode().
+  SourcePos Site;
+};
+
+/// What a direct call passes that may lead to a function: argument Index
+/// (from 0), or, with a Part, the part of it at that access path (`&walk`
+/// whose `walk.ops` holds the caller's parameter `ops`).
+struct ArgumentFact {
+  std::string Caller;
+  std::string Callee;
+  std::string CalleeName;
+  int64_t Index = 0;
+  std::string Part;  ///< encodePath(); empty for the argument itself.
+  std::string Value; ///< FlowValue::encode(); "?" when nothing is known.
+  SourcePos Site;    ///< The call's, as its CallFact's.
+};
+
+/// A value a function may return that may lead to a function.
+struct ReturnFact {
+  std::string Function;
+  std::string Value;
+  SourcePos Site;
+};
+
+/// A value that leads to a function, written into memory the function can
+/// name: a global (or its field), a field of what a parameter points to, or
+/// of an object only its type says. GlobalInits: a global's initializer.
+struct AssignFact {
+  std::string Owner; ///< Enclosing function key; empty for an initializer.
+  std::string Target; ///< The written place, as a FlowValue.
+  std::string Value;
+  SourcePos Site;
+};
+
 struct TUFacts {
   std::string MainFile;
   std::vector<FunctionFact> Functions;

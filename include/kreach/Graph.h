@@ -14,9 +14,11 @@
 
 #include "kreach/FactKinds.h"
 #include "kreach/Facts.h"
+#include "kreach/FlowValue.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,15 +45,32 @@ enum class EdgeKind : uint8_t {
   Direct,      ///< A call naming its callee.
   FieldCall,   ///< A call through a struct field: to the field's node.
   FieldTarget, ///< From a field's node to a function stored into it.
+  Bound,       ///< A call through a value resolved where it is known: what a
+               ///< callee calls through its parameter, bound at this call
+               ///< site; a global's field; a callee's result; a notifier
+               ///< chain's registered callbacks.
 };
 
 struct Edge {
   NodeId To;
   Loc Site; ///< The call; for FieldTarget, the store.
   EdgeKind Kind = EdgeKind::Direct;
+  /// For Bound: how the value was found ("kref_put(release)"), interned
+  /// with the fields so that a hop's Via can name it.
+  FieldId Label = 0;
+  /// For Bound: the field the value was read from last, if any. A rule
+  /// that makes the field a sink or a boundary sees the call as a call
+  /// through the field (computeSinkSteps), however it was resolved.
+  FieldId Through = 0;
+  /// For Bound: the callees whose calls through values this edge stands
+  /// for (CallGraph::hoistChain), or 0. A rule that ends or blocks chains
+  /// at one of them drops the edge, as it would stop the call itself.
+  uint32_t Hoist = 0;
+  uint16_t HoistLength = 0; ///< The chain's length.
   /// Reachability's cost: a hop from a field to what is stored there is part
   /// of the call through the field, not a call of its own.
-  uint32_t weight() const { return Kind == EdgeKind::FieldTarget ? 0 : 1; }
+  /// A bound edge stands for its hoist chain's calls too.
+  uint32_t weight() const { return Kind == EdgeKind::FieldTarget ? 0 : 1 + HoistLength; }
 };
 
 struct Node {
@@ -94,6 +113,76 @@ struct ResolvedFact {
   }
 };
 
+/// A family of registration APIs, such as the kernel's notifier chains:
+/// what is registered on a head is what a call on that head calls. Calls
+/// through Field resolve only through registrations, never tree-wide.
+struct RegistryApi {
+  std::string Function;
+  unsigned Head = 0; ///< Argument holding the head (from 0).
+  unsigned Item = 1; ///< Register: argument holding the item.
+};
+struct Registry {
+  std::string Name;  ///< For messages: "notifier chain".
+  std::string Field; ///< The item's callback field: "notifier_block::notifier_call".
+  std::vector<RegistryApi> Register, Call;
+};
+struct ValueFlowConfig {
+  std::vector<Registry> Registries;
+};
+
+/// Why a call's target is unknown.
+enum class UnresolvedKind : uint8_t {
+  Parameter,  ///< Through a parameter of a function whose callers are unknown.
+  Argument,   ///< Through a parameter, bound to an argument nothing names.
+  Return,     ///< Through what a function returns, with no returns indexed.
+  Expression, ///< Through an expression that is neither a field nor a value.
+  Global,     ///< Through a global that nothing indexed writes.
+  UnknownHead, ///< A registry call whose head is unknown: every item of the
+               ///< family is called (counted, not dropped).
+  TooDeep,    ///< Value chains beyond kreach's bounds: resolved by type.
+};
+constexpr unsigned NumUnresolvedKinds = 7;
+llvm::StringRef unresolvedKindName(UnresolvedKind K);
+
+struct UnresolvedCall {
+  NodeId Caller;
+  Loc Site;
+  UnresolvedKind Kind;
+  std::string What; ///< The value, spelled.
+};
+
+/// What value flow resolved and what it could not.
+struct ValueFlowStats {
+  size_t BoundCalls = 0;     ///< Edges bound at call sites or through globals.
+  size_t TypeFallbacks = 0;  ///< Value calls that fell back to field types.
+  size_t RegistryCalls = 0;  ///< Edges from registry calls to registered items.
+  size_t Malformed = 0;      ///< Value facts that did not decode (a corrupt index).
+  size_t Unresolved[NumUnresolvedKinds] = {};
+  std::vector<UnresolvedCall> UnresolvedCalls;
+};
+
+/// What a function does with values it does not know itself (its
+/// parameters), to be bound where it is called: call one (Invoke), write
+/// one into memory (Assign), register an item on a head (Register), call
+/// everything registered on a head (Dispatch).
+struct ValueEffect {
+  enum class Kind : uint8_t { Invoke, Assign, Register, Dispatch };
+  Kind K = Kind::Invoke;
+  unsigned Registry = 0; ///< Index into ValueFlowConfig::Registries.
+  FlowValue A, B; ///< Invoke: callee. Assign: target, value. Register: head,
+                  ///< item. Dispatch: head.
+  Loc Site;       ///< Where it arises in its function.
+  FieldId Label = 0; ///< The value as first spelled, for messages.
+  /// The callees it was hoisted through, outermost first, each with where
+  /// in it the effect arises: the first way found (an effect is kept once
+  /// however many ways it arises).
+  llvm::SmallVector<std::pair<NodeId, Loc>, 2> Chain;
+  std::string key() const {
+    return std::to_string(int(K)) + ":" + std::to_string(Registry) + ":" + A.encode() +
+           "\x1e" + B.encode();
+  }
+};
+
 class CallGraph {
 public:
   CallGraph();
@@ -111,10 +200,79 @@ public:
   void addFact(const ResolvedFact &F);
   /// Adds every fact of a TU.
   void addFacts(const TUFacts &Facts);
-  /// Links each field's node to the functions stored into it and orders each
-  /// function's edges (direct calls first, as shortest-chain ties prefer
-  /// them). Call once, after all facts are in; later additions need another.
-  void finalize();
+  /// Resolves the value-flow facts (calls through parameters bound at each
+  /// call site, globals, results, registries), links each field's node to
+  /// the functions stored into it and orders each function's edges (direct
+  /// calls first, as shortest-chain ties prefer them). Call once, after all
+  /// facts are in.
+  void finalize(const ValueFlowConfig &Config = {});
+  const ValueFlowStats &valueFlow() const { return Flow; }
+  /// The callees a Bound edge goes through (Edge::Hoist), outermost first,
+  /// each with where in it the next call (or the call through the value)
+  /// is.
+  using HoistStep = std::pair<NodeId, Loc>;
+  llvm::ArrayRef<HoistStep> hoistChain(uint32_t Hoist) const {
+    return Hoist && Hoist <= HoistChains.size()
+               ? llvm::ArrayRef<HoistStep>(HoistChains[Hoist - 1])
+               : llvm::ArrayRef<HoistStep>();
+  }
+
+  /// The value-flow facts as the graph holds them.
+  struct ValueCallRow {
+    NodeId Caller;
+    FlowValue Value;
+    Loc Site;
+  };
+  struct ArgumentRow {
+    NodeId Caller, Callee;
+    uint32_t Index;
+    llvm::SmallVector<std::string, 1> Part;
+    FlowValue Value;
+    Loc Site;
+  };
+  struct ReturnRow {
+    NodeId Function;
+    FlowValue Value;
+  };
+  struct AssignRow {
+    NodeId Owner; ///< NoNode for an initializer.
+    FlowValue Target, Value;
+    Loc Site;
+  };
+  void addValueCall(NodeId Caller, const FlowValue &V, const SourcePos &Site);
+  void addArgument(NodeId Caller, NodeId Callee, uint32_t Index,
+                   llvm::ArrayRef<std::string> Part, const FlowValue &V,
+                   const SourcePos &Site);
+  void addReturn(NodeId Function, const FlowValue &V);
+  void addAssign(NodeId Owner, const FlowValue &Target, const FlowValue &V,
+                 const SourcePos &Site);
+  /// A concrete registration: Item registered on Head (a head key; empty
+  /// when unknown) of the registry whose callback field is RegistryField.
+  struct RegistrationRow {
+    std::string RegistryField, Head;
+    FlowValue Item;
+  };
+  /// Each function's effects after finalize (empty for most).
+  const std::vector<ValueEffect> &effectsOf(NodeId N) const {
+    static const std::vector<ValueEffect> None;
+    return N < Effects.size() ? Effects[N] : None;
+  }
+  const std::vector<RegistrationRow> &registrations() const { return Registrations; }
+  /// Before finalize: effects of a function defined elsewhere, and
+  /// registrations made elsewhere (a per-TU check reads both from the index).
+  void addExternalEffect(NodeId N, ValueEffect E) { ExternalEffects[N].push_back(std::move(E)); }
+  const std::vector<ValueEffect> &pendingEffectsOf(NodeId N) const {
+    static const std::vector<ValueEffect> None;
+    auto It = ExternalEffects.find(N);
+    return It == ExternalEffects.end() ? None : It->second;
+  }
+  void addExternalRegistration(RegistrationRow R) {
+    ExternalRegistrations.push_back(std::move(R));
+  }
+  const std::vector<ValueCallRow> &valueCalls() const { return ValueCalls; }
+  const std::vector<ArgumentRow> &arguments() const { return Arguments; }
+  const std::vector<ReturnRow> &returns() const { return Returns; }
+  const std::vector<AssignRow> &assigns() const { return Assigns; }
 
   FileId internFile(llvm::StringRef Path);
   FieldId internField(llvm::StringRef Field);
@@ -134,6 +292,17 @@ public:
   NodeId nodeOfField(FieldId F) const { return F < FieldNodes.size() ? FieldNodes[F] : NoNode; }
 
 private:
+  friend class ValueFlow;
+  void addEdge(NodeId From, const Edge &E) { Out[From].push_back(E); }
+  std::vector<ValueCallRow> ValueCalls;
+  std::vector<ArgumentRow> Arguments;
+  std::vector<ReturnRow> Returns;
+  std::vector<AssignRow> Assigns;
+  std::vector<std::vector<ValueEffect>> Effects;
+  std::vector<RegistrationRow> Registrations, ExternalRegistrations;
+  std::map<NodeId, std::vector<ValueEffect>> ExternalEffects;
+  ValueFlowStats Flow;
+  std::vector<llvm::SmallVector<HoistStep, 2>> HoistChains;
   std::vector<Node> Nodes;
   std::vector<std::vector<Edge>> Out;
   std::vector<Store> Stores;
@@ -151,6 +320,11 @@ struct ReachSpec {
   std::vector<Role> Roles; ///< One per node; missing entries are Normal.
   Role role(NodeId N) const { return N < Roles.size() ? Roles[N] : Normal; }
 };
+
+/// Where an edge leads under a spec: a Bound edge read through a field that
+/// the spec makes a sink leads to the field's node (the call is the wait);
+/// through a blocked field it leads nowhere (NoNode).
+NodeId effectiveTarget(const CallGraph &G, const ReachSpec &Spec, const Edge &E);
 
 /// What is known about reaching a sink from one node.
 struct SinkStep {
@@ -175,13 +349,20 @@ struct PathHop {
   NodeId Caller, Callee;
   Loc Site;
   FieldId Via = 0;
+  uint32_t Hoist = 0; ///< For a bound edge: its hoist chain (Edge::Hoist).
 };
+
+/// A hop of a bound edge as the calls it stands for: the caller calls the
+/// first callee of its hoist chain, which calls the next, and the last
+/// calls the target through the value.
+llvm::SmallVector<PathHop, 2> expandHop(const CallGraph &G, const PathHop &H);
 
 /// The first call of a shortest path from N, if N reaches a sink and is not
 /// one (a seed has none either).
 std::optional<PathHop> nextHop(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                NodeId N);
-/// The shortest path from N, following nextHop to its end.
+/// The shortest path from N, following nextHop to its end, each bound hop
+/// expanded into its calls (expandHop).
 std::vector<PathHop> shortestPath(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                   NodeId N);
 

@@ -33,7 +33,7 @@ class Statement;
 class Transaction;
 
 /// Bumped whenever the schema or the meaning of stored facts changes.
-constexpr int IndexSchemaVersion = 3;
+constexpr int IndexSchemaVersion = 4;
 
 struct InputStamp {
   std::string Path;
@@ -143,6 +143,18 @@ public:
   llvm::Error storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
                              llvm::StringRef Fingerprint, llvm::StringRef RuleName);
   llvm::Expected<bool> hasSummaries(llvm::StringRef Fingerprint);
+  /// The value-flow effects of every function and the registrations made
+  /// anywhere (after CallGraph::finalize), replacing those stored before.
+  /// A no-op for a ReadOnly index.
+  llvm::Error storeEffects(const CallGraph &G);
+  llvm::Expected<bool> hasEffects();
+  /// For a per-TU check, before finalize: the stored effects of Functions
+  /// (defined elsewhere) and every stored registration.
+  llvm::Error loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions);
+  /// What initializers and writes anywhere put into these globals.
+  llvm::Error loadGlobals(CallGraph &G, llvm::ArrayRef<std::string> GlobalKeys);
+  /// What Functions (defined elsewhere) return.
+  llvm::Error loadReturns(CallGraph &G, llvm::ArrayRef<NodeId> Functions);
   llvm::Expected<std::optional<SummaryRow>> summary(llvm::StringRef Fingerprint,
                                                     llvm::StringRef Key);
   /// Every function stored into fields the predicate accepts.

@@ -81,8 +81,22 @@ struct RuleConfig {
 };
 
 /// The rules and the project-level settings of a configuration.
+/// A family of registration APIs (rules/defaults.yaml `registries:`): what
+/// is registered on a head is what a call on that head calls, through the
+/// items' callback Field. Arguments count from 0.
+struct RegistryApiSpec {
+  std::string Function;
+  unsigned Head = 0, Item = 1;
+};
+struct RegistrySpec {
+  std::string Name, Field;
+  std::vector<RegistryApiSpec> Register, Call;
+};
+
 struct RulesConfig {
   std::vector<RuleConfig> Rules;
+  /// Tree-wide, not per rule: they shape the call graph every rule reads.
+  std::vector<RegistrySpec> Registries;
   /// What a rule added by a configuration starts from (rules/defaults.yaml
   /// as changed by top-level settings).
   RuleConfig Defaults;
@@ -148,6 +162,9 @@ private:
       OtherRootFields;
   std::vector<std::string> OtherRootSources; ///< OtherRootFields' patterns.
   friend class RuleSet;
+  /// The registries the rule's set resolves calls with: they change the
+  /// graph, so they are part of the summaries' fingerprint.
+  std::string RegistrySource;
 };
 
 /// Every enabled rule of a configuration, compiled. Findings point at the
@@ -163,10 +180,12 @@ public:
   /// Enabled rules of one kind, in configuration order.
   std::vector<const Rule *> ofKind(RuleKind K) const;
   const std::string &sourceRoot() const { return SourceRoot; }
+  llvm::ArrayRef<RegistrySpec> registries() const { return Registries; }
 
 private:
   std::vector<Rule> Rules;
   std::string SourceRoot;
+  std::vector<RegistrySpec> Registries;
 };
 
 /// Reads .kreach.yaml on top of Base. Unknown keys and bad values are errors

@@ -8,6 +8,20 @@
 
 namespace kreach {
 
+ValueFlowConfig valueFlowConfig(const RuleSet &Rules) {
+  ValueFlowConfig C;
+  for (const RegistrySpec &R : Rules.registries()) {
+    Registry &Out = C.Registries.emplace_back();
+    Out.Name = R.Name;
+    Out.Field = R.Field;
+    for (const RegistryApiSpec &A : R.Register)
+      Out.Register.push_back({A.Function, A.Head, A.Item});
+    for (const RegistryApiSpec &A : R.Call)
+      Out.Call.push_back({A.Function, A.Head, 0});
+  }
+  return C;
+}
+
 const std::vector<SinkStep> *TreeCheck::stepsOf(const Rule &R) const {
   for (const RuleCheck &C : Rules)
     if (C.TheRule == &R)
@@ -21,7 +35,15 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   TreeCheck R;
   if (llvm::Error E = I.loadGraph(R.Graph))
     return std::move(E);
-  R.Graph.finalize();
+  R.Graph.finalize(valueFlowConfig(Rules));
+  if (!I.readOnly()) {
+    llvm::Expected<bool> Has = I.hasEffects();
+    if (!Has)
+      return Has.takeError();
+    if (RefreshSummaries || !*Has)
+      if (llvm::Error E = I.storeEffects(R.Graph))
+        return std::move(E);
+  }
   llvm::DenseSet<NodeId> AllRoots;
   llvm::StringSet<> Refreshed;
   for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability)) {
@@ -119,9 +141,32 @@ bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Ke
   return false;
 }
 
+/// Every field a TU's value facts name: the fields a call through one of
+/// them may fall back to.
+static void fieldsOfValues(const CallGraph &G, llvm::StringSet<> &Fields) {
+  auto Add = [&](const FlowValue &V) {
+    for (const std::string &F : V.Path)
+      Fields.insert(F);
+  };
+  for (const CallGraph::ValueCallRow &V : G.valueCalls())
+    Add(V.Value);
+  for (const CallGraph::ArgumentRow &A : G.arguments()) {
+    Add(A.Value);
+    for (const std::string &F : A.Part)
+      Fields.insert(F);
+  }
+  for (const CallGraph::ReturnRow &Ret : G.returns())
+    Add(Ret.Value);
+  for (const CallGraph::AssignRow &A : G.assigns()) {
+    Add(A.Target);
+    Add(A.Value);
+  }
+}
+
 std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
                              const PathMapper &Paths, bool IncludeAllowed,
-                             std::string &ReadError, std::string *MissingSummaries) {
+                             std::string &ReadError, std::string *MissingSummaries,
+                             const ValueFlowConfig &Flow) {
   CallGraph G;
   G.addFacts(Facts);
   std::vector<std::pair<NodeId, uint32_t>> Seeds;
@@ -136,10 +181,55 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
                   "' with this configuration's sinks and boundaries; run 'kreach check' "
                   "with the same configuration to add them";
     }
-    // Targets stored into the fields this TU calls through, tree-wide.
+    // What functions defined elsewhere do with the values this TU passes
+    // them, what they return, and what the globals it names hold.
+    std::vector<NodeId> Outside;
+    for (NodeId N = 0; N < G.size(); ++N)
+      if (G.node(N).Kind == NodeKind::Function && !G.node(N).Defined)
+        Outside.push_back(N);
+    if (llvm::Error E = I->loadEffects(G, Outside))
+      noteReadError(std::move(E), &ReadError);
+    if (llvm::Error E = I->loadReturns(G, Outside))
+      noteReadError(std::move(E), &ReadError);
+    {
+      llvm::StringSet<> Globals;
+      auto Add = [&](const FlowValue &V) {
+        if (V.Kind == FlowValue::Base::Global)
+          Globals.insert(V.Name);
+      };
+      for (const CallGraph::ValueCallRow &V : G.valueCalls())
+        Add(V.Value);
+      for (const CallGraph::ArgumentRow &A : G.arguments())
+        Add(A.Value);
+      for (const CallGraph::ReturnRow &Ret : G.returns())
+        Add(Ret.Value);
+      for (const CallGraph::AssignRow &A : G.assigns())
+        Add(A.Value);
+      for (NodeId N : Outside)
+        for (const ValueEffect &E : G.pendingEffectsOf(N)) {
+          Add(E.A);
+          Add(E.B);
+        }
+      std::vector<std::string> Keys;
+      for (const auto &K : Globals)
+        Keys.push_back(K.getKey().str());
+      llvm::sort(Keys);
+      if (llvm::Error E = I->loadGlobals(G, Keys))
+        noteReadError(std::move(E), &ReadError);
+    }
+    // Targets stored into the fields this TU calls through, tree-wide, and
+    // into every field its values name (a call may fall back to it).
     llvm::StringSet<> CalledFields;
     for (const IndirectCallFact &C : Facts.IndirectCalls)
       CalledFields.insert(C.Field);
+    fieldsOfValues(G, CalledFields);
+    for (NodeId N : Outside)
+      for (const ValueEffect &E : G.pendingEffectsOf(N)) {
+        for (const std::string &F : E.A.Path)
+          CalledFields.insert(F);
+        for (const std::string &F : E.B.Path)
+          CalledFields.insert(F);
+      }
     auto Stores = I->stores([&](llvm::StringRef Field) {
       return (CalledFields.count(Field) && !R.isAsyncField(Field)) || R.isRootField(Field);
     });
@@ -177,7 +267,7 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
         Seeds.push_back({N, (*Row)->Dist});
     }
   }
-  G.finalize();
+  G.finalize(Flow);
   std::vector<SinkStep> Steps = computeSinkSteps(G, reachSpec(G, R), Seeds);
   auto Continue = [&](const Node &Seed, std::vector<Hop> &Chain, std::string &Sink) {
     return I && continueFromIndex(*I, Fingerprint, Seed.Key, Chain, Sink, &ReadError);

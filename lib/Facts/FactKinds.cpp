@@ -25,10 +25,9 @@ const FactKindInfo Kinds[] = {
 #include "kreach/FactKinds.def"
 };
 
-// A KREACH_COLUMN's value by its member's type; Integer columns (none yet)
-// take the second.
+// A KREACH_COLUMN's value by its member's type.
 FactValue value(const std::string &S) { return {S, {}, 0, nullptr}; }
-[[maybe_unused]] FactValue value(int64_t V) { return {{}, {}, V, nullptr}; }
+FactValue value(int64_t V) { return {{}, {}, V, nullptr}; }
 
 void site(const SourcePos &P, llvm::SmallVectorImpl<FactValue> &Out) {
   Out.push_back({P.File, {}, 0, &P});

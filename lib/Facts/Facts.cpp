@@ -1,13 +1,16 @@
 //===- Facts.cpp - Per-translation-unit facts from the Clang AST ----------===//
 
 #include "kreach/Facts.h"
+#include "kreach/FlowValue.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/FileManager.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -137,44 +140,69 @@ public:
     Out.Functions.push_back(F);
     std::string Saved = std::move(Current);
     Current = F.Key;
+    FunctionState State;
+    State.FD = FD;
+    FunctionState *SavedState = std::exchange(Fn, &State);
     bool Result = TraverseStmt(FD->getBody());
+    finishFunction();
+    Fn = SavedState;
     Current = std::move(Saved);
     return Result;
   }
 
+  /// Calls are turned into facts once the whole body is seen, since what a
+  /// local holds may be assigned after the call that uses it (in a loop).
   bool VisitCallExpr(CallExpr *CE) {
-    if (Current.empty())
+    if (Current.empty() || !Fn)
       return true;
-    if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+    if (const FunctionDecl *Callee = CE->getDirectCallee())
       if (Callee->getBuiltinID())
         return true;
-      Out.Calls.push_back(
-          {Current, key(Callee), Callee->getNameAsString(), site(CE->getBeginLoc())});
-      return true;
-    }
-    const Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
-    if (const auto *Deref = dyn_cast<UnaryOperator>(Callee))
-      if (Deref->getOpcode() == UO_Deref)
-        Callee = Deref->getSubExpr()->IgnoreParenImpCasts();
-    if (const auto *ME = dyn_cast<MemberExpr>(Callee))
-      if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl())) {
-        Out.IndirectCalls.push_back(
-            {Current, fieldKey(Field), site(ME->getMemberLoc())});
-        return true;
-      }
-    ++Out.UnresolvedIndirectCalls;
+    Fn->Calls.push_back(CE);
     return true;
   }
 
   bool VisitBinaryOperator(BinaryOperator *BO) {
     if (BO->getOpcode() != BO_Assign)
       return true;
+    if (Fn)
+      Fn->Assigns.push_back(BO);
     const auto *ME = dyn_cast<MemberExpr>(BO->getLHS()->IgnoreParenImpCasts());
     if (!ME)
       return true;
     if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
       recordStore(Field, BO->getRHS());
     return true;
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (!Fn || isa<ParmVarDecl>(VD) || !VD->hasInit())
+      return true;
+    if (VD->isStaticLocal()) {
+      globalInit(VD);
+      return true;
+    }
+    if (VD->hasLocalStorage())
+      addLocalDefs(VD, {}, VD->getInit());
+    return true;
+  }
+
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    if (Fn && RS->getRetValue())
+      Fn->Returns.push_back(RS);
+    return true;
+  }
+
+  /// A global variable's initializer: what it puts into each field that
+  /// leads to a function, so a call through the variable binds to it.
+  void globalInit(const VarDecl *VD) {
+    const Expr *Init = VD->getInit();
+    if (!Init || !mayLeadToFunction(VD->getType()))
+      return;
+    std::string Saved = std::move(Current);
+    Current.clear(); // File scope, or a function's static: no owner.
+    initAssigns(FlowValue::global(varKey(VD)), Init, 0);
+    Current = std::move(Saved);
   }
 
   bool VisitInitListExpr(InitListExpr *ILE) {
@@ -186,6 +214,409 @@ public:
   }
 
 private:
+  /// One item of what an expression may evaluate to: Value, or, for an
+  /// aggregate, Value at the part Sub of it.
+  struct Item {
+    llvm::SmallVector<std::string, 1> Sub;
+    FlowValue Value;
+  };
+  using Items = llvm::SmallVector<Item, 2>;
+  struct LocalDef {
+    llvm::SmallVector<std::string, 1> Sub;
+    const Expr *E;
+  };
+  /// What a function body contributes, kept until the body is walked.
+  struct FunctionState {
+    const FunctionDecl *FD = nullptr;
+    llvm::SmallVector<const CallExpr *, 16> Calls;
+    llvm::SmallVector<const BinaryOperator *, 8> Assigns;
+    llvm::SmallVector<const ReturnStmt *, 4> Returns;
+    llvm::MapVector<const VarDecl *, llvm::SmallVector<LocalDef, 2>> Defs;
+    llvm::DenseMap<const VarDecl *, Items> Contents;
+  };
+
+  // Bounds that keep a pathological body linear: values per local or
+  // expression, passes over the locals, and expression depth.
+  static constexpr unsigned MaxItems = 8, MaxPasses = 6, MaxDepth = 48;
+
+  static std::string itemKey(const Item &I) {
+    return encodePath(I.Sub) + "#" + I.Value.encode();
+  }
+  static void addItem(Items &Into, Item I) {
+    if (Into.size() >= MaxItems)
+      return;
+    std::string K = itemKey(I);
+    for (const Item &E : Into)
+      if (itemKey(E) == K)
+        return;
+    Into.push_back(std::move(I));
+  }
+
+  std::string varKey(const VarDecl *VD) {
+    if (VD->isExternallyVisible())
+      return VD->getNameAsString();
+    SourceLocation Loc = SM.getExpansionLoc(VD->getLocation());
+    std::string Scope;
+    if (const auto *Owner = dyn_cast<FunctionDecl>(VD->getDeclContext()))
+      Scope = Owner->getNameAsString() + ".";
+    OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc));
+    return (FE ? fileNameOf(*FE, SM) : std::string("<unknown>")) + ":" + Scope +
+           VD->getNameAsString();
+  }
+
+  /// Whether a value of type T can lead to a function within a few fields:
+  /// a function pointer, or a struct (or pointer to one) with such fields.
+  /// Only such values become facts; an int or a lock never does.
+  bool mayLeadToFunction(QualType T, unsigned Depth = 3) {
+    for (unsigned Strip = 0; Strip < 4; ++Strip) {
+      T = T.getCanonicalType();
+      if (T->isFunctionType())
+        return true;
+      if (const auto *P = T->getAs<PointerType>())
+        T = P->getPointeeType();
+      else if (const ArrayType *A = T->getAsArrayTypeUnsafe())
+        T = A->getElementType();
+      else
+        break;
+    }
+    const RecordDecl *RD = T->getAsRecordDecl();
+    if (!RD || Depth == 0)
+      return false;
+    RD = RD->getDefinition();
+    if (!RD)
+      return false;
+    auto Key = std::make_pair(RD, Depth);
+    auto It = LeadsToFunction.find(Key);
+    if (It != LeadsToFunction.end())
+      return It->second;
+    LeadsToFunction[Key] = false; // Recursive types.
+    bool Result = false;
+    for (const FieldDecl *F : RD->fields())
+      if (mayLeadToFunction(F->getType(), Depth - 1)) {
+        Result = true;
+        break;
+      }
+    LeadsToFunction[Key] = Result;
+    return Result;
+  }
+
+  /// A local's definitions: `T x = E`, `x = E`, `x.f = E`, and each field of
+  /// a braced initializer.
+  void addLocalDefs(const VarDecl *VD, llvm::ArrayRef<std::string> Sub, const Expr *E) {
+    if (!E)
+      return;
+    const Expr *Bare = E->IgnoreParenImpCasts();
+    if (const auto *ILE = dyn_cast<InitListExpr>(Bare)) {
+      if (!ILE->isSemanticForm() && ILE->getSemanticForm())
+        ILE = ILE->getSemanticForm();
+      const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+      if (!RD || RD->isUnion() || Sub.size() >= FlowValue::MaxPath)
+        return;
+      unsigned Index = 0;
+      for (const FieldDecl *F : RD->fields()) {
+        if (F->isUnnamedBitField())
+          continue;
+        if (Index >= ILE->getNumInits())
+          break;
+        const Expr *Init = ILE->getInit(Index++);
+        if (!mayLeadToFunction(F->getType()))
+          continue;
+        llvm::SmallVector<std::string, 2> Deeper(Sub.begin(), Sub.end());
+        Deeper.push_back(fieldKey(F));
+        addLocalDefs(VD, Deeper, Init);
+      }
+      return;
+    }
+    if (!mayLeadToFunction(E->getType()))
+      return;
+    Fn->Defs[VD].push_back({llvm::SmallVector<std::string, 1>(Sub.begin(), Sub.end()), E});
+  }
+
+  /// The variable an lvalue writes into and the fields it goes through;
+  /// Through says whether it writes through a pointer (`p->f`, `*p`).
+  const VarDecl *lvalueBase(const Expr *E, llvm::SmallVectorImpl<std::string> &Fields,
+                            bool &Through) {
+    for (unsigned Depth = 0; Depth < MaxDepth; ++Depth) {
+      E = E->IgnoreParenCasts();
+      if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+        const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
+        if (!F)
+          return nullptr;
+        Fields.insert(Fields.begin(), fieldKey(F));
+        Through |= ME->isArrow();
+        E = ME->getBase();
+      } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+        E = AS->getBase();
+      } else if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+        if (UO->getOpcode() != UO_Deref)
+          return nullptr;
+        Through = true;
+        E = UO->getSubExpr();
+      } else if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+        return dyn_cast<VarDecl>(DRE->getDecl());
+      } else {
+        return nullptr;
+      }
+    }
+    return nullptr;
+  }
+
+  /// What E may evaluate to, in terms of the current function.
+  Items eval(const Expr *E, unsigned Depth = 0) {
+    Items R;
+    if (!E || Depth > MaxDepth) {
+      R.push_back({{}, FlowValue::unknown()});
+      return R;
+    }
+    E = E->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref)
+        return eval(UO->getSubExpr(), Depth + 1);
+    } else if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E)) {
+      R = eval(CO->getTrueExpr(), Depth + 1);
+      for (Item &I : eval(CO->getFalseExpr(), Depth + 1))
+        addItem(R, std::move(I));
+      return R;
+    } else if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->getOpcode() == BO_Comma || BO->getOpcode() == BO_Assign)
+        return eval(BO->getRHS(), Depth + 1);
+    } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+      return eval(AS->getBase(), Depth + 1);
+    } else if (const auto *SE = dyn_cast<StmtExpr>(E)) {
+      // The kernel's accessor macros, ({ ...; value; }).
+      if (const CompoundStmt *CS = SE->getSubStmt(); CS && !CS->body_empty())
+        if (const auto *Last = dyn_cast<Expr>(CS->body_back()))
+          return eval(Last, Depth + 1);
+    } else if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const ValueDecl *D = DRE->getDecl();
+      if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
+        R.push_back({{}, FlowValue::function(key(FD))});
+        return R;
+      }
+      if (const auto *VD = dyn_cast<VarDecl>(D)) {
+        if (!VD->hasLocalStorage()) {
+          R.push_back({{}, FlowValue::global(varKey(VD))});
+          return R;
+        }
+        if (const auto *PVD = dyn_cast<ParmVarDecl>(VD))
+          if (Fn && PVD->getDeclContext() == Fn->FD)
+            R.push_back({{}, FlowValue::param(PVD->getFunctionScopeIndex(),
+                                              PVD->getName())});
+        if (Fn) {
+          auto It = Fn->Contents.find(VD);
+          if (It != Fn->Contents.end())
+            for (const Item &I : It->second)
+              addItem(R, I);
+        }
+        if (R.empty())
+          R.push_back({{}, FlowValue::unknown()});
+        return R;
+      }
+    } else if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
+      if (!F) {
+        R.push_back({{}, FlowValue::unknown()});
+        return R;
+      }
+      std::string Field = fieldKey(F);
+      for (Item &I : eval(ME->getBase(), Depth + 1)) {
+        if (I.Sub.empty())
+          addItem(R, {{}, I.Value.member(Field)});
+        else if (I.Sub.front() == Field)
+          addItem(R, {llvm::SmallVector<std::string, 1>(I.Sub.begin() + 1, I.Sub.end()),
+                      std::move(I.Value)});
+      }
+      if (R.empty())
+        R.push_back({{}, FlowValue::unknown().member(Field)});
+      return R;
+    } else if (const auto *CE = dyn_cast<CallExpr>(E)) {
+      if (const FunctionDecl *Callee = CE->getDirectCallee(); Callee && !Callee->getBuiltinID()) {
+        R.push_back({{}, FlowValue::returnOf(key(Callee))});
+        return R;
+      }
+    }
+    R.push_back({{}, FlowValue::unknown()});
+    return R;
+  }
+
+  /// What locals hold, flow-insensitively: every definition's values, until
+  /// no local gains one (bounded: a value chain longer than the bound keeps
+  /// what it has, which only loses precision to the fallbacks).
+  void computeLocals() {
+    for (unsigned Pass = 0; Pass < MaxPasses; ++Pass) {
+      bool Changed = false;
+      for (auto &[VD, Defs] : Fn->Defs) {
+        Items New;
+        for (const LocalDef &D : Defs)
+          for (Item &I : eval(D.E)) {
+            if (I.Value.isUnknown() && I.Sub.empty() && !D.Sub.empty())
+              continue;
+            llvm::SmallVector<std::string, 1> Sub(D.Sub.begin(), D.Sub.end());
+            Sub.append(I.Sub.begin(), I.Sub.end());
+            if (Sub.size() > FlowValue::MaxPath)
+              continue;
+            addItem(New, {std::move(Sub), std::move(I.Value)});
+          }
+        Items &Old = Fn->Contents[VD];
+        if (New.size() != Old.size() ||
+            !std::equal(New.begin(), New.end(), Old.begin(), [](const Item &A, const Item &B) {
+              return itemKey(A) == itemKey(B);
+            })) {
+          Old = std::move(New);
+          Changed = true;
+        }
+      }
+      if (!Changed)
+        return;
+    }
+  }
+
+  static bool worthAFact(const FlowValue &V) {
+    return !V.isUnknown();
+  }
+
+  void finishFunction() {
+    for (const BinaryOperator *BO : Fn->Assigns) {
+      llvm::SmallVector<std::string, 2> Fields;
+      bool Through = false;
+      const VarDecl *Base = lvalueBase(BO->getLHS(), Fields, Through);
+      if (Base && Base->hasLocalStorage() && !isa<ParmVarDecl>(Base) && !Through &&
+          Fields.size() <= FlowValue::MaxPath)
+        addLocalDefs(Base, Fields, BO->getRHS());
+      else if (Base && isa<ParmVarDecl>(Base) && Fields.empty() && !Through)
+        addLocalDefs(Base, {}, BO->getRHS()); // A parameter reassigned.
+    }
+    computeLocals();
+
+    for (const CallExpr *CE : Fn->Calls) {
+      SourcePos Site = site(CE->getBeginLoc());
+      if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+        std::string CalleeKey = key(Callee);
+        Out.Calls.push_back({Current, CalleeKey, Callee->getNameAsString(), Site});
+        for (unsigned A = 0; A < CE->getNumArgs(); ++A) {
+          const Expr *Arg = CE->getArg(A);
+          if (!mayLeadToFunction(Arg->getType()))
+            continue;
+          for (const Item &I : eval(Arg))
+            Out.Arguments.push_back({Current, CalleeKey, Callee->getNameAsString(), A,
+                                     encodePath(I.Sub), I.Value.encode(), Site});
+        }
+        continue;
+      }
+      const Expr *CalleeExpr = CE->getCallee()->IgnoreParenImpCasts();
+      if (const auto *Deref = dyn_cast<UnaryOperator>(CalleeExpr))
+        if (Deref->getOpcode() == UO_Deref)
+          CalleeExpr = Deref->getSubExpr()->IgnoreParenImpCasts();
+      SourcePos CalleeSite = Site;
+      if (const auto *ME = dyn_cast<MemberExpr>(CalleeExpr))
+        CalleeSite = site(ME->getMemberLoc());
+      bool Any = false;
+      for (const Item &I : eval(CalleeExpr)) {
+        if (!I.Sub.empty())
+          continue;
+        const FlowValue &V = I.Value;
+        switch (V.Kind) {
+        case FlowValue::Base::Function:
+          Out.Calls.push_back({Current, V.Name, V.spell(), Site});
+          Any = true;
+          break;
+        case FlowValue::Base::Param:
+        case FlowValue::Base::Global:
+        case FlowValue::Base::Return:
+          Out.ValueCalls.push_back({Current, V.encode(), CalleeSite});
+          Any = true;
+          break;
+        case FlowValue::Base::Unknown:
+          if (!V.Path.empty()) {
+            Out.IndirectCalls.push_back({Current, V.Path.back(), CalleeSite});
+            Any = true;
+          }
+          break;
+        }
+      }
+      if (!Any)
+        ++Out.UnresolvedIndirectCalls;
+    }
+
+    if (mayLeadToFunction(Fn->FD->getReturnType()))
+      for (const ReturnStmt *RS : Fn->Returns)
+        for (const Item &I : eval(RS->getRetValue()))
+          if (I.Sub.empty() && worthAFact(I.Value))
+            Out.Returns.push_back({Current, I.Value.encode(), site(RS->getBeginLoc())});
+
+    // Writes into memory that outlives the call: through a parameter, into
+    // a global, or into an object only its type names.
+    for (const BinaryOperator *BO : Fn->Assigns) {
+      llvm::SmallVector<std::string, 2> Fields;
+      bool Through = false;
+      const VarDecl *Base = lvalueBase(BO->getLHS(), Fields, Through);
+      if (Base && Base->hasLocalStorage() && !Through)
+        continue;
+      if (Fields.empty() && Base && Base->hasLocalStorage())
+        continue;
+      if (!mayLeadToFunction(BO->getRHS()->getType()))
+        continue;
+      Items Values = eval(BO->getRHS());
+      llvm::erase_if(Values, [](const Item &I) { return !I.Sub.empty(); });
+      // The value's position, as the store facts have it.
+      SourcePos Site = site(BO->getRHS()->getBeginLoc());
+      for (const Item &T : eval(BO->getLHS())) {
+        if (!T.Sub.empty() || T.Value.Kind == FlowValue::Base::Function ||
+            T.Value.isUnknown())
+          continue;
+        // That something unknown went into a global or a parameter's object
+        // is a fact too: a call through that place then falls back to its
+        // type. Into an object only its type names, it adds nothing.
+        bool Named = T.Value.Kind == FlowValue::Base::Global || T.Value.isParam();
+        for (const Item &V : Values)
+          if (Named || worthAFact(V.Value))
+            Out.Assigns.push_back({Current, T.Value.encode(), V.Value.encode(), Site});
+      }
+    }
+  }
+
+  /// A global's braced initializer, field by field.
+  void initAssigns(const FlowValue &Target, const Expr *Init, unsigned Depth) {
+    if (!Init || Depth > FlowValue::MaxPath)
+      return;
+    const Expr *Bare = Init->IgnoreParenImpCasts();
+    if (const auto *ILE = dyn_cast<InitListExpr>(Bare)) {
+      if (!ILE->isSemanticForm() && ILE->getSemanticForm())
+        ILE = ILE->getSemanticForm();
+      const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+      if (!RD) {
+        // An array: each element is the same place to the value flow.
+        for (const Expr *E : ILE->inits())
+          initAssigns(Target, E, Depth + 1);
+        return;
+      }
+      if (RD->isUnion()) {
+        if (const FieldDecl *F = ILE->getInitializedFieldInUnion())
+          if (ILE->getNumInits() > 0 && mayLeadToFunction(F->getType()))
+            initAssigns(Target.member(fieldKey(F)), ILE->getInit(0), Depth + 1);
+        return;
+      }
+      unsigned Index = 0;
+      for (const FieldDecl *F : RD->fields()) {
+        if (F->isUnnamedBitField())
+          continue;
+        if (Index >= ILE->getNumInits())
+          break;
+        const Expr *E = ILE->getInit(Index++);
+        if (mayLeadToFunction(F->getType()))
+          initAssigns(Target.member(fieldKey(F)), E, Depth + 1);
+      }
+      return;
+    }
+    if (Target.Kind != FlowValue::Base::Global)
+      return; // Too deep to name.
+    for (const Item &I : eval(Init))
+      if (I.Sub.empty() && (I.Value.Kind == FlowValue::Base::Function ||
+                            I.Value.Kind == FlowValue::Base::Global))
+        Out.GlobalInits.push_back({Current, Target.encode(), I.Value.encode(),
+                                   site(Init->getBeginLoc())});
+  }
+
   bool inMainFile(const FunctionDecl *FD) {
     // A plain location comparison: a kernel TU has thousands of header
     // inlines, and a FileID lookup for each is measurable.
@@ -311,6 +742,8 @@ private:
   llvm::SmallPtrSet<const FunctionDecl *, 32> Used;
   llvm::SmallPtrSet<const InitListExpr *, 32> Walked;
   llvm::DenseMap<const Decl *, std::string> Keys;
+  FunctionState *Fn = nullptr;
+  llvm::DenseMap<std::pair<const RecordDecl *, unsigned>, bool> LeadsToFunction;
   llvm::DenseMap<FileID, std::string> Files;
 };
 
@@ -332,8 +765,10 @@ TUFacts collectFacts(ASTContext &Ctx, bool ResolveSites) {
       if (auto *FD = dyn_cast<FunctionDecl>(D))
         Visitor.TraverseFunctionDecl(FD);
       else if (auto *VD = dyn_cast<VarDecl>(D)) {
-        if (VD->hasInit())
+        if (VD->hasInit()) {
           Visitor.TraverseStmt(VD->getInit());
+          Visitor.globalInit(VD);
+        }
       } else if (auto *LS = dyn_cast<LinkageSpecDecl>(D))
         Contexts.push_back(LS); // extern "C" blocks of C++ TUs.
     }

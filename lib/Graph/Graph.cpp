@@ -3,9 +3,12 @@
 #include "kreach/Graph.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include <queue>
 
 namespace kreach {
+
+void resolveValueFlow(CallGraph &G, const ValueFlowConfig &Config);
 
 CallGraph::CallGraph() {
   Files.push_back("");
@@ -93,7 +96,59 @@ void CallGraph::addFact(const ResolvedFact &F) {
   case FactKind::Store:
     addStore(F.Fields[0], F.Symbols[0], F.Site);
     return;
+  case FactKind::ValueCall:
+    if (std::optional<FlowValue> V = FlowValue::decode(F.Texts[0]))
+      addValueCall(F.Owner, *V, F.Site);
+    else
+      ++Flow.Malformed;
+    return;
+  case FactKind::Argument: {
+    std::optional<FlowValue> V = FlowValue::decode(F.Texts[1]);
+    std::optional<llvm::SmallVector<std::string, 2>> Part = decodePath(F.Texts[0]);
+    if (V && Part && F.Integers[0] >= 0 && F.Integers[0] < 1024)
+      addArgument(F.Owner, F.Symbols[0], uint32_t(F.Integers[0]), *Part, *V, F.Site);
+    else
+      ++Flow.Malformed;
+    return;
   }
+  case FactKind::Return:
+    if (std::optional<FlowValue> V = FlowValue::decode(F.Texts[0]))
+      addReturn(F.Owner, *V);
+    else
+      ++Flow.Malformed;
+    return;
+  case FactKind::Assign:
+  case FactKind::GlobalInit: {
+    std::optional<FlowValue> T = FlowValue::decode(F.Texts[0]);
+    std::optional<FlowValue> V = FlowValue::decode(F.Texts[1]);
+    if (T && V)
+      addAssign(F.Kind == FactKind::Assign ? F.Owner : NoNode, *T, *V, F.Site);
+    else
+      ++Flow.Malformed;
+    return;
+  }
+  }
+}
+
+void CallGraph::addValueCall(NodeId Caller, const FlowValue &V, const SourcePos &Site) {
+  ValueCalls.push_back({Caller, V, toLoc(Site)});
+}
+
+void CallGraph::addArgument(NodeId Caller, NodeId Callee, uint32_t Index,
+                            llvm::ArrayRef<std::string> Part, const FlowValue &V,
+                            const SourcePos &Site) {
+  Arguments.push_back({Caller, Callee, Index,
+                       llvm::SmallVector<std::string, 1>(Part.begin(), Part.end()), V,
+                       toLoc(Site)});
+}
+
+void CallGraph::addReturn(NodeId Function, const FlowValue &V) {
+  Returns.push_back({Function, V});
+}
+
+void CallGraph::addAssign(NodeId Owner, const FlowValue &Target, const FlowValue &V,
+                          const SourcePos &Site) {
+  Assigns.push_back({Owner, Target, V, toLoc(Site)});
 }
 
 void CallGraph::addFacts(const TUFacts &Facts) {
@@ -138,7 +193,11 @@ void CallGraph::addFacts(const TUFacts &Facts) {
   }
 }
 
-void CallGraph::finalize() {
+void CallGraph::finalize(const ValueFlowConfig &Config) {
+  resolveValueFlow(*this, Config);
+  llvm::StringSet<> RegistryFields;
+  for (const Registry &R : Config.Registries)
+    RegistryFields.insert(R.Field);
   // Targets per field, once each however many TUs stored them (headers),
   // in node order so that ties between them resolve the same every run.
   for (const Store &S : Stores)
@@ -156,6 +215,11 @@ void CallGraph::finalize() {
                List.end());
     std::vector<Edge> &FieldOut = Out[FieldNodes[F]];
     FieldOut.clear();
+    // A registry's callback field is called only for what was registered
+    // on the head at hand (the value flow's registry edges), never for
+    // every callback stored into it.
+    if (RegistryFields.count(Fields[F]))
+      continue;
     for (auto &[Target, Site] : List)
       FieldOut.push_back({Target, Site, EdgeKind::FieldTarget});
   }
@@ -173,7 +237,8 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
   std::vector<uint32_t> InCount(N + 1, 0);
   for (NodeId From = 0; From < N; ++From)
     for (const Edge &E : G.edges(From))
-      ++InCount[E.To + 1];
+      if (NodeId To = effectiveTarget(G, Spec, E); To != NoNode)
+        ++InCount[To + 1];
   for (size_t I = 1; I <= N; ++I)
     InCount[I] += InCount[I - 1];
   std::vector<std::pair<NodeId, uint32_t>> In(InCount[N]);
@@ -182,7 +247,8 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
     for (NodeId From = 0; From < N; ++From) {
       const std::vector<Edge> &Edges = G.edges(From);
       for (uint32_t I = 0; I < Edges.size(); ++I)
-        In[Fill[Edges[I].To]++] = {From, I};
+        if (NodeId To = effectiveTarget(G, Spec, Edges[I]); To != NoNode)
+          In[Fill[To]++] = {From, I};
     }
   }
 
@@ -222,17 +288,63 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
   return Steps;
 }
 
-/// The hop that the call E of N makes when the shortest path from the
-/// field's node continues with its edge TargetEdge (or ends there).
-static PathHop hopThrough(const CallGraph &G, NodeId N, const Edge &E,
+NodeId effectiveTarget(const CallGraph &G, const ReachSpec &Spec, const Edge &E) {
+  if (E.Kind != EdgeKind::Bound)
+    return E.To;
+  for (const CallGraph::HoistStep &Step : G.hoistChain(E.Hoist))
+    if (Spec.role(Step.first) != ReachSpec::Normal)
+      return NoNode;
+  if (!E.Through)
+    return E.To;
+  NodeId Field = G.nodeOfField(E.Through);
+  if (Field == NoNode)
+    return E.To;
+  switch (Spec.role(Field)) {
+  case ReachSpec::Sink:
+    return Field;
+  case ReachSpec::Blocked:
+    return NoNode;
+  case ReachSpec::Normal:
+    break;
+  }
+  return E.To;
+}
+
+/// The hop that the call E of N makes to To (E's target, or the sink field
+/// it was read through) when the shortest path from a field's node
+/// continues with its edge TargetEdge (or ends there).
+static PathHop hopThrough(const CallGraph &G, NodeId N, const Edge &E, NodeId To,
                           const Edge *TargetEdge) {
-  PathHop H{N, E.To, E.Site, 0};
-  if (E.Kind == EdgeKind::FieldCall) {
-    H.Via = G.node(E.To).Field;
+  PathHop H{N, To, E.Site, 0};
+  if (G.node(To).Kind == NodeKind::Field) {
+    H.Via = G.node(To).Field;
     if (TargetEdge)
       H.Callee = TargetEdge->To;
+  } else if (E.Kind == EdgeKind::Bound) {
+    H.Via = E.Through ? E.Through : E.Label;
   }
+  if (E.Kind == EdgeKind::Bound)
+    H.Hoist = E.Hoist;
   return H;
+}
+
+llvm::SmallVector<PathHop, 2> expandHop(const CallGraph &G, const PathHop &H) {
+  llvm::ArrayRef<CallGraph::HoistStep> Chain = G.hoistChain(H.Hoist);
+  llvm::SmallVector<PathHop, 2> Hops;
+  if (Chain.empty()) {
+    Hops.push_back(H);
+    Hops.back().Hoist = 0;
+    return Hops;
+  }
+  NodeId Caller = H.Caller;
+  Loc Site = H.Site;
+  for (const CallGraph::HoistStep &Step : Chain) {
+    Hops.push_back({Caller, Step.first, Site, 0, 0});
+    Caller = Step.first;
+    Site = Step.second;
+  }
+  Hops.push_back({Caller, H.Callee, Site, H.Via, 0});
+  return Hops;
 }
 
 std::optional<PathHop> nextHop(const CallGraph &G, const std::vector<SinkStep> &Steps,
@@ -240,17 +352,18 @@ std::optional<PathHop> nextHop(const CallGraph &G, const std::vector<SinkStep> &
   if (N >= G.size() || !Steps[N].reaches() || Steps[N].Next == NoNode)
     return std::nullopt;
   const Edge &E = G.edges(N)[Steps[N].EdgeIndex];
+  NodeId To = Steps[N].Next;
   const Edge *TargetEdge = nullptr;
-  if (E.Kind == EdgeKind::FieldCall && Steps[E.To].Next != NoNode)
-    TargetEdge = &G.edges(E.To)[Steps[E.To].EdgeIndex];
-  return hopThrough(G, N, E, TargetEdge);
+  if (G.node(To).Kind == NodeKind::Field && Steps[To].Next != NoNode)
+    TargetEdge = &G.edges(To)[Steps[To].EdgeIndex];
+  return hopThrough(G, N, E, To, TargetEdge);
 }
 
 std::vector<PathHop> shortestPath(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                   NodeId N) {
   std::vector<PathHop> Path;
   while (std::optional<PathHop> H = nextHop(G, Steps, N)) {
-    Path.push_back(*H);
+    llvm::append_range(Path, expandHop(G, *H));
     N = H->Callee;
   }
   return Path;
@@ -262,16 +375,23 @@ std::vector<PathHop> shortestHops(const CallGraph &G, const std::vector<SinkStep
   if (N >= G.size() || !Steps[N].reaches() || Steps[N].Next == NoNode)
     return Hops;
   for (const Edge &E : G.edges(N)) {
-    const SinkStep &To = Steps[E.To];
+    NodeId Target = E.To;
+    // A bound call read through a sink field is the wait itself.
+    if (E.Kind == EdgeKind::Bound && E.Through) {
+      NodeId Field = G.nodeOfField(E.Through);
+      if (Field != NoNode && Steps[Field].Dist == 0)
+        Target = Field;
+    }
+    const SinkStep &To = Steps[Target];
     if (!To.reaches() || To.Dist + E.weight() != Steps[N].Dist)
       continue;
-    if (E.Kind != EdgeKind::FieldCall || To.Next == NoNode) {
-      Hops.push_back(hopThrough(G, N, E, nullptr));
+    if (G.node(Target).Kind != NodeKind::Field || To.Next == NoNode) {
+      Hops.push_back(hopThrough(G, N, E, Target, nullptr));
       continue;
     }
-    for (const Edge &T : G.edges(E.To))
+    for (const Edge &T : G.edges(Target))
       if (Steps[T.To].reaches() && Steps[T.To].Dist == To.Dist)
-        Hops.push_back(hopThrough(G, N, E, &T));
+        Hops.push_back(hopThrough(G, N, E, Target, &T));
   }
   return Hops;
 }
@@ -282,7 +402,10 @@ EdgeCounts countEdges(const CallGraph &G, const ReachSpec &Spec) {
     if (G.node(N).Kind != NodeKind::Function)
       continue;
     for (const Edge &E : G.edges(N)) {
-      if (E.Kind == EdgeKind::Direct) {
+      NodeId To = effectiveTarget(G, Spec, E);
+      if (To == NoNode) {
+        ++C.UnresolvedIndirectCalls; // Bound, but through a boundary.
+      } else if (E.Kind == EdgeKind::Direct || E.Kind == EdgeKind::Bound) {
         ++C.Calls;
       } else if (Spec.role(E.To) == ReachSpec::Sink) {
         ++C.Calls;

@@ -20,6 +20,31 @@ namespace kreach {
 
 namespace {
 
+/// The value-flow facts (schema 4).
+const char *const ValueFlowSQL = R"sql(
+CREATE TABLE vcall(caller INTEGER NOT NULL, value TEXT, file INTEGER,
+                   line INTEGER, col INTEGER);
+CREATE INDEX vcall_caller ON vcall(caller);
+CREATE TABLE carg(caller INTEGER NOT NULL, callee INTEGER NOT NULL, arg INTEGER,
+                  part TEXT, value TEXT, file INTEGER, line INTEGER,
+                  col INTEGER);
+CREATE INDEX carg_caller ON carg(caller);
+CREATE TABLE fret(func INTEGER NOT NULL, value TEXT, file INTEGER, line INTEGER,
+                  col INTEGER);
+CREATE INDEX fret_func ON fret(func);
+CREATE TABLE assign(owner_func INTEGER NOT NULL, target TEXT, value TEXT,
+                    file INTEGER, line INTEGER, col INTEGER);
+CREATE INDEX assign_owner_func ON assign(owner_func);
+CREATE TABLE ginit(owner_tu INTEGER NOT NULL, target TEXT, value TEXT,
+                   file INTEGER, line INTEGER, col INTEGER);
+CREATE INDEX ginit_owner_tu ON ginit(owner_tu);
+CREATE INDEX ginit_target ON ginit(target);
+CREATE INDEX assign_target ON assign(target);
+CREATE TABLE effect(sym INTEGER, kind INTEGER NOT NULL, registry TEXT, a TEXT, b TEXT,
+                    file TEXT, line INTEGER, col INTEGER, label TEXT, chain TEXT);
+CREATE INDEX effect_sym ON effect(sym);
+)sql";
+
 const char *const SchemaSQL = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL);
@@ -65,6 +90,17 @@ CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
                      col INTEGER, via INTEGER, PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 DELETE FROM meta WHERE key='summary_policy';
 UPDATE meta SET value='3' WHERE key='schema';
+)sql";
+
+/// Schema 3 lacks the value-flow facts, which only a new parse gives: every
+/// TU is parsed again (its command hash is forgotten), and every body is
+/// rewritten (their hashes cover the new kinds).
+const char *const MigrateFrom3SQL = R"sql(
+UPDATE tu SET command_hash=NULL;
+UPDATE func SET body_hash=NULL;
+DELETE FROM summary;
+DELETE FROM summary_set;
+UPDATE meta SET value='4' WHERE key='schema';
 )sql";
 
 /// How many summary sets (distinct sinks and boundaries) an index keeps; the
@@ -405,12 +441,14 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
       if (Version->next())
         Found = std::atoi(Version->text(0).c_str());
     }
-    if (Found == 2 && M == Mode::ReadWrite) {
-      if (llvm::Error E = I->exec(std::string("BEGIN IMMEDIATE;") + MigrateFrom2SQL + "COMMIT;"))
+    if ((Found == 2 || Found == 3) && M == Mode::ReadWrite) {
+      std::string Steps = std::string(Found == 2 ? MigrateFrom2SQL : "") + ValueFlowSQL +
+                          MigrateFrom3SQL;
+      if (llvm::Error E = I->exec("BEGIN IMMEDIATE;" + Steps + "COMMIT;"))
         return E;
       Found = IndexSchemaVersion;
     }
-    if (Found == 2)
+    if (Found == 2 || Found == 3)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "index '" + Path.str() +
                                          "' was written by an older kreach; run "
@@ -577,7 +615,7 @@ llvm::Error Index::initSchema() {
   auto T = transaction(/*Immediate=*/false);
   if (!T)
     return T.takeError();
-  if (llvm::Error E = exec(SchemaSQL))
+  if (llvm::Error E = exec(std::string(SchemaSQL) + ValueFlowSQL))
     return E;
   if (llvm::Error E = exec("INSERT INTO meta VALUES('schema', '" +
                            std::to_string(IndexSchemaVersion) + "')"))
@@ -738,6 +776,8 @@ Index::tusReading(llvm::ArrayRef<std::string> Paths) {
 
 llvm::Error Index::deleteBody(int64_t Sym) {
   for (const FactKindInfo &K : factKinds()) {
+    if (factSQL(K.Kind).DeleteBody.empty())
+      continue; // File-scope facts only.
     if (llvm::Error E =
             runStatement(statement(factSQL(K.Kind).DeleteBody), "cannot delete facts", Sym))
       return E;
@@ -789,14 +829,20 @@ llvm::Error Index::storeFact(const TUFacts &Facts, FactKind K, size_t I, int64_t
 }
 
 llvm::Error Index::storeFacts(int64_t TU, const TUFacts &Facts) {
+  // The stored effects are the tree's before this TU changed.
+  if (llvm::Error E = exec("DELETE FROM meta WHERE key = 'effects'"))
+    return E;
   // Body facts by the function they belong to, kind by kind in .def order.
   using FactRef = std::pair<FactKind, size_t>;
   llvm::StringMap<std::vector<FactRef>> Bodies;
   std::vector<FactRef> FileScope;
   llvm::SmallVector<FactValue, 8> Values;
   for (const FactKindInfo &K : factKinds()) {
-    auto OwnerCol = llvm::find_if(
-        K.Columns, [](const FactColumn &C) { return C.Kind == ColumnKind::Owner; });
+    // A kind that only ever sits at file scope has no Owner column; its
+    // OwnerTU column holds the (empty) owner instead.
+    auto OwnerCol = llvm::find_if(K.Columns, [](const FactColumn &C) {
+      return C.Kind == ColumnKind::Owner || C.Kind == ColumnKind::OwnerTU;
+    });
     for (size_t I = 0, E = factCount(Facts, K.Kind); I != E; ++I) {
       Values.clear();
       factValues(Facts, K.Kind, I, Values);
@@ -1229,6 +1275,168 @@ Index::stores(llvm::function_ref<bool(llvm::StringRef)> FieldFilter) {
 
 llvm::Expected<std::vector<StoreRow>> Index::storesInto(llvm::StringRef Field) {
   return stores([&](llvm::StringRef F) { return F == Field; });
+}
+
+// An effect's hoist chain: steps joined by \x1e, each the callee's key,
+// name, file, line and column joined by \x1f.
+static std::string encodeChain(const CallGraph &G, const ValueEffect &E) {
+  std::string Out;
+  for (const auto &[N, Site] : E.Chain) {
+    if (!Out.empty())
+      Out += '\x1e';
+    Out += G.node(N).Key + '\x1f' + G.node(N).Name + '\x1f' + G.file(Site.File) + '\x1f' +
+           std::to_string(Site.Line) + '\x1f' + std::to_string(Site.Column);
+  }
+  return Out;
+}
+
+llvm::Error Index::storeEffects(const CallGraph &G) {
+  if (M == Mode::ReadOnly)
+    return llvm::Error::success();
+  auto T = transaction(/*Immediate=*/true);
+  if (!T)
+    return T.takeError();
+  if (llvm::Error E = exec("DELETE FROM effect"))
+    return E;
+  for (NodeId N = 0; N < G.size(); ++N) {
+    const std::vector<ValueEffect> &List = G.effectsOf(N);
+    if (List.empty() || G.node(N).Kind != NodeKind::Function)
+      continue;
+    auto Sym = internSym(G.node(N).Key, G.node(N).Name);
+    if (!Sym)
+      return Sym.takeError();
+    for (const ValueEffect &E : List)
+      if (llvm::Error Err = runStatement(
+              statement("INSERT INTO effect VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+              "cannot store effects", *Sym, int64_t(E.K), std::to_string(E.Registry),
+              E.A.encode(), E.B.encode(), G.file(E.Site.File), int64_t(E.Site.Line),
+              int64_t(E.Site.Column), E.Label ? G.field(E.Label) : std::string(),
+              encodeChain(G, E)))
+        return Err;
+  }
+  // Registrations tree-wide: a per-TU check dispatching on a head needs
+  // what every other TU registered there.
+  for (const CallGraph::RegistrationRow &R : G.registrations())
+    if (llvm::Error Err = runStatement(
+            statement("INSERT INTO effect(sym, kind, registry, a, b) VALUES(NULL, -1, ?1, "
+                      "?2, ?3)"),
+            "cannot store effects", R.RegistryField, R.Head, R.Item.encode()))
+      return Err;
+  if (llvm::Error E = exec("INSERT OR REPLACE INTO meta VALUES('effects', '1')"))
+    return E;
+  return T->commit();
+}
+
+llvm::Expected<bool> Index::hasEffects() {
+  auto S = statement("SELECT 1 FROM meta WHERE key = 'effects'");
+  if (!S)
+    return S.takeError();
+  if (S->next())
+    return true;
+  if (llvm::Error E = S->done("cannot read effects"))
+    return E;
+  return false;
+}
+
+llvm::Error Index::loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
+  auto Bad = [&] {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + Path + "' holds a malformed effect; run "
+                                   "'kreach index --rebuild'");
+  };
+  for (NodeId N : Functions) {
+    auto S = statement("SELECT effect.kind, effect.registry, effect.a, effect.b, "
+                       "effect.file, effect.line, effect.col, effect.label, effect.chain "
+                       "FROM effect JOIN sym ON sym.id = effect.sym WHERE sym.key = ?1");
+    if (!S)
+      return S.takeError();
+    S->bind(G.node(N).Key);
+    while (S->next()) {
+      ValueEffect E;
+      int64_t Kind = S->integer(0);
+      std::optional<FlowValue> A = FlowValue::decode(S->text(2));
+      std::optional<FlowValue> B = FlowValue::decode(S->text(3));
+      unsigned Registry = 0;
+      if (Kind < 0 || Kind > int64_t(ValueEffect::Kind::Dispatch) || !A || !B ||
+          llvm::StringRef(S->text(1)).getAsInteger(10, Registry))
+        return Bad();
+      E.K = ValueEffect::Kind(Kind);
+      E.Registry = Registry;
+      E.A = *A;
+      E.B = *B;
+      E.Site = G.toLoc({S->text(4), unsigned(S->integer(5)), unsigned(S->integer(6))});
+      if (std::string Label = S->text(7); !Label.empty())
+        E.Label = G.internField(Label);
+      llvm::SmallVector<llvm::StringRef, 4> Steps;
+      std::string Chain = S->text(8);
+      if (!Chain.empty())
+        llvm::StringRef(Chain).split(Steps, '\x1e');
+      for (llvm::StringRef Step : Steps) {
+        llvm::SmallVector<llvm::StringRef, 5> Parts;
+        Step.split(Parts, '\x1f');
+        unsigned Line = 0, Col = 0;
+        if (Parts.size() != 5 || Parts[3].getAsInteger(10, Line) ||
+            Parts[4].getAsInteger(10, Col))
+          return Bad();
+        E.Chain.push_back({G.getOrAddNode(Parts[0], Parts[1]),
+                           G.toLoc({Parts[2].str(), Line, Col})});
+      }
+      G.addExternalEffect(N, std::move(E));
+    }
+    if (llvm::Error E = S->done("cannot read effects"))
+      return E;
+  }
+  auto R = statement("SELECT registry, a, b FROM effect WHERE sym IS NULL");
+  if (!R)
+    return R.takeError();
+  while (R->next()) {
+    std::optional<FlowValue> Item = FlowValue::decode(R->text(2));
+    if (!Item)
+      return Bad();
+    G.addExternalRegistration({R->text(0), R->text(1), *Item});
+  }
+  return R->done("cannot read effects");
+}
+
+llvm::Error Index::loadGlobals(CallGraph &G, llvm::ArrayRef<std::string> GlobalKeys) {
+  for (const std::string &Key : GlobalKeys) {
+    std::string Exact = FlowValue::global(Key).encode();
+    for (const char *SQL :
+         {"SELECT DISTINCT target, value FROM ginit WHERE target = ?1 OR "
+          "(target >= ?1 || '|' AND target < ?1 || '}')",
+          "SELECT DISTINCT target, value FROM assign WHERE target = ?1 OR "
+          "(target >= ?1 || '|' AND target < ?1 || '}')"}) {
+      auto S = statement(SQL);
+      if (!S)
+        return S.takeError();
+      S->bind(Exact);
+      while (S->next()) {
+        std::optional<FlowValue> T = FlowValue::decode(S->text(0));
+        std::optional<FlowValue> V = FlowValue::decode(S->text(1));
+        if (T && V)
+          G.addAssign(NoNode, *T, *V, {});
+      }
+      if (llvm::Error E = S->done("cannot read globals"))
+        return E;
+    }
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Index::loadReturns(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
+  for (NodeId N : Functions) {
+    auto S = statement("SELECT fret.value FROM fret JOIN sym ON sym.id = fret.func "
+                       "WHERE sym.key = ?1");
+    if (!S)
+      return S.takeError();
+    S->bind(G.node(N).Key);
+    while (S->next())
+      if (std::optional<FlowValue> V = FlowValue::decode(S->text(0)))
+        G.addReturn(N, *V);
+    if (llvm::Error E = S->done("cannot read returns"))
+      return E;
+  }
+  return llvm::Error::success();
 }
 
 llvm::Expected<IndexCounts> Index::counts() {

@@ -185,6 +185,15 @@ private:
         }
         return llvm::Error::success();
       }
+      if (Key == "registries" || Key == "add_registries") {
+        std::vector<RegistrySpec> Parsed;
+        if (llvm::Error E = registries(Value, Parsed))
+          return E;
+        if (Key == "registries")
+          Config.Registries.clear();
+        llvm::append_range(Config.Registries, std::move(Parsed));
+        return llvm::Error::success();
+      }
       const ListKey *List = listKey(Key);
       if (!List)
         return error(KeyNode, "unknown key '" + Key.str() + "'");
@@ -206,6 +215,83 @@ private:
           apply(R, *List, *Values, Append, /*Own=*/false);
       return llvm::Error::success();
     });
+  }
+
+  /// `registries:` - a list of {name, field, register: [{function, head,
+  /// item}], call: [{function, head}]}.
+  llvm::Error registries(llvm::yaml::Node *Value, std::vector<RegistrySpec> &Out) {
+    auto *Seq = llvm::dyn_cast_or_null<llvm::yaml::SequenceNode>(Value);
+    if (!Seq)
+      return error(Value, "expected a list of registries");
+    for (llvm::yaml::Node &Item : *Seq) {
+      auto *Entry = llvm::dyn_cast<llvm::yaml::MappingNode>(&Item);
+      if (!Entry)
+        return error(&Item, "expected a registry (name, field, register, call)");
+      RegistrySpec R;
+      if (llvm::Error E = forEachKey(Entry, [&](llvm::StringRef Key, llvm::yaml::Node *KeyNode,
+                                                llvm::yaml::Node *V) -> llvm::Error {
+            if (Key == "name" || Key == "field") {
+              llvm::Expected<std::string> Text = scalar(V, "expected text");
+              if (!Text)
+                return Text.takeError();
+              (Key == "name" ? R.Name : R.Field) = *Text;
+              return llvm::Error::success();
+            }
+            if (Key == "register" || Key == "call")
+              return registryApis(V, Key == "register",
+                                  Key == "register" ? R.Register : R.Call);
+            return error(KeyNode, "unknown registry key '" + Key.str() + "'");
+          }))
+        return E;
+      if (R.Name.empty() || R.Field.empty() || R.Field.find("::") == std::string::npos)
+        return error(Entry, "a registry needs a name and a field ('struct::field')");
+      if (R.Register.empty() || R.Call.empty())
+        return error(Entry, "registry '" + R.Name + "' needs register and call functions");
+      Out.push_back(std::move(R));
+    }
+    return llvm::Error::success();
+  }
+
+  llvm::Error registryApis(llvm::yaml::Node *Value, bool WithItem,
+                           std::vector<RegistryApiSpec> &Out) {
+    auto *Seq = llvm::dyn_cast_or_null<llvm::yaml::SequenceNode>(Value);
+    if (!Seq)
+      return error(Value, "expected a list of {function, head" +
+                              std::string(WithItem ? ", item" : "") + "}");
+    for (llvm::yaml::Node &Item : *Seq) {
+      auto *Entry = llvm::dyn_cast<llvm::yaml::MappingNode>(&Item);
+      if (!Entry)
+        return error(&Item, "expected {function, head" +
+                                std::string(WithItem ? ", item" : "") + "}");
+      RegistryApiSpec A;
+      bool HasItem = false;
+      if (llvm::Error E = forEachKey(Entry, [&](llvm::StringRef Key, llvm::yaml::Node *KeyNode,
+                                                llvm::yaml::Node *V) -> llvm::Error {
+            llvm::Expected<std::string> Text = scalar(V, "expected a value");
+            if (!Text)
+              return Text.takeError();
+            if (Key == "function") {
+              A.Function = *Text;
+              return llvm::Error::success();
+            }
+            unsigned N = 0;
+            if ((Key == "head" || (WithItem && Key == "item")) &&
+                !llvm::StringRef(*Text).getAsInteger(10, N) && N < 64) {
+              (Key == "head" ? A.Head : A.Item) = N;
+              HasItem |= Key == "item";
+              return llvm::Error::success();
+            }
+            if (Key == "head" || (WithItem && Key == "item"))
+              return error(V, "expected an argument number (from 0)");
+            return error(KeyNode, "unknown key '" + Key.str() + "'");
+          }))
+        return E;
+      if (A.Function.empty() || (WithItem && !HasItem) || (WithItem && A.Head == A.Item))
+        return error(Entry, WithItem ? "expected {function, head, item} with head != item"
+                                     : "expected {function, head}");
+      Out.push_back(std::move(A));
+    }
+    return llvm::Error::success();
   }
 
   llvm::Error ruleEntry(llvm::yaml::MappingNode *Entry, RulesConfig &Config,

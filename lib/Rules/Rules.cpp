@@ -130,18 +130,31 @@ std::string Rule::summaryFingerprint() const {
                            &OtherRootSources}) {
     OS << llvm::join(*List, ",") << ";";
   }
+  OS << RegistrySource;
   return llvm::utohexstr(llvm::xxh3_64bits(S));
 }
 
 llvm::Expected<RuleSet> RuleSet::create(const RulesConfig &Config) {
   RuleSet Set;
   Set.SourceRoot = Config.SourceRoot;
+  Set.Registries = Config.Registries;
+  std::string Registries;
+  for (const RegistrySpec &R : Config.Registries) {
+    Registries += R.Name + "/" + R.Field + ":";
+    for (const RegistryApiSpec &A : R.Register)
+      Registries += "+" + A.Function + "," + std::to_string(A.Head) + "," +
+                    std::to_string(A.Item);
+    for (const RegistryApiSpec &A : R.Call)
+      Registries += "*" + A.Function + "," + std::to_string(A.Head);
+    Registries += ";";
+  }
   for (const RuleConfig &C : Config.Rules) {
     if (!C.Enabled)
       continue;
     llvm::Expected<Rule> R = Rule::create(C);
     if (!R)
       return R.takeError();
+    R->RegistrySource = Registries;
     Set.Rules.push_back(std::move(*R));
   }
   for (Rule &R : Set.Rules) {

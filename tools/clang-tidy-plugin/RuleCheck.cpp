@@ -171,10 +171,12 @@ void RuleCheck::analyze(ASTContext &Ctx) {
     Ctx.setTraversalScope(Scope);
   }
   kreach::PathMapper Paths(Root);
+  kreach::ValueFlowConfig Flow = kreach::valueFlowConfig(*Rules);
   for (const kreach::Rule *R : Checked) {
     std::string ReadError, MissingSummaries;
-    std::vector<kreach::Finding> Findings = kreach::checkTU(
-        Facts, Idx.get(), *R, Paths, /*IncludeAllowed=*/false, ReadError, &MissingSummaries);
+    std::vector<kreach::Finding> Findings =
+        kreach::checkTU(Facts, Idx.get(), *R, Paths, /*IncludeAllowed=*/false, ReadError,
+                        &MissingSummaries, Flow);
     if (!MissingSummaries.empty())
       diag(FileStart, "kreach: %0; chains through other translation units are not followed")
           << MissingSummaries;

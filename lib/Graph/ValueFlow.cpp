@@ -1,0 +1,531 @@
+//===- ValueFlow.cpp - Calls through values, resolved where values are known ===//
+//
+// Each function's facts name values relative to the function (FlowValue). A
+// call through a parameter cannot be resolved in the function itself: it is
+// an *effect* of the function ("calls its parameter release"), which every
+// direct call site instantiates with what it passes. An instantiated effect
+// that still names the caller's own parameters becomes the caller's effect;
+// one that names none is concrete and is resolved to its targets. That is
+// call-site sensitivity for every depth of pass-through (kref_put's caller,
+// walk_page_range's caller through the walker's struct), without cloning a
+// function per call site: a function's own node never gets edges for its
+// parameters, so two callers passing different callbacks never join.
+//
+// Where a function's callers are not all known (its address is taken: an ops
+// table, a callback), its parameter effects also resolve by the fields' types,
+// as any call through a field does; a parameter called bare there is counted
+// as unresolved.
+//
+// Writes are effects too: `n->notifier_call = cb` in a helper makes every
+// call site's callback a target of the field (and of the global passed as n).
+// Registries (the notifier chains, as data) are effects of their APIs:
+// registering item I on head H, and calling everything on head H.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kreach/Graph.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include <deque>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace kreach {
+
+llvm::StringRef unresolvedKindName(UnresolvedKind K) {
+  switch (K) {
+  case UnresolvedKind::Parameter:
+    return "parameter";
+  case UnresolvedKind::Argument:
+    return "argument";
+  case UnresolvedKind::Return:
+    return "return";
+  case UnresolvedKind::Expression:
+    return "expression";
+  case UnresolvedKind::Global:
+    return "global";
+  case UnresolvedKind::UnknownHead:
+    return "unknown-head";
+  case UnresolvedKind::TooDeep:
+    return "too-deep";
+  }
+  return "unknown";
+}
+
+class ValueFlow {
+public:
+  ValueFlow(CallGraph &G, const ValueFlowConfig &Config) : G(G), Config(Config) {}
+  void run();
+
+private:
+  using EffectKind = ValueEffect::Kind;
+  using Effect = ValueEffect;
+  struct Concrete {
+    NodeId Caller;
+    Effect E;
+  };
+  using SiteKey = std::tuple<NodeId, NodeId, FileId, uint32_t, uint32_t>;
+
+  static bool hasParam(const Effect &E) {
+    return E.A.isParam() || (E.K != EffectKind::Invoke && E.K != EffectKind::Dispatch &&
+                             E.B.isParam());
+  }
+
+  void addEffect(NodeId N, Effect E);
+  std::string effectKey(const Effect &E) const { return E.key(); }
+  void addConcrete(NodeId Caller, Effect E);
+  llvm::SmallVector<FlowValue, 2> bind(const FlowValue &V, NodeId Caller, NodeId Callee,
+                                       const Loc &Site);
+  void instantiate(NodeId Callee, const Effect &E);
+  void applyAssign(const FlowValue &Target, const FlowValue &Value, const Loc &Site,
+                   bool FromFacts = false);
+  void resolve(const FlowValue &W, unsigned Depth, bool AllowRegistryField,
+               llvm::SmallVectorImpl<NodeId> &Functions,
+               llvm::SmallVectorImpl<FieldId> &Fields, NodeId Caller, const Loc &Site);
+  void byType(llvm::ArrayRef<std::string> Path, bool AllowRegistryField,
+              llvm::SmallVectorImpl<NodeId> &Functions,
+              llvm::SmallVectorImpl<FieldId> &Fields);
+  void addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, FieldId Label,
+                llvm::ArrayRef<CallGraph::HoistStep> Chain,
+                bool AllowRegistryField = false);
+  void unresolved(NodeId Caller, const Loc &Site, UnresolvedKind K, const FlowValue &V);
+  std::string headKey(const FlowValue &Head) const;
+  bool isRegistryField(llvm::StringRef F) const { return RegistryFields.count(F) != 0; }
+
+  CallGraph &G;
+  const ValueFlowConfig &Config;
+  llvm::StringSet<> RegistryFields;
+  std::vector<std::vector<Effect>> &Effects = G.Effects;
+  std::vector<llvm::StringSet<>> SeenEffects;
+  std::deque<std::pair<NodeId, size_t>> Work;
+  std::vector<Concrete> Concretes;
+  /// Direct call sites of each function: (caller, edge index).
+  std::vector<std::vector<std::pair<NodeId, uint32_t>>> Callers;
+  std::map<SiteKey, std::vector<uint32_t>> ArgsAt;
+  llvm::DenseSet<NodeId> AddressTaken;
+  /// What each global holds, by access path.
+  llvm::StringMap<std::vector<std::pair<llvm::SmallVector<std::string, 1>, FlowValue>>>
+      Contents;
+  /// Functions written into a field of an object reached through another
+  /// field ("outer::f|inner::g"): the two-layer types of MLTA.
+  llvm::StringMap<llvm::SmallVector<NodeId, 2>> TwoLayer;
+  llvm::DenseMap<NodeId, std::vector<uint32_t>> ReturnsOf;
+  /// Per registry: items registered per head, and on heads nobody could name.
+  std::vector<llvm::StringMap<std::vector<FlowValue>>> Registered;
+  std::vector<std::vector<FlowValue>> RegisteredAnywhere;
+  std::set<std::tuple<NodeId, NodeId, FileId, uint32_t, uint32_t>> EdgeSeen;
+};
+
+static constexpr unsigned MaxEffectsPerFunction = 64, MaxBindings = 16, MaxResolveDepth = 8;
+
+void ValueFlow::unresolved(NodeId Caller, const Loc &Site, UnresolvedKind K,
+                           const FlowValue &V) {
+  ++G.Flow.Unresolved[unsigned(K)];
+  G.Flow.UnresolvedCalls.push_back({Caller, Site, K, V.spell()});
+}
+
+void ValueFlow::addEffect(NodeId N, Effect E) {
+  if (N >= Effects.size() || Effects[N].size() >= MaxEffectsPerFunction)
+    return;
+  if (!SeenEffects[N].insert(effectKey(E)).second)
+    return;
+  Effects[N].push_back(std::move(E));
+  Work.push_back({N, Effects[N].size() - 1});
+}
+
+void ValueFlow::addConcrete(NodeId Caller, Effect E) {
+  Concretes.push_back({Caller, std::move(E)});
+}
+
+llvm::SmallVector<FlowValue, 2> ValueFlow::bind(const FlowValue &V, NodeId Caller,
+                                                NodeId Callee, const Loc &Site) {
+  llvm::SmallVector<FlowValue, 2> Out;
+  if (!V.isParam()) {
+    Out.push_back(V);
+    return Out;
+  }
+  auto It = ArgsAt.find({Caller, Callee, Site.File, Site.Line, Site.Column});
+  bool Matched = false;
+  if (It != ArgsAt.end())
+    for (uint32_t I : It->second) {
+      const CallGraph::ArgumentRow &A = G.Arguments[I];
+      if (A.Index != V.Param)
+        continue;
+      Matched = true;
+      if (!pathHasPrefix(V.Path, A.Part) || Out.size() >= MaxBindings)
+        continue;
+      Out.push_back(A.Value.append(llvm::ArrayRef<std::string>(V.Path).drop_front(A.Part.size())));
+    }
+  if (!Matched) // Nothing is known of the argument: only its type.
+    Out.push_back(FlowValue::unknown().append(V.Path));
+  return Out;
+}
+
+void ValueFlow::instantiate(NodeId Callee, const Effect &E) {
+  for (auto [Caller, EdgeIndex] : Callers[Callee]) {
+    const Edge &CallEdge = G.Out[Caller][EdgeIndex];
+    Effect Base = E;
+    Base.Site = CallEdge.Site;
+    Base.Chain.insert(Base.Chain.begin(), {Callee, E.Site});
+    // A call through the callee's parameter is named in the callee's terms
+    // ("kref_put(release)"); a registry call by the head it was given.
+    if (E.K == EffectKind::Invoke && !E.Label)
+      Base.Label = G.internField(E.A.spell());
+    llvm::SmallVector<FlowValue, 2> As = bind(E.A, Caller, Callee, CallEdge.Site);
+    llvm::SmallVector<FlowValue, 2> Bs;
+    if (E.K == EffectKind::Assign || E.K == EffectKind::Register)
+      Bs = bind(E.B, Caller, Callee, CallEdge.Site);
+    else
+      Bs.push_back(E.B);
+    for (const FlowValue &A : As)
+      for (const FlowValue &B : Bs) {
+        Effect Bound = Base;
+        Bound.A = A;
+        Bound.B = B;
+        if (E.K == EffectKind::Dispatch)
+          Bound.Label = G.internField(A.spell());
+        if (Bound.K == EffectKind::Invoke && A.isUnknown()) {
+          unresolved(Caller, CallEdge.Site, UnresolvedKind::Argument, E.A);
+          continue;
+        }
+        if (hasParam(Bound)) {
+          // An assignment of something known through a parameter's object
+          // is also known by the object's type right away.
+          if (Bound.K == EffectKind::Assign && !Bound.B.isParam())
+            applyAssign(Bound.A, Bound.B, Bound.Site);
+          addEffect(Caller, std::move(Bound));
+        } else {
+          addConcrete(Caller, std::move(Bound));
+        }
+      }
+  }
+}
+
+void ValueFlow::applyAssign(const FlowValue &Target, const FlowValue &Value, const Loc &Site,
+                            bool FromFacts) {
+  if (Target.Kind == FlowValue::Base::Global)
+    Contents[Target.Name].push_back(
+        {llvm::SmallVector<std::string, 1>(Target.Path.begin(), Target.Path.end()), Value});
+  if (Target.Path.empty() || Value.Kind != FlowValue::Base::Function)
+    return;
+  NodeId F = G.getOrAddNode(Value.Name, Value.spell());
+  // A function written in the code itself is a store fact already (with
+  // the registration site the rules report); these add the ones that
+  // arrive through parameters.
+  if (!FromFacts)
+    G.addStore(Target.Path.back(), F, G.toPos(Site));
+  if (Target.Path.size() >= 2)
+    TwoLayer[Target.Path[Target.Path.size() - 2] + "|" + Target.Path.back()].push_back(F);
+}
+
+void ValueFlow::byType(llvm::ArrayRef<std::string> Path, bool AllowRegistryField,
+                       llvm::SmallVectorImpl<NodeId> &Functions,
+                       llvm::SmallVectorImpl<FieldId> &Fields) {
+  if (Path.empty())
+    return;
+  if (isRegistryField(Path.back()) && !AllowRegistryField)
+    return; // Resolved by the registry's own edges.
+  ++G.Flow.TypeFallbacks;
+  if (Path.size() >= 2) {
+    auto It = TwoLayer.find(Path[Path.size() - 2] + "|" + Path.back());
+    if (It != TwoLayer.end()) {
+      Functions.append(It->second.begin(), It->second.end());
+      return;
+    }
+  }
+  if (isRegistryField(Path.back())) {
+    // Tree-wide for a registry's field: every stored callback.
+    for (const Store &S : G.Stores)
+      if (G.Fields[S.Field] == Path.back())
+        Functions.push_back(S.Target);
+    return;
+  }
+  Fields.push_back(G.internField(Path.back()));
+}
+
+void ValueFlow::resolve(const FlowValue &W, unsigned Depth, bool AllowRegistryField,
+                        llvm::SmallVectorImpl<NodeId> &Functions,
+                        llvm::SmallVectorImpl<FieldId> &Fields, NodeId Caller,
+                        const Loc &Site) {
+  if (Depth > MaxResolveDepth) {
+    unresolved(Caller, Site, UnresolvedKind::TooDeep, W);
+    byType(W.Path, AllowRegistryField, Functions, Fields);
+    return;
+  }
+  switch (W.Kind) {
+  case FlowValue::Base::Function:
+    if (W.Path.empty())
+      Functions.push_back(G.getOrAddNode(W.Name, W.spell()));
+    return;
+  case FlowValue::Base::Param:
+    return; // Bound at call sites, never here.
+  case FlowValue::Base::Global: {
+    if (!W.Path.empty() && isRegistryField(W.Path.back()) && !AllowRegistryField)
+      return;
+    auto It = Contents.find(W.Name);
+    if (It == Contents.end()) {
+      // Nothing indexed writes it (defined outside the tree, or written in
+      // ways facts do not see): only its type is known.
+      if (W.Path.empty())
+        unresolved(Caller, Site, UnresolvedKind::Global, W);
+      else
+        byType(W.Path, AllowRegistryField, Functions, Fields);
+      return;
+    }
+    for (const auto &[Part, V] : It->second)
+      if (pathHasPrefix(W.Path, Part))
+        resolve(V.append(llvm::ArrayRef<std::string>(W.Path).drop_front(Part.size())),
+                Depth + 1, AllowRegistryField, Functions, Fields, Caller, Site);
+    return;
+  }
+  case FlowValue::Base::Return: {
+    NodeId F = G.lookup(W.Name);
+    auto It = F == NoNode ? ReturnsOf.end() : ReturnsOf.find(F);
+    if (It == ReturnsOf.end()) {
+      if (W.Path.empty())
+        unresolved(Caller, Site, UnresolvedKind::Return, W);
+      else
+        byType(W.Path, AllowRegistryField, Functions, Fields);
+      return;
+    }
+    for (uint32_t R : It->second) {
+      const FlowValue &V = G.Returns[R].Value;
+      if (V.isParam()) {
+        // What a caller passed in, returned: not bound per call site.
+        FlowValue T = FlowValue::unknown().append(V.Path).append(W.Path);
+        if (T.Path.empty())
+          unresolved(Caller, Site, UnresolvedKind::Return, W);
+        else
+          byType(T.Path, AllowRegistryField, Functions, Fields);
+        continue;
+      }
+      resolve(V.append(W.Path), Depth + 1, AllowRegistryField, Functions, Fields, Caller, Site);
+    }
+    return;
+  }
+  case FlowValue::Base::Unknown:
+    if (W.Path.empty())
+      unresolved(Caller, Site, UnresolvedKind::Expression, W);
+    else
+      byType(W.Path, AllowRegistryField, Functions, Fields);
+    return;
+  }
+}
+
+void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, FieldId Label,
+                         llvm::ArrayRef<CallGraph::HoistStep> Chain,
+                         bool AllowRegistryField) {
+  llvm::SmallVector<NodeId, 4> Functions;
+  llvm::SmallVector<FieldId, 2> Fields;
+  resolve(W, 0, AllowRegistryField, Functions, Fields, Caller, Site);
+  uint32_t Hoist = 0;
+  if (!Chain.empty() && (!Functions.empty() || !Fields.empty())) {
+    G.HoistChains.emplace_back(Chain.begin(), Chain.end());
+    Hoist = G.HoistChains.size();
+  }
+  FieldId Through = W.Path.empty() ? 0 : G.internField(W.Path.back());
+  // A call through a value found here names the field it read last, as a
+  // call through a field always has; a bare global or result its spelling.
+  if (!Label)
+    Label = Through ? Through : G.internField(W.spell());
+  for (NodeId F : Functions) {
+    if (!EdgeSeen.insert({Caller, F, Site.File, Site.Line, Site.Column}).second)
+      continue;
+    Edge E{F, Site, EdgeKind::Bound};
+    E.Label = Label;
+    E.Through = Through;
+    E.Hoist = Hoist;
+    if (Through)
+      G.fieldNode(Through); // So a rule can make the field a sink or a boundary.
+    G.addEdge(Caller, E);
+    ++G.Flow.BoundCalls;
+  }
+  for (FieldId F : Fields) {
+    NodeId FN = G.fieldNode(F);
+    if (!EdgeSeen.insert({Caller, FN, Site.File, Site.Line, Site.Column}).second)
+      continue;
+    if (Hoist) {
+      // Type-based, but on a callee's behalf: bound, through the field.
+      Edge E{FN, Site, EdgeKind::Bound};
+      E.Label = Label;
+      E.Hoist = Hoist;
+      E.HoistLength = uint16_t(std::min<size_t>(Chain.size(), UINT16_MAX));
+      G.addEdge(Caller, E);
+      continue;
+    }
+    G.addEdge(Caller, {FN, Site, EdgeKind::FieldCall});
+  }
+}
+
+std::string ValueFlow::headKey(const FlowValue &Head) const {
+  switch (Head.Kind) {
+  case FlowValue::Base::Global:
+    return Head.encode();
+  case FlowValue::Base::Unknown:
+    // A head inside an object: known by the field that holds it.
+    return Head.Path.empty() ? std::string() : "?" + Head.Path.back();
+  default:
+    return std::string();
+  }
+}
+
+void ValueFlow::run() {
+  const size_t N = G.size();
+  Effects.resize(N);
+  SeenEffects.resize(N);
+  Callers.resize(N);
+  for (const Registry &R : Config.Registries)
+    RegistryFields.insert(R.Field);
+  Registered.resize(Config.Registries.size());
+  RegisteredAnywhere.resize(Config.Registries.size());
+
+  for (NodeId From = 0; From < N; ++From)
+    for (uint32_t I = 0; I < G.Out[From].size(); ++I)
+      if (G.Out[From][I].Kind == EdgeKind::Direct)
+        Callers[G.Out[From][I].To].push_back({From, I});
+  for (uint32_t I = 0; I < G.Arguments.size(); ++I) {
+    const CallGraph::ArgumentRow &A = G.Arguments[I];
+    ArgsAt[{A.Caller, A.Callee, A.Site.File, A.Site.Line, A.Site.Column}].push_back(I);
+    if (A.Value.Kind == FlowValue::Base::Function)
+      if (NodeId F = G.lookup(A.Value.Name); F != NoNode)
+        AddressTaken.insert(F);
+  }
+  for (uint32_t I = 0; I < G.Returns.size(); ++I)
+    ReturnsOf[G.Returns[I].Function].push_back(I);
+  for (const Store &S : G.Stores)
+    AddressTaken.insert(S.Target);
+  for (const CallGraph::AssignRow &A : G.Assigns)
+    if (A.Value.Kind == FlowValue::Base::Function)
+      if (NodeId F = G.lookup(A.Value.Name); F != NoNode)
+        AddressTaken.insert(F);
+  for (const CallGraph::ReturnRow &R : G.Returns)
+    if (R.Value.Kind == FlowValue::Base::Function)
+      if (NodeId F = G.lookup(R.Value.Name); F != NoNode)
+        AddressTaken.insert(F);
+
+  // Each function's own effects, and the registry APIs' built-in ones.
+  for (const CallGraph::ValueCallRow &V : G.ValueCalls) {
+    if (V.Value.isParam())
+      addEffect(V.Caller, {EffectKind::Invoke, 0, V.Value, {}, V.Site, 0});
+    else
+      addConcrete(V.Caller, {EffectKind::Invoke, 0, V.Value, {}, V.Site, 0});
+  }
+  for (const CallGraph::AssignRow &A : G.Assigns) {
+    Effect E{EffectKind::Assign, 0, A.Target, A.Value, A.Site, 0};
+    if (!A.Value.isParam())
+      applyAssign(A.Target, A.Value, A.Site, /*FromFacts=*/true);
+    if (A.Owner != NoNode && hasParam(E))
+      addEffect(A.Owner, std::move(E));
+  }
+  for (unsigned R = 0; R < Config.Registries.size(); ++R) {
+    const Registry &Reg = Config.Registries[R];
+    for (const RegistryApi &Api : Reg.Register)
+      if (NodeId F = G.lookup(Api.Function); F != NoNode)
+        addEffect(F, {EffectKind::Register, R, FlowValue::param(Api.Head, "head"),
+                      FlowValue::param(Api.Item, "item"), G.Nodes[F].Def, 0});
+    for (const RegistryApi &Api : Reg.Call)
+      if (NodeId F = G.lookup(Api.Function); F != NoNode)
+        addEffect(F, {EffectKind::Dispatch, R, FlowValue::param(Api.Head, "head"), {},
+                      G.Nodes[F].Def, 0});
+  }
+
+  // Effects of functions defined elsewhere (a per-TU check reads them from
+  // the index); a function's own facts take precedence.
+  for (auto &[F, List] : G.ExternalEffects)
+    if (F < N && !G.Nodes[F].Defined)
+      for (const Effect &E : List)
+        addEffect(F, E);
+
+  // Up the call graph, one function's new effect at a time.
+  while (!Work.empty()) {
+    auto [F, Index] = Work.front();
+    Work.pop_front();
+    Effect E = Effects[F][Index];
+    instantiate(F, E);
+  }
+
+  // Functions whose callers are not all known: their parameters are known
+  // by type only.
+  for (NodeId F = 0; F < N; ++F) {
+    if (!AddressTaken.count(F))
+      continue;
+    for (const Effect &E : Effects[F]) {
+      if (E.K == EffectKind::Invoke) {
+        if (E.A.Path.empty()) {
+          unresolved(F, E.Site, UnresolvedKind::Parameter, E.A);
+          continue;
+        }
+        Effect Typed = E;
+        Typed.A = FlowValue::unknown().append(E.A.Path);
+        addConcrete(F, std::move(Typed));
+      } else if (E.K == EffectKind::Register || E.K == EffectKind::Dispatch) {
+        Effect Typed = E;
+        if (Typed.A.isParam())
+          Typed.A = FlowValue::unknown().append(E.A.Path);
+        if (Typed.B.isParam())
+          Typed.B = FlowValue::unknown().append(E.B.Path);
+        addConcrete(F, std::move(Typed));
+      }
+    }
+  }
+
+  // Registrations first: dispatches read them.
+  for (const CallGraph::RegistrationRow &R : G.ExternalRegistrations)
+    for (unsigned I = 0; I < Config.Registries.size(); ++I)
+      if (Config.Registries[I].Field == R.RegistryField) {
+        if (R.Head.empty())
+          RegisteredAnywhere[I].push_back(R.Item);
+        else
+          Registered[I][R.Head].push_back(R.Item);
+      }
+  for (const Concrete &C : Concretes) {
+    if (C.E.K == EffectKind::Assign)
+      applyAssign(C.E.A, C.E.B, C.E.Site);
+    if (C.E.K != EffectKind::Register)
+      continue;
+    std::string Key = headKey(C.E.A);
+    if (Key.empty())
+      RegisteredAnywhere[C.E.Registry].push_back(C.E.B);
+    else
+      Registered[C.E.Registry][Key].push_back(C.E.B);
+    G.Registrations.push_back({Config.Registries[C.E.Registry].Field, Key, C.E.B});
+  }
+  for (const Concrete &C : Concretes) {
+    switch (C.E.K) {
+    case EffectKind::Invoke:
+      addEdges(C.Caller, C.E.A, C.E.Site, C.E.Label, C.E.Chain);
+      break;
+    case EffectKind::Dispatch: {
+      const Registry &Reg = Config.Registries[C.E.Registry];
+      std::string Key = headKey(C.E.A);
+      std::vector<FlowValue> Items = RegisteredAnywhere[C.E.Registry];
+      if (Key.empty()) {
+        unresolved(C.Caller, C.E.Site, UnresolvedKind::UnknownHead, C.E.A);
+        for (auto &Entry : Registered[C.E.Registry])
+          llvm::append_range(Items, Entry.getValue());
+      } else if (auto It = Registered[C.E.Registry].find(Key);
+                 It != Registered[C.E.Registry].end()) {
+        llvm::append_range(Items, It->getValue());
+      }
+      size_t Before = G.Flow.BoundCalls;
+      for (const FlowValue &Item : Items)
+        addEdges(C.Caller, Item.member(Reg.Field), C.E.Site, C.E.Label, C.E.Chain,
+                 /*AllowRegistryField=*/true);
+      G.Flow.RegistryCalls += G.Flow.BoundCalls - Before;
+      break;
+    }
+    case EffectKind::Assign:
+    case EffectKind::Register:
+      break;
+    }
+  }
+}
+
+void resolveValueFlow(CallGraph &G, const ValueFlowConfig &Config) {
+  ValueFlow(G, Config).run();
+}
+
+} // namespace kreach
