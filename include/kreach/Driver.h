@@ -61,6 +61,8 @@ struct CheckOptions {
   FailOn FailOnMode = FailOn::Default;
   /// Judge a --changed-since patch by the base revision's configuration.
   bool ConfigFromBase = false;
+  /// Also list the calls value flow could not resolve.
+  bool ListUnresolved = false;
 };
 
 enum class ExplainFormat { Text, Dot };

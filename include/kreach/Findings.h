@@ -53,6 +53,17 @@ struct CheckStats {
            UnresolvedIndirectCalls = 0, Parsed = 0;
   double IndexSeconds = 0, CheckSeconds = 0;
   std::vector<RuleStats> Rules; ///< Filled by checkTree.
+  /// Value flow (CallGraph::valueFlow): calls bound per call site, value
+  /// calls resolved by field type, registry calls, and what stayed
+  /// unresolved, by UnresolvedKind.
+  uint64_t BoundCalls = 0, TypeFallbacks = 0, RegistryCalls = 0;
+  uint64_t Unresolved[NumUnresolvedKinds] = {};
+  uint64_t unresolvedValues() const {
+    uint64_t N = 0;
+    for (uint64_t U : Unresolved)
+      N += U;
+    return N;
+  }
 };
 
 /// The rule's sinks and boundaries on this graph: sink functions and fields

@@ -251,6 +251,7 @@ public:
   struct RegistrationRow {
     std::string RegistryField, Head;
     FlowValue Item;
+    Loc Site; ///< The registering call.
   };
   /// Each function's effects after finalize (empty for most).
   const std::vector<ValueEffect> &effectsOf(NodeId N) const {

@@ -87,6 +87,13 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   }
   sortFindings(R.Findings);
 
+  const ValueFlowStats &Flow = R.Graph.valueFlow();
+  R.Stats.BoundCalls = Flow.BoundCalls;
+  R.Stats.TypeFallbacks = Flow.TypeFallbacks;
+  R.Stats.RegistryCalls = Flow.RegistryCalls;
+  for (unsigned K = 0; K < NumUnresolvedKinds; ++K)
+    R.Stats.Unresolved[K] = Flow.Unresolved[K];
+
   llvm::Expected<IndexCounts> Counts = I.counts();
   if (!Counts)
     return Counts.takeError();

@@ -27,7 +27,28 @@ struct CheckRun {
   bool PatchMode;
   const llvm::StringSet<> &Changed;
   size_t TreeFindings; ///< Before patch mode kept those through the change.
+  bool ListUnresolved;
 };
+
+/// The calls value flow left unresolved, in source order.
+std::vector<const UnresolvedCall *> sortedUnresolved(const CallGraph &G) {
+  std::vector<const UnresolvedCall *> List;
+  for (const UnresolvedCall &U : G.valueFlow().UnresolvedCalls)
+    List.push_back(&U);
+  llvm::sort(List, [&](const UnresolvedCall *A, const UnresolvedCall *B) {
+    return std::make_tuple(G.file(A->Site.File), A->Site.Line, A->Site.Column, A->Kind) <
+           std::make_tuple(G.file(B->Site.File), B->Site.Line, B->Site.Column, B->Kind);
+  });
+  List.erase(std::unique(List.begin(), List.end(),
+                         [](const UnresolvedCall *A, const UnresolvedCall *B) {
+                           return A->Site.File == B->Site.File &&
+                                  A->Site.Line == B->Site.Line &&
+                                  A->Site.Column == B->Site.Column && A->Kind == B->Kind &&
+                                  A->What == B->What;
+                         }),
+             List.end());
+  return List;
+}
 } // namespace
 
 /// Says once when chains start or end outside the source root: allowed
@@ -88,6 +109,18 @@ static void writeReport(llvm::raw_ostream &OS, ReportFormat Format, const CheckR
         Stats->insert({"tus_reindexed", Run.S.Total});
         Stats->insert({"tree_findings", Run.TreeFindings});
       }
+    if (Run.ListUnresolved) {
+      llvm::json::Array List;
+      for (const UnresolvedCall *U : sortedUnresolved(R.Graph))
+        List.push_back(llvm::json::Object{
+            {"file", Run.Paths.relative(R.Graph.file(U->Site.File))},
+            {"line", U->Site.Line},
+            {"col", U->Site.Column},
+            {"caller", R.Graph.node(U->Caller).Name},
+            {"value", U->What},
+            {"kind", unresolvedKindName(U->Kind)}});
+      Doc.getAsObject()->insert({"unresolved", std::move(List)});
+    }
     OS << llvm::formatv("{0:2}", Doc) << "\n";
   } else if (Format == ReportFormat::SARIF) {
     llvm::json::Value Log = toSARIF(R.Findings, Run.Rules, Run.Paths, Run.States);
@@ -101,6 +134,12 @@ static void writeReport(llvm::raw_ostream &OS, ReportFormat Format, const CheckR
         Shown.push_back(R.Findings[K]);
     printText(OS, Shown, Run.Paths);
     printGateChanges(OS, Run.Gate);
+    if (Run.ListUnresolved)
+      for (const UnresolvedCall *U : sortedUnresolved(R.Graph))
+        OS << Run.Paths.relative(R.Graph.file(U->Site.File)) << ":" << U->Site.Line << ":"
+           << U->Site.Column << ": note: call through '" << U->What << "' in '"
+           << R.Graph.node(U->Caller).Name << "' is not resolved ("
+           << unresolvedKindName(U->Kind) << ")\n";
   }
 }
 
@@ -125,7 +164,12 @@ static void printCheckSummary(const CheckRun &Run, const GateCounts &Counts,
         << " in the baseline";
   Log << "; " << R.Stats.TUs << " TUs (" << R.Stats.FailedTUs << " failed), "
       << R.Stats.Functions << " functions, " << R.Stats.CallEdges << " call edges, "
-      << R.Stats.Roots << " roots\n";
+      << R.Stats.Roots << " roots";
+  // What the graph could not follow is said, never dropped in silence.
+  if (uint64_t U = R.Stats.unresolvedValues())
+    Log << "; " << U << " call" << (U == 1 ? "" : "s") << " through values not resolved"
+        << (Run.ListUnresolved ? "" : " (--unresolved lists them)");
+  Log << "\n";
 }
 
 int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
@@ -236,7 +280,8 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
         }))
       return RC;
 
-  CheckRun Run{*R, Tree.Rules, Paths, S, States, Gate, PatchMode, Changed, TreeFindings};
+  CheckRun Run{*R,      Tree.Rules, Paths,   S,           States,
+               Gate,    PatchMode,  Changed, TreeFindings, C.ListUnresolved};
   int Written = emit(C.OutputFile, [&](llvm::raw_ostream &OS) {
     writeReport(OS, C.Format, Run, std::move(FailedList));
   });

@@ -327,7 +327,10 @@ private:
       }
       return;
     }
-    if (!mayLeadToFunction(E->getType()))
+    // A `void *` local may hold anything, a function included: kernel code
+    // erases types that way (private data, cookies).
+    bool Opaque = Sub.empty() && VD->getType()->isVoidPointerType();
+    if (!Opaque && !mayLeadToFunction(E->getType()))
       return;
     Fn->Defs[VD].push_back({llvm::SmallVector<std::string, 1>(Sub.begin(), Sub.end()), E});
   }

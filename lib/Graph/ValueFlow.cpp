@@ -114,8 +114,10 @@ private:
   llvm::StringMap<llvm::SmallVector<NodeId, 2>> TwoLayer;
   llvm::DenseMap<NodeId, std::vector<uint32_t>> ReturnsOf;
   /// Per registry: items registered per head, and on heads nobody could name.
-  std::vector<llvm::StringMap<std::vector<FlowValue>>> Registered;
-  std::vector<std::vector<FlowValue>> RegisteredAnywhere;
+  /// An item and where it was registered (the last hop of a dispatch).
+  using Item = std::pair<FlowValue, Loc>;
+  std::vector<llvm::StringMap<std::vector<Item>>> Registered;
+  std::vector<std::vector<Item>> RegisteredAnywhere;
   std::set<std::tuple<NodeId, NodeId, FileId, uint32_t, uint32_t>> EdgeSeen;
 };
 
@@ -477,9 +479,9 @@ void ValueFlow::run() {
     for (unsigned I = 0; I < Config.Registries.size(); ++I)
       if (Config.Registries[I].Field == R.RegistryField) {
         if (R.Head.empty())
-          RegisteredAnywhere[I].push_back(R.Item);
+          RegisteredAnywhere[I].push_back({R.Item, R.Site});
         else
-          Registered[I][R.Head].push_back(R.Item);
+          Registered[I][R.Head].push_back({R.Item, R.Site});
       }
   for (const Concrete &C : Concretes) {
     if (C.E.K == EffectKind::Assign)
@@ -488,10 +490,10 @@ void ValueFlow::run() {
       continue;
     std::string Key = headKey(C.E.A);
     if (Key.empty())
-      RegisteredAnywhere[C.E.Registry].push_back(C.E.B);
+      RegisteredAnywhere[C.E.Registry].push_back({C.E.B, C.E.Site});
     else
-      Registered[C.E.Registry][Key].push_back(C.E.B);
-    G.Registrations.push_back({Config.Registries[C.E.Registry].Field, Key, C.E.B});
+      Registered[C.E.Registry][Key].push_back({C.E.B, C.E.Site});
+    G.Registrations.push_back({Config.Registries[C.E.Registry].Field, Key, C.E.B, C.E.Site});
   }
   for (const Concrete &C : Concretes) {
     switch (C.E.K) {
@@ -501,7 +503,7 @@ void ValueFlow::run() {
     case EffectKind::Dispatch: {
       const Registry &Reg = Config.Registries[C.E.Registry];
       std::string Key = headKey(C.E.A);
-      std::vector<FlowValue> Items = RegisteredAnywhere[C.E.Registry];
+      std::vector<Item> Items = RegisteredAnywhere[C.E.Registry];
       if (Key.empty()) {
         unresolved(C.Caller, C.E.Site, UnresolvedKind::UnknownHead, C.E.A);
         for (auto &Entry : Registered[C.E.Registry])
@@ -511,9 +513,15 @@ void ValueFlow::run() {
         llvm::append_range(Items, It->getValue());
       }
       size_t Before = G.Flow.BoundCalls;
-      for (const FlowValue &Item : Items)
-        addEdges(C.Caller, Item.member(Reg.Field), C.E.Site, C.E.Label, C.E.Chain,
+      for (const auto &[Value, Where] : Items) {
+        // The chain's last call is the registry's: shown where the item
+        // was registered.
+        llvm::SmallVector<CallGraph::HoistStep, 2> Chain(C.E.Chain.begin(), C.E.Chain.end());
+        if (!Chain.empty() && Where.File)
+          Chain.back().second = Where;
+        addEdges(C.Caller, Value.member(Reg.Field), C.E.Site, C.E.Label, Chain,
                  /*AllowRegistryField=*/true);
+      }
       G.Flow.RegistryCalls += G.Flow.BoundCalls - Before;
       break;
     }

@@ -1318,9 +1318,10 @@ llvm::Error Index::storeEffects(const CallGraph &G) {
   // what every other TU registered there.
   for (const CallGraph::RegistrationRow &R : G.registrations())
     if (llvm::Error Err = runStatement(
-            statement("INSERT INTO effect(sym, kind, registry, a, b) VALUES(NULL, -1, ?1, "
-                      "?2, ?3)"),
-            "cannot store effects", R.RegistryField, R.Head, R.Item.encode()))
+            statement("INSERT INTO effect(sym, kind, registry, a, b, file, line, col) "
+                      "VALUES(NULL, -1, ?1, ?2, ?3, ?4, ?5, ?6)"),
+            "cannot store effects", R.RegistryField, R.Head, R.Item.encode(),
+            G.file(R.Site.File), int64_t(R.Site.Line), int64_t(R.Site.Column)))
       return Err;
   if (llvm::Error E = exec("INSERT OR REPLACE INTO meta VALUES('effects', '1')"))
     return E;
@@ -1386,14 +1387,16 @@ llvm::Error Index::loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
     if (llvm::Error E = S->done("cannot read effects"))
       return E;
   }
-  auto R = statement("SELECT registry, a, b FROM effect WHERE sym IS NULL");
+  auto R = statement("SELECT registry, a, b, file, line, col FROM effect WHERE sym IS NULL");
   if (!R)
     return R.takeError();
   while (R->next()) {
     std::optional<FlowValue> Item = FlowValue::decode(R->text(2));
     if (!Item)
       return Bad();
-    G.addExternalRegistration({R->text(0), R->text(1), *Item});
+    G.addExternalRegistration(
+        {R->text(0), R->text(1), *Item,
+         G.toLoc({R->text(3), unsigned(R->integer(4)), unsigned(R->integer(5))})});
   }
   return R->done("cannot read effects");
 }

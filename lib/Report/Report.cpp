@@ -10,6 +10,16 @@
 
 namespace kreach {
 
+static llvm::json::Object valueFlowToJSON(const CheckStats &Stats) {
+  llvm::json::Object Unresolved;
+  for (unsigned K = 0; K < NumUnresolvedKinds; ++K)
+    Unresolved[unresolvedKindName(UnresolvedKind(K))] = Stats.Unresolved[K];
+  return llvm::json::Object{{"bound_calls", Stats.BoundCalls},
+                            {"type_fallbacks", Stats.TypeFallbacks},
+                            {"registry_calls", Stats.RegistryCalls},
+                            {"unresolved", std::move(Unresolved)}};
+}
+
 std::string reachMessage(const Rule &R, llvm::StringRef Root, llvm::StringRef Sink,
                          bool Allowed) {
   std::string M = R.config().RootKind + " '" + Root.str() + "' can reach " +
@@ -129,6 +139,7 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
                                    {"roots", Stats.Roots},
                                    {"unresolved_indirect_calls",
                                     Stats.UnresolvedIndirectCalls},
+                                   {"value_flow", valueFlowToJSON(Stats)},
                                    {"index_seconds", Stats.IndexSeconds},
                                    {"check_seconds", Stats.CheckSeconds},
                                    {"rules", std::move(Rules)}}}};

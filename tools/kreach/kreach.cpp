@@ -75,6 +75,10 @@ static cl::opt<ReportFormat> OutputFormat(
     cl::init(ReportFormat::Text), cl::sub(CheckCmd), cl::cat(Category));
 static cl::opt<bool> All("all", cl::desc("Also list chains from roots in allowed paths"),
                          cl::sub(CheckCmd), cl::cat(Category));
+static cl::opt<bool> ListUnresolved("unresolved",
+                                    cl::desc("Also list the calls through values that "
+                                             "could not be resolved, and why"),
+                                    cl::sub(CheckCmd), cl::cat(Category));
 static cl::opt<bool> AllRoots("all-roots",
                               cl::desc("Also treat release/clear_young/clear_flush_young/"
                                        "test_young callbacks as roots"),
@@ -174,6 +178,7 @@ static CheckOptions checkOptions() {
   CheckOptions C;
   C.Format = OutputFormat;
   C.All = All;
+  C.ListUnresolved = ListUnresolved;
   C.OutputFile = OutputFile;
   C.BaselineFile = BaselineFile;
   C.WriteBaseline = WriteBaseline;
