@@ -6,12 +6,41 @@ struct mm_walk_ops {
 };
 struct notifier_block {
 	int (*notifier_call)(struct notifier_block *nb, unsigned long action, void *data);
+	struct notifier_block *next;
 };
-static struct notifier_block *oom_chain;
+struct blocking_notifier_head {
+	struct notifier_block *head;
+};
+static struct blocking_notifier_head oom_notify_list;
 static struct mmu_notifier *subscriptions;
 
+int blocking_notifier_chain_register(struct blocking_notifier_head *nh,
+				     struct notifier_block *nb)
+{
+	nb->next = nh->head;
+	nh->head = nb;
+	return 0;
+}
+
+int blocking_notifier_call_chain(struct blocking_notifier_head *nh, unsigned long val, void *v)
+{
+	struct notifier_block *nb = nh->head;
+	int ret = 0;
+
+	while (nb) {
+		ret = nb->notifier_call(nb, val, v);
+		nb = nb->next;
+	}
+	return ret;
+}
+
+int register_oom_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&oom_notify_list, nb);
+}
+
 /* Memory reclaim re-entered from an allocation. */
-void out_of_memory(void) { oom_chain->notifier_call(oom_chain, 0, 0); }
+void out_of_memory(void) { blocking_notifier_call_chain(&oom_notify_list, 0, 0); }
 void *alloc_thing(void) { out_of_memory(); return 0; }
 
 /* A page walk calls the ops it was handed. */

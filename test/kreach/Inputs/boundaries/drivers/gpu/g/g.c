@@ -6,7 +6,9 @@ struct mm_walk_ops {
 };
 struct notifier_block {
 	int (*notifier_call)(struct notifier_block *nb, unsigned long action, void *data);
+	struct notifier_block *next;
 };
+int register_oom_notifier(struct notifier_block *nb);
 static struct dma_fence *g_fence;
 
 /* A GPU OOM notifier and a GPU page walker may wait: they are not notifiers. */
@@ -15,6 +17,7 @@ static int g_oom(struct notifier_block *nb, unsigned long action, void *data)
 	return dma_fence_wait(g_fence, false);
 }
 struct notifier_block g_oom_nb = { .notifier_call = g_oom };
+int g_init(void) { return register_oom_notifier(&g_oom_nb); }
 
 static int g_hole(unsigned long addr) { return dma_fence_wait(g_fence, false); }
 const struct mm_walk_ops g_walk_ops = { .pte_hole = g_hole };
