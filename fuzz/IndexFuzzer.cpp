@@ -1,9 +1,10 @@
 //===- IndexFuzzer.cpp - Fuzz reading a corrupted kreach.db ---------------===//
 //
 // The seeds are real indexes of examples/minikernel; libFuzzer mutates their
-// bytes and pages. Every read a check does (open, the graph, the sink
-// summaries, the counts, the stores, the failed TUs) must end in a result
-// or an llvm::Error: never a crash, a hang or a sanitizer report.
+// bytes and pages. Every read a check does (open, the graph with its value
+// flow, the sink summaries, the counts, the stores, the failed TUs, the
+// stored effects a per-TU check reads) must end in a result or an
+// llvm::Error: never a crash, a hang or a sanitizer report.
 //
 // Index::open takes a path, so each input is written to a file in /dev/shm
 // (or $TMPDIR when there is no /dev/shm) that is removed afterwards.
@@ -110,6 +111,28 @@ static void readEverything(Index &I) {
   if (!R) {
     llvm::consumeError(R.takeError());
     return;
+  }
+  // What the per-TU front ends read for value flow: the stored effects and
+  // registrations, the returns of functions defined elsewhere, and what
+  // globals hold, into a graph of their own, then resolved.
+  {
+    llvm::Expected<bool> Has = I.hasEffects();
+    drop(Has);
+    CallGraph TU;
+    std::vector<NodeId> Outside;
+    std::vector<std::string> Globals;
+    for (NodeId N = 0; N < R->Graph.size() && Outside.size() < 64; ++N)
+      if (R->Graph.node(N).Kind == NodeKind::Function) {
+        Outside.push_back(TU.getOrAddNode(R->Graph.node(N).Key, R->Graph.node(N).Name));
+        Globals.push_back(R->Graph.node(N).Key);
+      }
+    if (llvm::Error E = I.loadEffects(TU, Outside))
+      llvm::consumeError(std::move(E));
+    if (llvm::Error E = I.loadReturns(TU, Outside))
+      llvm::consumeError(std::move(E));
+    if (llvm::Error E = I.loadGlobals(TU, Globals))
+      llvm::consumeError(std::move(E));
+    TU.finalize(valueFlowConfig(Rules));
   }
   // What the per-TU front ends do: follow stored summaries from a few keys.
   for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability)) {
