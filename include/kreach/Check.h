@@ -60,6 +60,26 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
                              std::string *MissingSummaries = nullptr,
                              const ValueFlowConfig &Flow = {});
 
+/// One TU's graph as a per-TU front end sees it: the TU's facts with what
+/// the index knows of the rest of the tree (stores into the fields its
+/// values name, the effects and returns of functions defined elsewhere, what
+/// the globals it names hold, the registrations), value flow resolved, and
+/// the distances to R's sinks, seeded from the index's summaries.
+struct TUGraph {
+  CallGraph G;
+  ReachSpec Spec;
+  std::vector<SinkStep> Steps;
+  std::string Fingerprint; ///< R's summary fingerprint.
+};
+std::unique_ptr<TUGraph> buildTUGraph(const TUFacts &Facts, Index *I, const Rule &R,
+                                      std::string &ReadError,
+                                      std::string *MissingSummaries,
+                                      const ValueFlowConfig &Flow);
+/// The witness chain from From, continued from the index past a seed.
+/// False if From reaches no sink (or the index lacks the continuation).
+bool chainFrom(const TUGraph &T, Index *I, NodeId From, std::vector<Hop> &Chain,
+               std::string &SinkName, std::string *ReadError = nullptr);
+
 /// The value-flow configuration the rules carry (their registries).
 ValueFlowConfig valueFlowConfig(const RuleSet &Rules);
 

@@ -58,6 +58,14 @@ struct SummaryRow {
   std::string NextKey, NextName;
   SourcePos Site;
   std::string Via;
+  /// For a call bound through callees (a hoisted effect): those callees and
+  /// where each makes the next call, outermost first. The hop is then Key
+  /// calls Through[0] at Site, ..., Through[n-1] calls Next at its Site.
+  struct Step {
+    std::string Key, Name;
+    SourcePos Site;
+  };
+  std::vector<Step> Through;
 };
 
 struct StoreRow {

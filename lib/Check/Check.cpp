@@ -133,9 +133,17 @@ bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Ke
     Hop H;
     H.Caller = (*Row)->Name;
     H.CallerKey = Cur;
+    H.Site = (*Row)->Site;
+    for (const SummaryRow::Step &Step : (*Row)->Through) {
+      H.Callee = Step.Name;
+      H.CalleeKey = Step.Key;
+      Chain.push_back(H);
+      H.Caller = Step.Name;
+      H.CallerKey = Step.Key;
+      H.Site = Step.Site;
+    }
     H.Callee = (*Row)->NextName;
     H.CalleeKey = (*Row)->NextKey;
-    H.Site = (*Row)->Site;
     H.Via = (*Row)->Via;
     Chain.push_back(std::move(H));
     if ((*Row)->NextKey.empty()) {
@@ -170,11 +178,11 @@ static void fieldsOfValues(const CallGraph &G, llvm::StringSet<> &Fields) {
   }
 }
 
-std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
-                             const PathMapper &Paths, bool IncludeAllowed,
-                             std::string &ReadError, std::string *MissingSummaries,
-                             const ValueFlowConfig &Flow) {
-  CallGraph G;
+std::unique_ptr<TUGraph> buildTUGraph(const TUFacts &Facts, Index *I, const Rule &R,
+                                      std::string &ReadError, std::string *MissingSummaries,
+                                      const ValueFlowConfig &Flow) {
+  auto Result = std::make_unique<TUGraph>();
+  CallGraph &G = Result->G;
   G.addFacts(Facts);
   std::vector<std::pair<NodeId, uint32_t>> Seeds;
   std::string Fingerprint = R.summaryFingerprint();
@@ -260,8 +268,11 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
     } else {
       noteReadError(Stores.takeError(), &ReadError);
     }
-    // Everything the TU reaches but does not define is seeded from the
-    // index's summaries.
+  }
+  G.finalize(Flow);
+  // Everything the TU reaches but does not define (value flow adds targets
+  // of its own) is seeded from the index's summaries.
+  if (I)
     for (NodeId N = 0; N < G.size(); ++N) {
       if (G.node(N).Kind != NodeKind::Function || G.node(N).Defined)
         continue;
@@ -273,15 +284,39 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
       if (*Row && (*Row)->Dist > 0)
         Seeds.push_back({N, (*Row)->Dist});
     }
-  }
-  G.finalize(Flow);
-  std::vector<SinkStep> Steps = computeSinkSteps(G, reachSpec(G, R), Seeds);
+  Result->Spec = reachSpec(G, R);
+  Result->Steps = computeSinkSteps(G, Result->Spec, Seeds);
+  Result->Fingerprint = Fingerprint;
+  return Result;
+}
+
+bool chainFrom(const TUGraph &T, Index *I, NodeId From, std::vector<Hop> &Chain,
+               std::string &SinkName, std::string *ReadError) {
+  if (From >= T.G.size() || !T.Steps[From].reaches())
+    return false;
+  std::vector<PathHop> Path = shortestPath(T.G, T.Steps, From);
+  for (const PathHop &P : Path)
+    Chain.push_back(toHop(T.G, P));
+  NodeId Last = Path.empty() ? From : Path.back().Callee;
+  SinkName = T.G.node(Last).Name;
+  if (T.Steps[Last].Dist == 0)
+    return true;
+  // The chain ends at a seed: its continuation lives in the index.
+  return I && continueFromIndex(*I, T.Fingerprint, T.G.node(Last).Key, Chain, SinkName,
+                                ReadError);
+}
+
+std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
+                             const PathMapper &Paths, bool IncludeAllowed,
+                             std::string &ReadError, std::string *MissingSummaries,
+                             const ValueFlowConfig &Flow) {
+  std::unique_ptr<TUGraph> T = buildTUGraph(Facts, I, R, ReadError, MissingSummaries, Flow);
   auto Continue = [&](const Node &Seed, std::vector<Hop> &Chain, std::string &Sink) {
-    return I && continueFromIndex(*I, Fingerprint, Seed.Key, Chain, Sink, &ReadError);
+    return I && continueFromIndex(*I, T->Fingerprint, Seed.Key, Chain, Sink, &ReadError);
   };
   return findFindings(
-      G, Steps, R, [&](llvm::StringRef F) { return Paths.relative(F); }, IncludeAllowed,
-      Continue);
+      T->G, T->Steps, R, [&](llvm::StringRef F) { return Paths.relative(F); },
+      IncludeAllowed, Continue);
 }
 
 TUProject openTUProject(llvm::StringRef MainFile, llvm::StringRef BuildDir,

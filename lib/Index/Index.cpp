@@ -76,7 +76,8 @@ CREATE TABLE summary_set(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NUL
                          rules TEXT NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
                      dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
-                     col INTEGER, via INTEGER, PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
+                     col INTEGER, via INTEGER, hops TEXT,
+                     PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 )sql";
 
 /// Schema 2 held one set of summaries; they are a cache, so a writer drops
@@ -87,7 +88,8 @@ CREATE TABLE summary_set(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NUL
                          rules TEXT NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
                      dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
-                     col INTEGER, via INTEGER, PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
+                     col INTEGER, via INTEGER, hops TEXT,
+                     PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 DELETE FROM meta WHERE key='summary_policy';
 UPDATE meta SET value='3' WHERE key='schema';
 )sql";
@@ -98,7 +100,11 @@ UPDATE meta SET value='3' WHERE key='schema';
 const char *const MigrateFrom3SQL = R"sql(
 UPDATE tu SET command_hash=NULL;
 UPDATE func SET body_hash=NULL;
-DELETE FROM summary;
+DROP TABLE summary;
+CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
+                     dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
+                     col INTEGER, via INTEGER, hops TEXT,
+                     PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 DELETE FROM summary_set;
 UPDATE meta SET value='4' WHERE key='schema';
 )sql";
@@ -1140,6 +1146,9 @@ llvm::Expected<bool> Index::hasSummaries(llvm::StringRef Fingerprint) {
   return false;
 }
 
+static std::string encodeSteps(const CallGraph &G,
+                               llvm::ArrayRef<CallGraph::HoistStep> Steps);
+
 llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                   llvm::StringRef Fingerprint, llvm::StringRef RuleName) {
   if (M == Mode::ReadOnly)
@@ -1169,7 +1178,11 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
     if (!Sym)
       return Sym.takeError();
     int64_t Next = 0, File = 0, Line = 0, Col = 0, Via = 0;
+    std::string Hops;
     if (std::optional<PathHop> H = nextHop(G, Steps, N)) {
+      // A bound call stands for the calls it was hoisted through: kept, so
+      // that a per-TU front end shows the same hops as the CLI.
+      Hops = encodeSteps(G, G.hoistChain(H->Hoist));
       const Node &Callee = G.node(H->Callee);
       auto NextSym = Callee.Kind == NodeKind::Field
                          ? internSym((FieldSinkPrefix + Callee.Name).str(), Callee.Name)
@@ -1191,9 +1204,9 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
       }
     }
     if (llvm::Error E = runStatement(
-            statement("INSERT INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+            statement("INSERT INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
             "cannot store summary", SetId, *Sym, int64_t(S.Dist), Next, File, Line, Col,
-            Via))
+            Via, Hops))
       return E;
   }
   std::string Keep = "(SELECT id FROM summary_set ORDER BY used DESC LIMIT " +
@@ -1208,7 +1221,7 @@ llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerp
                                                          llvm::StringRef Key) {
   auto S = statement(
       "SELECT s.name, summary.dist, n.key, n.name, file.path, summary.line, summary.col, "
-      "field.name FROM sym s JOIN summary ON summary.sym = s.id "
+      "field.name, summary.hops FROM sym s JOIN summary ON summary.sym = s.id "
       "JOIN summary_set ON summary_set.id = summary.rule_set "
       "LEFT JOIN sym n ON n.id = summary.next LEFT JOIN file ON file.id = summary.file "
       "LEFT JOIN field ON field.id = summary.via "
@@ -1230,6 +1243,20 @@ llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerp
     R.NextKey.clear();
   R.Site = {S->text(4), unsigned(S->integer(5)), unsigned(S->integer(6))};
   R.Via = S->text(7);
+  std::string Hops = S->text(8);
+  llvm::SmallVector<llvm::StringRef, 4> Steps;
+  if (!Hops.empty())
+    llvm::StringRef(Hops).split(Steps, '\x1e');
+  for (llvm::StringRef Step : Steps) {
+    llvm::SmallVector<llvm::StringRef, 5> Parts;
+    Step.split(Parts, '\x1f');
+    unsigned Line = 0, Col = 0;
+    if (Parts.size() != 5 || Parts[3].getAsInteger(10, Line) || Parts[4].getAsInteger(10, Col))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "index '" + Path + "' holds a malformed summary; run "
+                                     "'kreach index --rebuild'");
+    R.Through.push_back({Parts[0].str(), Parts[1].str(), {Parts[2].str(), Line, Col}});
+  }
   return R;
 }
 
@@ -1280,8 +1307,13 @@ llvm::Expected<std::vector<StoreRow>> Index::storesInto(llvm::StringRef Field) {
 // An effect's hoist chain: steps joined by \x1e, each the callee's key,
 // name, file, line and column joined by \x1f.
 static std::string encodeChain(const CallGraph &G, const ValueEffect &E) {
+  return encodeSteps(G, E.Chain);
+}
+
+static std::string encodeSteps(const CallGraph &G,
+                               llvm::ArrayRef<CallGraph::HoistStep> Steps) {
   std::string Out;
-  for (const auto &[N, Site] : E.Chain) {
+  for (const auto &[N, Site] : Steps) {
     if (!Out.empty())
       Out += '\x1e';
     Out += G.node(N).Key + '\x1f' + G.node(N).Name + '\x1f' + G.file(Site.File) + '\x1f' +

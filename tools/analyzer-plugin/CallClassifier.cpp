@@ -38,6 +38,145 @@ std::string calledField(const CallEvent &Call) {
 
 } // namespace
 
+CallClass MmuNotifierDmaFenceWaitChecker::classifyByGraph(const CallEvent &Call,
+                                                          const kreach::Rule &Sinks,
+                                                          CheckerContext &C,
+                                                          bool &Resolved) const {
+  CallClass Result;
+  Resolved = false;
+  TUContext &T = tu(C);
+  const auto *CE = dyn_cast_or_null<CallExpr>(Call.getOriginExpr());
+  const auto *Frame = dyn_cast_or_null<FunctionDecl>(C.getStackFrame()->getDecl());
+  if (!CE || !Frame)
+    return Result;
+  if (!T.Facts) {
+    // The whole TU, as clang-tidy collects it: header inlines it uses too.
+    ASTContext &Ctx = C.getASTContext();
+    std::vector<Decl *> Scope = Ctx.getTraversalScope();
+    Ctx.setTraversalScope({Ctx.getTranslationUnitDecl()});
+    T.Facts = kreach::collectFacts(Ctx, /*ResolveSites=*/false);
+    Ctx.setTraversalScope(Scope);
+  }
+  std::unique_ptr<kreach::TUGraph> &Slot = T.Graphs[&Sinks];
+  if (!Slot) {
+    std::string ReadError, Missing;
+    Slot = kreach::buildTUGraph(*T.Facts, T.Index.get(), Sinks, ReadError, &Missing, T.Flow);
+    if (!ReadError.empty())
+      noteIndexError(T, C.getASTContext(), ReadError);
+  }
+  const kreach::TUGraph &TG = *Slot;
+  kreach::NodeId FN = TG.G.lookup(kreach::functionKey(Frame, C.getSourceManager()));
+  if (FN == kreach::NoNode || !TG.G.node(FN).Defined)
+    return Result;
+  Resolved = true;
+  // The call's positions as the facts recorded them: its start, and the
+  // field's name for a call through a field.
+  uint64_t Begin = CE->getBeginLoc().getRawEncoding(), Member = 0;
+  const Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
+  if (const auto *U = dyn_cast<UnaryOperator>(Callee))
+    if (U->getOpcode() == UO_Deref)
+      Callee = U->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *ME = dyn_cast<MemberExpr>(Callee))
+    Member = ME->getMemberLoc().getRawEncoding();
+  bool Direct = Call.getDecl() && CE->getDirectCallee();
+  uint32_t Best = UINT32_MAX;
+  for (const kreach::Edge &E : TG.G.edges(FN)) {
+    if (E.Site.Raw != Begin && (!Member || E.Site.Raw != Member))
+      continue;
+    // A direct call is the analyzer's own to follow; what the graph adds
+    // there is what the callee does with the values passed to it.
+    if (E.Kind == kreach::EdgeKind::Direct || (Direct && E.Kind != kreach::EdgeKind::Bound))
+      continue;
+    kreach::NodeId To = kreach::effectiveTarget(TG.G, TG.Spec, E);
+    if (To == kreach::NoNode || !TG.Steps[To].reaches())
+      continue;
+    uint32_t Dist = TG.Steps[To].Dist + E.weight();
+    if (Dist >= Best)
+      continue;
+    kreach::PathHop First{FN, To, E.Site, 0, E.Hoist};
+    if (TG.G.node(To).Kind == kreach::NodeKind::Field) {
+      First.Via = TG.G.node(To).Field;
+      if (TG.Steps[To].Dist != 0)
+        First.Callee = TG.Steps[To].Next;
+    } else if (E.Kind == kreach::EdgeKind::Bound) {
+      First.Via = E.Through ? E.Through : E.Label;
+    }
+    llvm::SmallVector<kreach::PathHop, 2> Hops = kreach::expandHop(TG.G, First);
+    CallClass Candidate;
+    const kreach::Node &Target = TG.G.node(Hops.back().Callee);
+    if (Target.Kind == kreach::NodeKind::Field) {
+      // The call through the field is the wait.
+      if (Hops.size() == 1) {
+        Candidate.K = CallClass::Wait;
+        Candidate.Name = Candidate.SinkName = Target.Name;
+      } else {
+        Candidate.K = CallClass::IndexWait;
+        Candidate.Name = TG.G.node(Hops.front().Callee).Name;
+        for (size_t I = 1; I < Hops.size(); ++I)
+          Candidate.Chain.push_back(kreach::toHop(TG.G, Hops[I]));
+        Candidate.SinkName = Target.Name;
+      }
+    } else {
+      Candidate.K = CallClass::IndexWait;
+      Candidate.Name = TG.G.node(Hops.front().Callee).Name;
+      if (Hops.size() == 1 && First.Via)
+        Candidate.Via = TG.G.field(First.Via);
+      for (size_t I = 1; I < Hops.size(); ++I)
+        Candidate.Chain.push_back(kreach::toHop(TG.G, Hops[I]));
+      std::string ReadError;
+      if (!kreach::chainFrom(TG, T.Index.get(), Hops.back().Callee, Candidate.Chain,
+                             Candidate.SinkName, &ReadError)) {
+        if (!ReadError.empty())
+          noteIndexError(T, C.getASTContext(), ReadError);
+        continue;
+      }
+    }
+    Best = Dist;
+    Result = std::move(Candidate);
+  }
+  if (Result.K != CallClass::None || Direct)
+    return Result;
+  // Inside an inlined callee, a call through its parameter was bound where
+  // an enclosing frame called it: the edge from that frame whose hoist chain
+  // ends at this very call.
+  for (const StackFrameContext *F = C.getStackFrame(); F && F->getParent();) {
+    const auto *Site = dyn_cast_or_null<CallExpr>(F->getCallSite());
+    F = F->getParent()->getStackFrame();
+    const auto *Outer = F ? dyn_cast_or_null<FunctionDecl>(F->getDecl()) : nullptr;
+    if (!Site || !Outer)
+      break;
+    kreach::NodeId ON = TG.G.lookup(kreach::functionKey(Outer, C.getSourceManager()));
+    if (ON == kreach::NoNode)
+      break;
+    for (const kreach::Edge &E : TG.G.edges(ON)) {
+      if (E.Kind != kreach::EdgeKind::Bound ||
+          E.Site.Raw != Site->getBeginLoc().getRawEncoding())
+        continue;
+      llvm::ArrayRef<kreach::CallGraph::HoistStep> Chain = TG.G.hoistChain(E.Hoist);
+      if (Chain.empty() || (Chain.back().second.Raw != Begin &&
+                            (!Member || Chain.back().second.Raw != Member)))
+        continue;
+      kreach::NodeId To = kreach::effectiveTarget(TG.G, TG.Spec, E);
+      if (To == kreach::NoNode || !TG.Steps[To].reaches() ||
+          TG.G.node(To).Kind != kreach::NodeKind::Function || TG.Steps[To].Dist >= Best)
+        continue;
+      CallClass Candidate;
+      Candidate.K = CallClass::IndexWait;
+      Candidate.Name = TG.G.node(To).Name;
+      Candidate.Via = TG.G.field(E.Through ? E.Through : E.Label);
+      std::string ReadError;
+      if (!kreach::chainFrom(TG, T.Index.get(), To, Candidate.Chain, Candidate.SinkName,
+                             &ReadError))
+        continue;
+      Best = TG.Steps[To].Dist;
+      Result = std::move(Candidate);
+    }
+    if (Result.K != CallClass::None)
+      break;
+  }
+  return Result;
+}
+
 CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
                                                    const kreach::Rule &Sinks,
                                                    CheckerContext &C) const {
@@ -59,7 +198,14 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
       return Result;
     }
     // A body in this TU is inlined and judged path by path; only a call the
-    // analyzer has to treat as opaque needs the index's summary.
+    // analyzer has to treat as opaque needs the index's summary, and what
+    // value flow says the callee does with the values passed here.
+    if (!FD->hasBody()) {
+      bool Resolved = false;
+      CallClass ByGraph = classifyByGraph(Call, Sinks, C, Resolved);
+      if (ByGraph.K != CallClass::None)
+        return ByGraph;
+    }
     if (T.Index && !FD->hasBody()) {
       std::vector<kreach::Hop> Chain;
       std::string Sink, ReadError;
@@ -77,6 +223,12 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
     }
     return Result;
   }
+  // A call through a value the analyzer does not know on this path: the
+  // graph's resolution decides wherever it knows the calling function.
+  bool Resolved = false;
+  CallClass ByGraph = classifyByGraph(Call, Sinks, C, Resolved);
+  if (Resolved)
+    return ByGraph;
   std::string Field = calledField(Call);
   if (Field.empty())
     return Result;

@@ -12,6 +12,7 @@
 #include "SleepContext.h"
 
 #include "kreach/Index.h"
+#include "kreach/Check.h"
 #include "kreach/Rules.h"
 #include "kreach/Project.h"
 #include "kreach/Report.h"
@@ -26,6 +27,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,11 @@ struct TUContext {
   int64_t BlockableFlag = 1;
   std::string IndexPath;
   bool IndexErrorReported = false;
+  /// The TU's facts and, per rule, its graph with value flow resolved (as
+  /// clang-tidy's and the CLI's), built on the first call that needs one.
+  std::optional<kreach::TUFacts> Facts;
+  kreach::ValueFlowConfig Flow;
+  llvm::DenseMap<const kreach::Rule *, std::unique_ptr<kreach::TUGraph>> Graphs;
 };
 
 class MmuNotifierDmaFenceWaitChecker
@@ -116,6 +123,10 @@ private:
 
   TUContext &tu(clang::ento::CheckerContext &C) const;
   const RootInfo *rootFor(const clang::FunctionDecl *FD, clang::ento::CheckerContext &C) const;
+  /// What kreach's value flow resolved at this call, as the CLI resolves it:
+  /// Resolved is false when the graph does not know the calling function.
+  CallClass classifyByGraph(const clang::ento::CallEvent &Call, const kreach::Rule &Sinks,
+                            clang::ento::CheckerContext &C, bool &Resolved) const;
   CallClass classify(const clang::ento::CallEvent &Call, const kreach::Rule &Sinks,
                      clang::ento::CheckerContext &C) const;
   /// The bug type of a reachability rule's reports, made on first use.

@@ -132,6 +132,7 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
     warn(Ctx, llvm::toString(Rules.takeError()));
     T.Rules = kreach::RuleSet::builtin();
   }
+  T.Flow = kreach::valueFlowConfig(T.Rules);
   std::vector<const kreach::Rule *> Sleep = T.Rules.ofKind(kreach::RuleKind::NonBlockingSleep);
   T.Sleep = Sleep.empty() ? nullptr : Sleep.front();
   std::vector<const kreach::Rule *> Reach = T.Rules.ofKind(kreach::RuleKind::Reachability);

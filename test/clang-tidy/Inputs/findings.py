@@ -27,6 +27,8 @@ def main():
             path = m.group("file")
             if os.path.isabs(path):
                 path = os.path.relpath(os.path.realpath(path), root)
+            # A header as its include path spells it ("./include/...").
+            path = os.path.normpath(path)
             msg = m.group("msg")
             # clang-tidy tags only warnings; the CLI does the same.
             item = "%s:%s:%s: %s: %s" % (path, m.group("line"), m.group("col"),
