@@ -108,6 +108,22 @@ struct AssignFact {
   SourcePos Site;
 };
 
+/// A defined function's type, canonical ("int (struct mm_walk *, unsigned
+/// long)"): what matching by signature would compare, for measuring value
+/// flow against it.
+struct SignatureFact {
+  std::string Function;
+  std::string Type;
+};
+
+/// The callee type of a call that names no function (its site as the
+/// call's other facts have it).
+struct CallTypeFact {
+  std::string Caller;
+  std::string Type;
+  SourcePos Site;
+};
+
 struct TUFacts {
   std::string MainFile;
   std::vector<FunctionFact> Functions;

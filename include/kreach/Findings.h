@@ -58,6 +58,7 @@ struct CheckStats {
   /// unresolved, by UnresolvedKind.
   uint64_t BoundCalls = 0, TypeFallbacks = 0, RegistryCalls = 0;
   uint64_t Unresolved[NumUnresolvedKinds] = {};
+  IndirectPrecision Precision;
   uint64_t unresolvedValues() const {
     uint64_t N = 0;
     for (uint64_t U : Unresolved)

@@ -16,6 +16,8 @@
 #include "kreach/Facts.h"
 #include "kreach/FlowValue.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include <cstdint>
 #include <map>
@@ -151,6 +153,16 @@ struct UnresolvedCall {
   std::string What; ///< The value, spelled.
 };
 
+/// Targets per call site that names no function, kreach's resolution against
+/// matching by signature (every address-taken function of the callee's type),
+/// over the same sites: the measure MLTA reports.
+struct IndirectPrecision {
+  size_t Sites = 0;          ///< Calls that name no function.
+  size_t ResolvedSites = 0;  ///< Of those, with at least one target.
+  size_t Targets = 0;        ///< Sum of kreach's targets over all sites.
+  size_t SignatureTargets = 0; ///< Sum of signature-matching targets.
+};
+
 /// What value flow resolved and what it could not.
 struct ValueFlowStats {
   size_t BoundCalls = 0;     ///< Edges bound at call sites or through globals.
@@ -259,6 +271,8 @@ public:
     return N < Effects.size() ? Effects[N] : None;
   }
   const std::vector<RegistrationRow> &registrations() const { return Registrations; }
+  /// After finalize: targets per indirect call site against signatures.
+  IndirectPrecision indirectPrecision() const;
   /// Before finalize: effects of a function defined elsewhere, and
   /// registrations made elsewhere (a per-TU check reads both from the index).
   void addExternalEffect(NodeId N, ValueEffect E) { ExternalEffects[N].push_back(std::move(E)); }
@@ -300,6 +314,14 @@ private:
   std::vector<ReturnRow> Returns;
   std::vector<AssignRow> Assigns;
   std::vector<std::vector<ValueEffect>> Effects;
+  struct CallTypeRow {
+    NodeId Caller;
+    std::string Type;
+    Loc Site;
+  };
+  std::vector<CallTypeRow> CallTypes;
+  llvm::DenseMap<NodeId, std::string> Signatures;
+  llvm::DenseSet<NodeId> AddressTaken; ///< Filled by value flow.
   std::vector<RegistrationRow> Registrations, ExternalRegistrations;
   std::map<NodeId, std::vector<ValueEffect>> ExternalEffects;
   ValueFlowStats Flow;

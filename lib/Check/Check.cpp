@@ -93,6 +93,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   R.Stats.RegistryCalls = Flow.RegistryCalls;
   for (unsigned K = 0; K < NumUnresolvedKinds; ++K)
     R.Stats.Unresolved[K] = Flow.Unresolved[K];
+  R.Stats.Precision = R.Graph.indirectPrecision();
 
   llvm::Expected<IndexCounts> Counts = I.counts();
   if (!Counts)

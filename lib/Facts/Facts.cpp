@@ -138,6 +138,7 @@ public:
     F.Loc = pos(FD->getLocation());
     F.Internal = !FD->isExternallyVisible();
     Out.Functions.push_back(F);
+    Out.Signatures.push_back({F.Key, typeKey(FD->getType())});
     std::string Saved = std::move(Current);
     Current = F.Key;
     FunctionState State;
@@ -250,6 +251,21 @@ private:
       if (itemKey(E) == K)
         return;
     Into.push_back(std::move(I));
+  }
+
+  /// A function type as signature matching compares it: canonical, without
+  /// parameter names or qualifiers that do not change the call.
+  std::string typeKey(QualType T) {
+    T = T.getCanonicalType().getUnqualifiedType();
+    if (const auto *FT = T->getAs<FunctionType>()) {
+      auto It = TypeKeys.find(FT);
+      if (It != TypeKeys.end())
+        return It->second;
+      std::string K = QualType(FT, 0).getAsString(Ctx.getPrintingPolicy());
+      TypeKeys[FT] = K;
+      return K;
+    }
+    return T.getAsString(Ctx.getPrintingPolicy());
   }
 
   std::string varKey(const VarDecl *VD) {
@@ -513,6 +529,10 @@ private:
       SourcePos CalleeSite = Site;
       if (const auto *ME = dyn_cast<MemberExpr>(CalleeExpr))
         CalleeSite = site(ME->getMemberLoc());
+      QualType CalleeType = CE->getCallee()->getType();
+      if (const auto *P = CalleeType->getAs<PointerType>())
+        CalleeType = P->getPointeeType();
+      Out.CallTypes.push_back({Current, typeKey(CalleeType), CalleeSite});
       bool Any = false;
       for (const Item &I : eval(CalleeExpr)) {
         if (!I.Sub.empty())
@@ -746,6 +766,7 @@ private:
   llvm::SmallPtrSet<const InitListExpr *, 32> Walked;
   llvm::DenseMap<const Decl *, std::string> Keys;
   FunctionState *Fn = nullptr;
+  llvm::DenseMap<const FunctionType *, std::string> TypeKeys;
   llvm::DenseMap<std::pair<const RecordDecl *, unsigned>, bool> LeadsToFunction;
   llvm::DenseMap<FileID, std::string> Files;
 };

@@ -4,7 +4,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include <map>
 #include <queue>
+#include <tuple>
 
 namespace kreach {
 
@@ -118,6 +120,12 @@ void CallGraph::addFact(const ResolvedFact &F) {
       ++Flow.Malformed;
     return;
   case FactKind::Assign:
+  case FactKind::Signature:
+    Signatures[F.Owner] = F.Texts[0];
+    return;
+  case FactKind::CallType:
+    CallTypes.push_back({F.Owner, F.Texts[0], toLoc(F.Site)});
+    return;
   case FactKind::GlobalInit: {
     std::optional<FlowValue> T = FlowValue::decode(F.Texts[0]);
     std::optional<FlowValue> V = FlowValue::decode(F.Texts[1]);
@@ -417,6 +425,65 @@ EdgeCounts countEdges(const CallGraph &G, const ReachSpec &Spec) {
     }
   }
   return C;
+}
+
+} // namespace kreach
+
+namespace kreach {
+
+IndirectPrecision CallGraph::indirectPrecision() const {
+  IndirectPrecision P;
+  llvm::StringMap<size_t> BySignature;
+  for (NodeId N : AddressTaken)
+    if (N < Nodes.size() && Nodes[N].Defined)
+      if (auto It = Signatures.find(N); It != Signatures.end())
+        ++BySignature[It->second];
+  // Every target kreach resolved, by the call site that makes the call
+  // (a bound edge's innermost one).
+  using SiteKey = std::tuple<NodeId, FileId, uint32_t, uint32_t>;
+  std::map<SiteKey, llvm::DenseSet<NodeId>> Targets;
+  auto Add = [&](NodeId Caller, const Loc &Site, NodeId To) {
+    llvm::DenseSet<NodeId> &Set = Targets[{Caller, Site.File, Site.Line, Site.Column}];
+    if (Nodes[To].Kind == NodeKind::Field) {
+      for (const Edge &T : Out[To])
+        Set.insert(T.To);
+      return;
+    }
+    Set.insert(To);
+  };
+  for (NodeId N = 0; N < Nodes.size(); ++N) {
+    if (Nodes[N].Kind != NodeKind::Function)
+      continue;
+    for (const Edge &E : Out[N]) {
+      if (E.Kind == EdgeKind::FieldCall) {
+        Add(N, E.Site, E.To);
+      } else if (E.Kind == EdgeKind::Bound) {
+        llvm::ArrayRef<HoistStep> Chain = hoistChain(E.Hoist);
+        if (Chain.empty())
+          Add(N, E.Site, E.To);
+        else
+          Add(Chain.back().first, Chain.back().second, E.To);
+      }
+    }
+  }
+  for (const CallTypeRow &C : CallTypes) {
+    ++P.Sites;
+    auto It = Targets.find({C.Caller, C.Site.File, C.Site.Line, C.Site.Column});
+    size_t Count = It == Targets.end() ? 0 : It->second.size();
+    if (Count == 0) {
+      // A local that holds a function: a direct call of the same type there.
+      for (const Edge &E : Out[C.Caller])
+        if (E.Kind == EdgeKind::Direct && E.Site.File == C.Site.File &&
+            E.Site.Line == C.Site.Line && E.Site.Column == C.Site.Column)
+          if (auto S = Signatures.find(E.To); S != Signatures.end() && S->second == C.Type)
+            ++Count;
+    }
+    P.Targets += Count;
+    P.ResolvedSites += Count != 0;
+    auto S = BySignature.find(C.Type);
+    P.SignatureTargets += S == BySignature.end() ? 0 : S->second;
+  }
+  return P;
 }
 
 } // namespace kreach

@@ -105,7 +105,7 @@ private:
   /// Direct call sites of each function: (caller, edge index).
   std::vector<std::vector<std::pair<NodeId, uint32_t>>> Callers;
   std::map<SiteKey, std::vector<uint32_t>> ArgsAt;
-  llvm::DenseSet<NodeId> AddressTaken;
+  llvm::DenseSet<NodeId> &AddressTaken = G.AddressTaken;
   /// What each global holds, by access path.
   llvm::StringMap<std::vector<std::pair<llvm::SmallVector<std::string, 1>, FlowValue>>>
       Contents;

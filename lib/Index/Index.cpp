@@ -40,6 +40,11 @@ CREATE TABLE ginit(owner_tu INTEGER NOT NULL, target TEXT, value TEXT,
 CREATE INDEX ginit_owner_tu ON ginit(owner_tu);
 CREATE INDEX ginit_target ON ginit(target);
 CREATE INDEX assign_target ON assign(target);
+CREATE TABLE fsig(func INTEGER NOT NULL, type TEXT);
+CREATE INDEX fsig_func ON fsig(func);
+CREATE TABLE ctype(caller INTEGER NOT NULL, type TEXT, file INTEGER, line INTEGER,
+                   col INTEGER);
+CREATE INDEX ctype_caller ON ctype(caller);
 CREATE TABLE effect(sym INTEGER, kind INTEGER NOT NULL, registry TEXT, a TEXT, b TEXT,
                     file TEXT, line INTEGER, col INTEGER, label TEXT, chain TEXT);
 CREATE INDEX effect_sym ON effect(sym);

@@ -14,10 +14,18 @@ static llvm::json::Object valueFlowToJSON(const CheckStats &Stats) {
   llvm::json::Object Unresolved;
   for (unsigned K = 0; K < NumUnresolvedKinds; ++K)
     Unresolved[unresolvedKindName(UnresolvedKind(K))] = Stats.Unresolved[K];
-  return llvm::json::Object{{"bound_calls", Stats.BoundCalls},
-                            {"type_fallbacks", Stats.TypeFallbacks},
-                            {"registry_calls", Stats.RegistryCalls},
-                            {"unresolved", std::move(Unresolved)}};
+  const IndirectPrecision &P = Stats.Precision;
+  return llvm::json::Object{
+      {"bound_calls", Stats.BoundCalls},
+      {"type_fallbacks", Stats.TypeFallbacks},
+      {"registry_calls", Stats.RegistryCalls},
+      {"unresolved", std::move(Unresolved)},
+      // Per call that names no function: kreach's targets against every
+      // address-taken function of the callee's type.
+      {"indirect_sites", uint64_t(P.Sites)},
+      {"indirect_sites_resolved", uint64_t(P.ResolvedSites)},
+      {"indirect_targets", uint64_t(P.Targets)},
+      {"signature_targets", uint64_t(P.SignatureTargets)}};
 }
 
 std::string reachMessage(const Rule &R, llvm::StringRef Root, llvm::StringRef Sink,

@@ -15,6 +15,8 @@ DROP TABLE fret;
 DROP TABLE assign;
 DROP TABLE ginit;
 DROP TABLE effect;
+DROP TABLE fsig;
+DROP TABLE ctype;
 DELETE FROM meta WHERE key='effects';
 UPDATE meta SET value='3' WHERE key='schema';
 """)
