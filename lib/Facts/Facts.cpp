@@ -96,6 +96,31 @@ SourceLocation toSourceLocation(SourceManager &SM, const SourcePos &Pos) {
 
 namespace {
 
+/// Calls Each(field, initializer) for every field a braced initializer of a
+/// struct or union sets, in order. False if it initializes no record (an
+/// array, a brace-elided aggregate).
+bool forEachFieldInit(const InitListExpr *ILE,
+                      llvm::function_ref<void(const FieldDecl *, const Expr *)> Each) {
+  const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+  if (!RD)
+    return false;
+  if (RD->isUnion()) {
+    if (const FieldDecl *F = ILE->getInitializedFieldInUnion())
+      if (ILE->getNumInits() > 0)
+        Each(F, ILE->getInit(0));
+    return true;
+  }
+  unsigned Index = 0;
+  for (const FieldDecl *F : RD->fields()) {
+    if (F->isUnnamedBitField())
+      continue;
+    if (Index >= ILE->getNumInits())
+      break;
+    Each(F, ILE->getInit(Index++));
+  }
+  return true;
+}
+
 class FactsVisitor : public RecursiveASTVisitor<FactsVisitor> {
   using Base = RecursiveASTVisitor<FactsVisitor>;
 
@@ -325,22 +350,15 @@ private:
     if (const auto *ILE = dyn_cast<InitListExpr>(Bare)) {
       if (!ILE->isSemanticForm() && ILE->getSemanticForm())
         ILE = ILE->getSemanticForm();
-      const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
-      if (!RD || RD->isUnion() || Sub.size() >= FlowValue::MaxPath)
+      if (Sub.size() >= FlowValue::MaxPath)
         return;
-      unsigned Index = 0;
-      for (const FieldDecl *F : RD->fields()) {
-        if (F->isUnnamedBitField())
-          continue;
-        if (Index >= ILE->getNumInits())
-          break;
-        const Expr *Init = ILE->getInit(Index++);
+      forEachFieldInit(ILE, [&](const FieldDecl *F, const Expr *Init) {
         if (!mayLeadToFunction(F->getType()))
-          continue;
+          return;
         llvm::SmallVector<std::string, 2> Deeper(Sub.begin(), Sub.end());
         Deeper.push_back(fieldKey(F));
         addLocalDefs(VD, Deeper, Init);
-      }
+      });
       return;
     }
     // A `void *` local may hold anything, a function included: kernel code
@@ -606,29 +624,13 @@ private:
     if (const auto *ILE = dyn_cast<InitListExpr>(Bare)) {
       if (!ILE->isSemanticForm() && ILE->getSemanticForm())
         ILE = ILE->getSemanticForm();
-      const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
-      if (!RD) {
-        // An array: each element is the same place to the value flow.
-        for (const Expr *E : ILE->inits())
-          initAssigns(Target, E, Depth + 1);
-        return;
-      }
-      if (RD->isUnion()) {
-        if (const FieldDecl *F = ILE->getInitializedFieldInUnion())
-          if (ILE->getNumInits() > 0 && mayLeadToFunction(F->getType()))
-            initAssigns(Target.member(fieldKey(F)), ILE->getInit(0), Depth + 1);
-        return;
-      }
-      unsigned Index = 0;
-      for (const FieldDecl *F : RD->fields()) {
-        if (F->isUnnamedBitField())
-          continue;
-        if (Index >= ILE->getNumInits())
-          break;
-        const Expr *E = ILE->getInit(Index++);
+      bool Record = forEachFieldInit(ILE, [&](const FieldDecl *F, const Expr *E) {
         if (mayLeadToFunction(F->getType()))
           initAssigns(Target.member(fieldKey(F)), E, Depth + 1);
-      }
+      });
+      if (!Record) // An array: each element is the same place to the value flow.
+        for (const Expr *E : ILE->inits())
+          initAssigns(Target, E, Depth + 1);
       return;
     }
     if (Target.Kind != FlowValue::Base::Global)
@@ -652,24 +654,8 @@ private:
   void walkInitList(const InitListExpr *ILE) {
     if (!Walked.insert(ILE).second)
       return;
-    QualType T = ILE->getType();
-    if (const RecordDecl *RD = T->getAsRecordDecl()) {
-      if (RD->isUnion()) {
-        if (const FieldDecl *F = ILE->getInitializedFieldInUnion())
-          if (ILE->getNumInits() > 0)
-            walkInit(F, ILE->getInit(0));
-        return;
-      }
-      unsigned Index = 0;
-      for (const FieldDecl *F : RD->fields()) {
-        if (F->isUnnamedBitField())
-          continue;
-        if (Index >= ILE->getNumInits())
-          break;
-        walkInit(F, ILE->getInit(Index++));
-      }
+    if (forEachFieldInit(ILE, [&](const FieldDecl *F, const Expr *E) { walkInit(F, E); }))
       return;
-    }
     // Arrays of structs and brace-elided aggregates.
     for (const Expr *Init : ILE->inits())
       if (const auto *Nested =
