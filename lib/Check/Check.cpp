@@ -36,6 +36,13 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   if (llvm::Error E = I.loadGraph(R.Graph))
     return std::move(E);
   R.Graph.finalize(valueFlowConfig(Rules));
+  // A value fact that does not decode was not written by kreach: the graph
+  // would be missing its calls, so the check fails instead of passing.
+  if (size_t Bad = R.Graph.valueFlow().Malformed)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + I.path() + "' holds " + std::to_string(Bad) +
+                                       " malformed value-flow fact" + (Bad == 1 ? "" : "s") +
+                                       "; run 'kreach index --rebuild'");
   if (!I.readOnly()) {
     llvm::Expected<bool> Has = I.hasEffects();
     if (!Has)
