@@ -119,13 +119,13 @@ void CallGraph::addFact(const ResolvedFact &F) {
     else
       ++Flow.Malformed;
     return;
-  case FactKind::Assign:
   case FactKind::Signature:
     Signatures[F.Owner] = F.Texts[0];
     return;
   case FactKind::CallType:
     CallTypes.push_back({F.Owner, F.Texts[0], toLoc(F.Site)});
     return;
+  case FactKind::Assign:
   case FactKind::GlobalInit: {
     std::optional<FlowValue> T = FlowValue::decode(F.Texts[0]);
     std::optional<FlowValue> V = FlowValue::decode(F.Texts[1]);

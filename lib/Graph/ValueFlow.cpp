@@ -449,10 +449,11 @@ void ValueFlow::run() {
     instantiate(F, E);
   }
 
-  // Functions whose callers are not all known: their parameters are known
-  // by type only.
+  // Functions whose callers are not all known (their address is taken, or
+  // nothing in the tree calls them: an initcall, an entry from assembly):
+  // their parameters are known by type only.
   for (NodeId F = 0; F < N; ++F) {
-    if (!AddressTaken.count(F))
+    if (!AddressTaken.count(F) && !Callers[F].empty())
       continue;
     for (const Effect &E : Effects[F]) {
       if (E.K == EffectKind::Invoke) {

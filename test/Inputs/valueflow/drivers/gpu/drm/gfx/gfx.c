@@ -11,13 +11,16 @@ static int gfx_vmap_purge(struct notifier_block *nb, unsigned long action, void 
 	return dma_fence_wait(gfx_fence, false);
 }
 
-static struct notifier_block gfx_vmap_nb = {
-	.notifier_call = gfx_vmap_purge,
+/* As i915 does: the notifier block lives in the device, its callback is
+ * assigned at run time. */
+struct gfx_dev {
+	struct notifier_block vmap_notifier;
 };
 
-int gfx_init(void)
+int gfx_init(struct gfx_dev *gfx)
 {
-	return register_vmap_purge_notifier(&gfx_vmap_nb);
+	gfx->vmap_notifier.notifier_call = gfx_vmap_purge;
+	return register_vmap_purge_notifier(&gfx->vmap_notifier);
 }
 
 static int gfx_pte(unsigned long addr, struct mm_walk *walk)
