@@ -121,8 +121,9 @@ TEST(RulesTest, SummaryFingerprintFollowsWhatShapesTheGraph) {
 // summary fingerprint, and `registries:` replaces the built-in list.
 TEST(RulesTest, RegistriesAreDataAndShapeTheFingerprint) {
   RulesConfig Builtin = RulesConfig::builtin();
-  ASSERT_EQ(Builtin.Registries.size(), 1u);
+  ASSERT_EQ(Builtin.Registries.size(), 2u);
   EXPECT_EQ(Builtin.Registries[0].Field, "notifier_block::notifier_call");
+  EXPECT_EQ(Builtin.Registries[1].Field, "wait_queue_entry::func");
   EXPECT_FALSE(Builtin.Registries[0].Register.empty());
   std::string Default = RuleSet::builtin().find(Notifier)->summaryFingerprint();
   llvm::Expected<RulesConfig> Mine = parseConfig(

@@ -341,6 +341,28 @@ private:
     return Result;
   }
 
+  static bool isNamedObjectPointer(QualType T) {
+    const auto *P = T.getCanonicalType()->getAs<PointerType>();
+    return P && P->getPointeeType()->isRecordType();
+  }
+  /// An argument naming where an object lives (a global, a field of one, of
+  /// a parameter's object or of a result), as a head is named.
+  static bool namesAnObject(const Item &I) {
+    if (!I.Sub.empty())
+      return false;
+    switch (I.Value.Kind) {
+    case FlowValue::Base::Global:
+      return true;
+    case FlowValue::Base::Param:
+    case FlowValue::Base::Return:
+    case FlowValue::Base::Unknown:
+      return !I.Value.Path.empty();
+    case FlowValue::Base::Function:
+      return false;
+    }
+    return false;
+  }
+
   /// A local's definitions: `T x = E`, `x = E`, `x.f = E`, and each field of
   /// a braced initializer.
   void addLocalDefs(const VarDecl *VD, llvm::ArrayRef<std::string> Sub, const Expr *E) {
@@ -532,11 +554,16 @@ private:
         Out.Calls.push_back({Current, CalleeKey, Callee->getNameAsString(), Site});
         for (unsigned A = 0; A < CE->getNumArgs(); ++A) {
           const Expr *Arg = CE->getArg(A);
-          if (!mayLeadToFunction(Arg->getType()))
+          bool Leads = mayLeadToFunction(Arg->getType());
+          // A pointer to an object that holds no function may still be a
+          // registry's head (a wait queue, a list): what it names is kept,
+          // so that registrations and calls on it meet.
+          if (!Leads && !isNamedObjectPointer(Arg->getType()))
             continue;
           for (const Item &I : eval(Arg))
-            Out.Arguments.push_back({Current, CalleeKey, Callee->getNameAsString(), A,
-                                     encodePath(I.Sub), I.Value.encode(), Site});
+            if (Leads || namesAnObject(I))
+              Out.Arguments.push_back({Current, CalleeKey, Callee->getNameAsString(), A,
+                                       encodePath(I.Sub), I.Value.encode(), Site});
         }
         continue;
       }

@@ -82,9 +82,17 @@ private:
   void instantiate(NodeId Callee, const Effect &E);
   void applyAssign(const FlowValue &Target, const FlowValue &Value, const Loc &Site,
                    bool FromFacts = false);
-  void resolve(const FlowValue &W, unsigned Depth, bool AllowRegistryField,
-               llvm::SmallVectorImpl<NodeId> &Functions,
-               llvm::SmallVectorImpl<FieldId> &Fields, NodeId Caller, const Loc &Site);
+  /// What a concrete value may be: functions, and fields to resolve by type,
+  /// with what could not be resolved on the way (UnresolvedKind bits).
+  struct Resolution {
+    llvm::SmallVector<NodeId, 4> Functions;
+    llvm::SmallVector<FieldId, 2> Fields;
+    unsigned Unresolved = 0;
+  };
+  /// Memoized per value: globals and results are shared by many calls.
+  const Resolution &resolved(const FlowValue &W, unsigned Depth, bool AllowRegistryField);
+  void resolveInto(const FlowValue &W, unsigned Depth, bool AllowRegistryField,
+                   Resolution &Out);
   void byType(llvm::ArrayRef<std::string> Path, bool AllowRegistryField,
               llvm::SmallVectorImpl<NodeId> &Functions,
               llvm::SmallVectorImpl<FieldId> &Fields);
@@ -119,12 +127,18 @@ private:
   std::vector<llvm::StringMap<std::vector<Item>>> Registered;
   std::vector<std::vector<Item>> RegisteredAnywhere;
   std::set<std::tuple<NodeId, NodeId, FileId, uint32_t, uint32_t>> EdgeSeen;
+  llvm::StringMap<Resolution> Resolved[2];
+  llvm::StringSet<> InProgress;
+  /// Unresolved calls said once per place and kind.
+  std::set<std::tuple<NodeId, FileId, uint32_t, uint32_t, unsigned>> UnresolvedSeen;
 };
 
 static constexpr unsigned MaxEffectsPerFunction = 64, MaxBindings = 16, MaxResolveDepth = 8;
 
 void ValueFlow::unresolved(NodeId Caller, const Loc &Site, UnresolvedKind K,
                            const FlowValue &V) {
+  if (!UnresolvedSeen.insert({Caller, Site.File, Site.Line, Site.Column, unsigned(K)}).second)
+    return;
   ++G.Flow.Unresolved[unsigned(K)];
   G.Flow.UnresolvedCalls.push_back({Caller, Site, K, V.spell()});
 }
@@ -248,19 +262,45 @@ void ValueFlow::byType(llvm::ArrayRef<std::string> Path, bool AllowRegistryField
   Fields.push_back(G.internField(Path.back()));
 }
 
-void ValueFlow::resolve(const FlowValue &W, unsigned Depth, bool AllowRegistryField,
-                        llvm::SmallVectorImpl<NodeId> &Functions,
-                        llvm::SmallVectorImpl<FieldId> &Fields, NodeId Caller,
-                        const Loc &Site) {
+const ValueFlow::Resolution &ValueFlow::resolved(const FlowValue &W, unsigned Depth,
+                                                 bool AllowRegistryField) {
+  static const Resolution None;
+  std::string Key = W.encode();
+  llvm::StringMap<Resolution> &Cache = Resolved[AllowRegistryField];
+  if (auto It = Cache.find(Key); It != Cache.end())
+    return It->second;
+  // A value defined through itself (a list head pointing at itself, a
+  // getter returning its own result): its other definitions say the rest.
+  if (!InProgress.insert(Key + (AllowRegistryField ? "+" : "-")).second)
+    return None;
+  Resolution R;
+  resolveInto(W, Depth, AllowRegistryField, R);
+  InProgress.erase(Key + (AllowRegistryField ? "+" : "-"));
+  llvm::sort(R.Functions);
+  R.Functions.erase(std::unique(R.Functions.begin(), R.Functions.end()), R.Functions.end());
+  llvm::sort(R.Fields);
+  R.Fields.erase(std::unique(R.Fields.begin(), R.Fields.end()), R.Fields.end());
+  return Cache[Key] = std::move(R);
+}
+
+void ValueFlow::resolveInto(const FlowValue &W, unsigned Depth, bool AllowRegistryField,
+                            Resolution &Out) {
+  auto Mark = [&](UnresolvedKind K) { Out.Unresolved |= 1u << unsigned(K); };
+  auto From = [&](const FlowValue &V) {
+    const Resolution &R = resolved(V, Depth + 1, AllowRegistryField);
+    Out.Functions.append(R.Functions.begin(), R.Functions.end());
+    Out.Fields.append(R.Fields.begin(), R.Fields.end());
+    Out.Unresolved |= R.Unresolved;
+  };
   if (Depth > MaxResolveDepth) {
-    unresolved(Caller, Site, UnresolvedKind::TooDeep, W);
-    byType(W.Path, AllowRegistryField, Functions, Fields);
+    Mark(UnresolvedKind::TooDeep);
+    byType(W.Path, AllowRegistryField, Out.Functions, Out.Fields);
     return;
   }
   switch (W.Kind) {
   case FlowValue::Base::Function:
     if (W.Path.empty())
-      Functions.push_back(G.getOrAddNode(W.Name, W.spell()));
+      Out.Functions.push_back(G.getOrAddNode(W.Name, W.spell()));
     return;
   case FlowValue::Base::Param:
     return; // Bound at call sites, never here.
@@ -272,15 +312,14 @@ void ValueFlow::resolve(const FlowValue &W, unsigned Depth, bool AllowRegistryFi
       // Nothing indexed writes it (defined outside the tree, or written in
       // ways facts do not see): only its type is known.
       if (W.Path.empty())
-        unresolved(Caller, Site, UnresolvedKind::Global, W);
+        Mark(UnresolvedKind::Global);
       else
-        byType(W.Path, AllowRegistryField, Functions, Fields);
+        byType(W.Path, AllowRegistryField, Out.Functions, Out.Fields);
       return;
     }
     for (const auto &[Part, V] : It->second)
       if (pathHasPrefix(W.Path, Part))
-        resolve(V.append(llvm::ArrayRef<std::string>(W.Path).drop_front(Part.size())),
-                Depth + 1, AllowRegistryField, Functions, Fields, Caller, Site);
+        From(V.append(llvm::ArrayRef<std::string>(W.Path).drop_front(Part.size())));
     return;
   }
   case FlowValue::Base::Return: {
@@ -288,9 +327,9 @@ void ValueFlow::resolve(const FlowValue &W, unsigned Depth, bool AllowRegistryFi
     auto It = F == NoNode ? ReturnsOf.end() : ReturnsOf.find(F);
     if (It == ReturnsOf.end()) {
       if (W.Path.empty())
-        unresolved(Caller, Site, UnresolvedKind::Return, W);
+        Mark(UnresolvedKind::Return);
       else
-        byType(W.Path, AllowRegistryField, Functions, Fields);
+        byType(W.Path, AllowRegistryField, Out.Functions, Out.Fields);
       return;
     }
     for (uint32_t R : It->second) {
@@ -299,20 +338,20 @@ void ValueFlow::resolve(const FlowValue &W, unsigned Depth, bool AllowRegistryFi
         // What a caller passed in, returned: not bound per call site.
         FlowValue T = FlowValue::unknown().append(V.Path).append(W.Path);
         if (T.Path.empty())
-          unresolved(Caller, Site, UnresolvedKind::Return, W);
+          Mark(UnresolvedKind::Return);
         else
-          byType(T.Path, AllowRegistryField, Functions, Fields);
+          byType(T.Path, AllowRegistryField, Out.Functions, Out.Fields);
         continue;
       }
-      resolve(V.append(W.Path), Depth + 1, AllowRegistryField, Functions, Fields, Caller, Site);
+      From(V.append(W.Path));
     }
     return;
   }
   case FlowValue::Base::Unknown:
     if (W.Path.empty())
-      unresolved(Caller, Site, UnresolvedKind::Expression, W);
+      Mark(UnresolvedKind::Expression);
     else
-      byType(W.Path, AllowRegistryField, Functions, Fields);
+      byType(W.Path, AllowRegistryField, Out.Functions, Out.Fields);
     return;
   }
 }
@@ -320,9 +359,12 @@ void ValueFlow::resolve(const FlowValue &W, unsigned Depth, bool AllowRegistryFi
 void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, FieldId Label,
                          llvm::ArrayRef<CallGraph::HoistStep> Chain,
                          bool AllowRegistryField) {
-  llvm::SmallVector<NodeId, 4> Functions;
-  llvm::SmallVector<FieldId, 2> Fields;
-  resolve(W, 0, AllowRegistryField, Functions, Fields, Caller, Site);
+  const Resolution &R = resolved(W, 0, AllowRegistryField);
+  for (unsigned K = 0; K < NumUnresolvedKinds; ++K)
+    if (R.Unresolved & (1u << K))
+      unresolved(Caller, Site, UnresolvedKind(K), W);
+  llvm::ArrayRef<NodeId> Functions = R.Functions;
+  llvm::ArrayRef<FieldId> Fields = R.Fields;
   uint32_t Hoist = 0;
   if (!Chain.empty() && (!Functions.empty() || !Fields.empty())) {
     G.HoistChains.emplace_back(Chain.begin(), Chain.end());
@@ -363,15 +405,14 @@ void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, Fie
 }
 
 std::string ValueFlow::headKey(const FlowValue &Head) const {
-  switch (Head.Kind) {
-  case FlowValue::Base::Global:
+  // A head inside an object is known by the field that holds it, however
+  // the object was reached (a global, a parameter, a list): registration
+  // and call must meet on the same key. A global head itself is its name.
+  if (!Head.Path.empty())
+    return "?" + Head.Path.back();
+  if (Head.Kind == FlowValue::Base::Global)
     return Head.encode();
-  case FlowValue::Base::Unknown:
-    // A head inside an object: known by the field that holds it.
-    return Head.Path.empty() ? std::string() : "?" + Head.Path.back();
-  default:
-    return std::string();
-  }
+  return std::string();
 }
 
 void ValueFlow::run() {
@@ -422,14 +463,21 @@ void ValueFlow::run() {
     if (A.Owner != NoNode && hasParam(E))
       addEffect(A.Owner, std::move(E));
   }
+  // Registry APIs by name: a header's static inline (the wait queue's
+  // __add_wait_queue) is keyed by its file.
+  llvm::StringMap<llvm::SmallVector<NodeId, 1>> ByName;
+  if (!Config.Registries.empty())
+    for (NodeId F = 0; F < N; ++F)
+      if (G.Nodes[F].Kind == NodeKind::Function)
+        ByName[G.Nodes[F].Name].push_back(F);
   for (unsigned R = 0; R < Config.Registries.size(); ++R) {
     const Registry &Reg = Config.Registries[R];
     for (const RegistryApi &Api : Reg.Register)
-      if (NodeId F = G.lookup(Api.Function); F != NoNode)
+      for (NodeId F : ByName.lookup(Api.Function))
         addEffect(F, {EffectKind::Register, R, FlowValue::param(Api.Head, "head"),
                       FlowValue::param(Api.Item, "item"), G.Nodes[F].Def, 0});
     for (const RegistryApi &Api : Reg.Call)
-      if (NodeId F = G.lookup(Api.Function); F != NoNode)
+      for (NodeId F : ByName.lookup(Api.Function))
         addEffect(F, {EffectKind::Dispatch, R, FlowValue::param(Api.Head, "head"), {},
                       G.Nodes[F].Def, 0});
   }

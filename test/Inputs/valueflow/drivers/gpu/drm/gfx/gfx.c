@@ -3,6 +3,7 @@
 #include <linux/dma-fence.h>
 #include <linux/notifier.h>
 #include <linux/pagewalk.h>
+#include <linux/wait.h>
 
 static struct dma_fence *gfx_fence;
 
@@ -29,3 +30,16 @@ static int gfx_pte(unsigned long addr, struct mm_walk *walk)
 }
 
 const struct mm_walk_ops gfx_walk_ops = { .pte_entry = gfx_pte };
+
+/* A wake function that waits, queued on a done_waiter's head. */
+static int gfx_done_wake(struct wait_queue_entry *wq_entry, unsigned int mode, int flags,
+			 void *key)
+{
+	return dma_fence_wait(gfx_fence, false);
+}
+
+void gfx_watch(struct done_waiter *w)
+{
+	w->entry.func = gfx_done_wake;
+	add_wait_queue(&w->done_wq, &w->entry);
+}
