@@ -368,7 +368,7 @@ private:
   void addLocalDefs(const VarDecl *VD, llvm::ArrayRef<std::string> Sub, const Expr *E) {
     if (!E)
       return;
-    const Expr *Bare = E->IgnoreParenImpCasts();
+    const Expr *Bare = withoutCompoundLiteral(E->IgnoreParenImpCasts());
     if (const auto *ILE = dyn_cast<InitListExpr>(Bare)) {
       if (!ILE->isSemanticForm() && ILE->getSemanticForm())
         ILE = ILE->getSemanticForm();
@@ -439,6 +439,13 @@ private:
     } else if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
       if (BO->getOpcode() == BO_Comma || BO->getOpcode() == BO_Assign)
         return eval(BO->getRHS(), Depth + 1);
+      // Pointer arithmetic stays in its object (`table + hash(p)`).
+      if (BO->getOpcode() == BO_Add || BO->getOpcode() == BO_Sub) {
+        if (BO->getLHS()->getType()->isPointerType())
+          return eval(BO->getLHS(), Depth + 1);
+        if (BO->getRHS()->getType()->isPointerType())
+          return eval(BO->getRHS(), Depth + 1);
+      }
     } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
       return eval(AS->getBase(), Depth + 1);
     } else if (const auto *SE = dyn_cast<StmtExpr>(E)) {
@@ -620,9 +627,17 @@ private:
       const VarDecl *Base = lvalueBase(BO->getLHS(), Fields, Through);
       if (Base && Base->hasLocalStorage() && !Through)
         continue;
-      if (Fields.empty() && Base && Base->hasLocalStorage())
-        continue;
       if (!mayLeadToFunction(BO->getRHS()->getType()))
+        continue;
+      // A struct assigned whole from a braced literal, through a pointer:
+      // each field it sets is a write of its own.
+      if (isa<InitListExpr>(withoutCompoundLiteral(BO->getRHS()->IgnoreParenImpCasts()))) {
+        for (const Item &T : eval(BO->getLHS()))
+          if (T.Sub.empty())
+            initAssigns(T.Value, BO->getRHS(), 0);
+        continue;
+      }
+      if (Fields.empty() && Base && Base->hasLocalStorage())
         continue;
       Items Values = eval(BO->getRHS());
       llvm::erase_if(Values, [](const Item &I) { return !I.Sub.empty(); });
@@ -644,10 +659,13 @@ private:
   }
 
   /// A global's braced initializer, field by field.
+  /// A braced initializer, field by field: a global's (at file scope, into
+  /// GlobalInits), or one assigned whole in a function (`*p = (struct s){
+  /// .func = f }`, into Assigns).
   void initAssigns(const FlowValue &Target, const Expr *Init, unsigned Depth) {
     if (!Init || Depth > FlowValue::MaxPath)
       return;
-    const Expr *Bare = Init->IgnoreParenImpCasts();
+    const Expr *Bare = withoutCompoundLiteral(Init->IgnoreParenImpCasts());
     if (const auto *ILE = dyn_cast<InitListExpr>(Bare)) {
       if (!ILE->isSemanticForm() && ILE->getSemanticForm())
         ILE = ILE->getSemanticForm();
@@ -660,13 +678,29 @@ private:
           initAssigns(Target, E, Depth + 1);
       return;
     }
-    if (Target.Kind != FlowValue::Base::Global)
-      return; // Too deep to name.
+    if (Current.empty()) {
+      if (Target.Kind != FlowValue::Base::Global)
+        return; // Too deep to name.
+      for (const Item &I : eval(Init))
+        if (I.Sub.empty() && (I.Value.Kind == FlowValue::Base::Function ||
+                              I.Value.Kind == FlowValue::Base::Global))
+          Out.GlobalInits.push_back({Current, Target.encode(), I.Value.encode(),
+                                     site(Init->getBeginLoc())});
+      return;
+    }
+    if (Target.isUnknown() || Target.Kind == FlowValue::Base::Function)
+      return;
     for (const Item &I : eval(Init))
       if (I.Sub.empty() && (I.Value.Kind == FlowValue::Base::Function ||
-                            I.Value.Kind == FlowValue::Base::Global))
-        Out.GlobalInits.push_back({Current, Target.encode(), I.Value.encode(),
-                                   site(Init->getBeginLoc())});
+                            I.Value.Kind == FlowValue::Base::Global || I.Value.isParam()))
+        Out.Assigns.push_back({Current, Target.encode(), I.Value.encode(),
+                               site(Init->getBeginLoc())});
+  }
+
+  static const Expr *withoutCompoundLiteral(const Expr *E) {
+    if (const auto *CL = dyn_cast<CompoundLiteralExpr>(E))
+      return CL->getInitializer()->IgnoreParenImpCasts();
+    return E;
   }
 
   bool inMainFile(const FunctionDecl *FD) {

@@ -100,7 +100,7 @@ private:
                 llvm::ArrayRef<CallGraph::HoistStep> Chain,
                 bool AllowRegistryField = false);
   void unresolved(NodeId Caller, const Loc &Site, UnresolvedKind K, const FlowValue &V);
-  std::string headKey(const FlowValue &Head) const;
+  std::string headKey(const FlowValue &Head, unsigned Depth = 0) const;
   bool isRegistryField(llvm::StringRef F) const { return RegistryFields.count(F) != 0; }
 
   CallGraph &G;
@@ -404,7 +404,7 @@ void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, Fie
   }
 }
 
-std::string ValueFlow::headKey(const FlowValue &Head) const {
+std::string ValueFlow::headKey(const FlowValue &Head, unsigned Depth) const {
   // A head inside an object is known by the field that holds it, however
   // the object was reached (a global, a parameter, a list): registration
   // and call must meet on the same key. A global head itself is its name.
@@ -412,6 +412,22 @@ std::string ValueFlow::headKey(const FlowValue &Head) const {
     return "?" + Head.Path.back();
   if (Head.Kind == FlowValue::Base::Global)
     return Head.encode();
+  // A head a function hands out (a hashed wait-queue table's entry): what
+  // it returns, when that is one head.
+  if (Head.Kind == FlowValue::Base::Return && Depth < 4) {
+    NodeId F = G.lookup(Head.Name);
+    auto It = F == NoNode ? ReturnsOf.end() : ReturnsOf.find(F);
+    if (It == ReturnsOf.end())
+      return std::string();
+    std::string Key;
+    for (uint32_t R : It->second) {
+      std::string K = headKey(G.Returns[R].Value, Depth + 1);
+      if (K.empty() || (!Key.empty() && K != Key))
+        return std::string();
+      Key = K;
+    }
+    return Key;
+  }
   return std::string();
 }
 
