@@ -293,6 +293,13 @@ private:
     return T.getAsString(Ctx.getPrintingPolicy());
   }
 
+  /// A stack object's name: its function and its declaration's line, so
+  /// that shadowing names in one function stay apart.
+  std::string localObjectKey(const VarDecl *VD) {
+    return Current + "#" + VD->getNameAsString() + ":" +
+           std::to_string(SM.getExpansionLineNumber(VD->getLocation()));
+  }
+
   std::string varKey(const VarDecl *VD) {
     if (VD->isExternallyVisible())
       return VD->getNameAsString();
@@ -385,7 +392,9 @@ private:
     }
     // A `void *` local may hold anything, a function included: kernel code
     // erases types that way (private data, cookies).
-    bool Opaque = Sub.empty() && VD->getType()->isVoidPointerType();
+    // So may a pointer to an object (a wait queue head chosen in a branch).
+    bool Opaque = Sub.empty() && (VD->getType()->isVoidPointerType() ||
+                                  isNamedObjectPointer(VD->getType()));
     if (!Opaque && !mayLeadToFunction(E->getType()))
       return;
     Fn->Defs[VD].push_back({llvm::SmallVector<std::string, 1>(Sub.begin(), Sub.end()), E});
@@ -468,6 +477,14 @@ private:
           if (Fn && PVD->getDeclContext() == Fn->FD)
             R.push_back({{}, FlowValue::param(PVD->getFunctionScopeIndex(),
                                               PVD->getName())});
+        // A struct on the stack is an object of its own: what callees
+        // write into it through its address (init_wait_entry(&entry))
+        // is what it holds.
+        // (A struct the function fills itself is what its own
+        // definitions say.)
+        if (!isa<ParmVarDecl>(VD) && VD->getType()->isRecordType() && Fn &&
+            !Fn->Defs.count(VD))
+          R.push_back({{}, FlowValue::global(localObjectKey(VD))});
         if (Fn) {
           auto It = Fn->Contents.find(VD);
           if (It != Fn->Contents.end())
@@ -613,10 +630,12 @@ private:
         ++Out.UnresolvedIndirectCalls;
     }
 
-    if (mayLeadToFunction(Fn->FD->getReturnType()))
+    QualType Ret = Fn->FD->getReturnType();
+    bool RetLeads = mayLeadToFunction(Ret);
+    if (RetLeads || isNamedObjectPointer(Ret))
       for (const ReturnStmt *RS : Fn->Returns)
         for (const Item &I : eval(RS->getRetValue()))
-          if (I.Sub.empty() && worthAFact(I.Value))
+          if (I.Sub.empty() && worthAFact(I.Value) && (RetLeads || namesAnObject(I)))
             Out.Returns.push_back({Current, I.Value.encode(), site(RS->getBeginLoc())});
 
     // Writes into memory that outlives the call: through a parameter, into

@@ -16,3 +16,17 @@ int __wake_up(struct wait_queue_head *wq_head, unsigned int mode, int nr, void *
 		curr->func(curr, mode, 0, key);
 	return 0;
 }
+
+static int autoremove_wake_function(struct wait_queue_entry *wq_entry, unsigned int mode,
+				    int flags, void *key)
+{
+	return 1;
+}
+
+/* The entry of a plain wait: written through its address, on the caller's
+ * stack. */
+void init_wait_entry(struct wait_queue_entry *wq_entry, int flags)
+{
+	wq_entry->func = autoremove_wake_function;
+	wq_entry->next = 0;
+}

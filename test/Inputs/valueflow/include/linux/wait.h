@@ -16,6 +16,19 @@ struct wait_queue_head {
 };
 
 void add_wait_queue(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry);
+void init_wait_entry(struct wait_queue_entry *wq_entry, int flags);
+void schedule(void);
+
+/* Sleeps on a stack entry until woken, as the kernel's ___wait_event. */
+#define wait_event(wq_head, condition)					\
+	do {								\
+		struct wait_queue_entry __wq_entry;			\
+		init_wait_entry(&__wq_entry, 0);			\
+		while (!(condition)) {					\
+			add_wait_queue(&(wq_head), &__wq_entry);	\
+			schedule();					\
+		}							\
+	} while (0)
 int __wake_up(struct wait_queue_head *wq_head, unsigned int mode, int nr, void *key);
 #define wake_up(x) __wake_up(x, 3, 1, (void *)0)
 

@@ -17,6 +17,13 @@ static int wq_done_start(struct mmu_notifier *mn, const struct mmu_notifier_rang
 	return 0;
 }
 
+/* Sleeps on its own head with a stack entry: what a wake-up of idle_wq
+ * calls is that entry's wake function, never the GPU's. */
+void wq_wait_idle(int *busy)
+{
+	wait_event(wq_device->idle_wq, !*busy);
+}
+
 static int wq_idle_start(struct mmu_notifier *mn, const struct mmu_notifier_range *r)
 {
 	wake_up(&wq_device->idle_wq);
