@@ -85,6 +85,10 @@ def db_state(db):
     c = sqlite3.connect(db)
     try:
         ok = c.execute("pragma integrity_check").fetchone()[0]
+        # Killed before the schema's transaction committed: an empty
+        # database, which the next run initializes.
+        if not c.execute("select 1 from sqlite_master where name='tu'").fetchone():
+            return ok, 0, 0, None
         tus = c.execute("select count(*) from tu").fetchone()[0]
         orphans = c.execute("select count(*) from tu_func where tu not in "
                             "(select id from tu)").fetchone()[0]
