@@ -352,15 +352,15 @@ private:
     const auto *P = T.getCanonicalType()->getAs<PointerType>();
     return P && P->getPointeeType()->isRecordType();
   }
-  /// An argument naming where an object lives (a global, a field of one, of
-  /// a parameter's object or of a result), as a head is named.
+  /// An argument naming where an object lives (a global, a parameter, a
+  /// field of one or of a result), as a head is named.
   static bool namesAnObject(const Item &I) {
     if (!I.Sub.empty())
       return false;
     switch (I.Value.Kind) {
     case FlowValue::Base::Global:
+    case FlowValue::Base::Param: // A wrapper handing its head down.
       return true;
-    case FlowValue::Base::Param:
     case FlowValue::Base::Return:
     case FlowValue::Base::Unknown:
       return !I.Value.Path.empty();
