@@ -513,11 +513,12 @@ void ValueFlow::run() {
     instantiate(F, E);
   }
 
-  // Functions whose callers are not all known (their address is taken, or
-  // nothing in the tree calls them: an initcall, an entry from assembly):
-  // their parameters are known by type only.
+  // Functions whose callers are not all known (their address is taken: an
+  // ops table, an initcall, a callback): their parameters are known by type
+  // only. A function nothing in the tree calls or takes the address of
+  // (an export only modules outside the tree use) has no calls to bind.
   for (NodeId F = 0; F < N; ++F) {
-    if (!AddressTaken.count(F) && !Callers[F].empty())
+    if (!AddressTaken.count(F))
       continue;
     for (const Effect &E : Effects[F]) {
       if (E.K == EffectKind::Invoke) {

@@ -31,5 +31,10 @@ static int chain_reboot_start(struct mmu_notifier *mn, const struct mmu_notifier
 	return 0;
 }
 
+struct chain_driver {
+	int (*probe)(struct chain_dev *dev);
+};
+const struct chain_driver chain_driver = { .probe = chain_probe };
+
 const struct mmu_notifier_ops chain_purge_mn = { .invalidate_range_start = chain_purge_start };
 const struct mmu_notifier_ops chain_reboot_mn = { .invalidate_range_start = chain_reboot_start };

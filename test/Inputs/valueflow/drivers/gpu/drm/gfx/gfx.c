@@ -24,6 +24,14 @@ int gfx_init(struct gfx_dev *gfx)
 	return register_vmap_purge_notifier(&gfx->vmap_notifier);
 }
 
+/* How the driver core reaches it: through the driver's ops. */
+struct gfx_driver {
+	int (*probe)(struct gfx_dev *gfx);
+	void (*watch)(struct done_waiter *w);
+};
+void gfx_watch(struct done_waiter *w);
+const struct gfx_driver gfx_driver = { .probe = gfx_init, .watch = gfx_watch };
+
 static int gfx_pte(unsigned long addr, struct mm_walk *walk)
 {
 	return dma_fence_wait(gfx_fence, false);
