@@ -359,9 +359,9 @@ private:
       return false;
     switch (I.Value.Kind) {
     case FlowValue::Base::Global:
-    case FlowValue::Base::Param: // A wrapper handing its head down.
+    case FlowValue::Base::Param:  // A wrapper handing its head down.
+    case FlowValue::Base::Return: // A head a function hands out.
       return true;
-    case FlowValue::Base::Return:
     case FlowValue::Base::Unknown:
       return !I.Value.Path.empty();
     case FlowValue::Base::Function:
