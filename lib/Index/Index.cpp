@@ -1153,6 +1153,9 @@ llvm::Expected<bool> Index::hasSummaries(llvm::StringRef Fingerprint) {
 
 static std::string encodeSteps(const CallGraph &G,
                                llvm::ArrayRef<CallGraph::HoistStep> Steps);
+static bool decodeSteps(
+    llvm::StringRef Text,
+    llvm::function_ref<void(llvm::StringRef Key, llvm::StringRef Name, SourcePos Site)> Each);
 
 llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                   llvm::StringRef Fingerprint, llvm::StringRef RuleName) {
@@ -1248,20 +1251,12 @@ llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerp
     R.NextKey.clear();
   R.Site = {S->text(4), unsigned(S->integer(5)), unsigned(S->integer(6))};
   R.Via = S->text(7);
-  std::string Hops = S->text(8);
-  llvm::SmallVector<llvm::StringRef, 4> Steps;
-  if (!Hops.empty())
-    llvm::StringRef(Hops).split(Steps, '\x1e');
-  for (llvm::StringRef Step : Steps) {
-    llvm::SmallVector<llvm::StringRef, 5> Parts;
-    Step.split(Parts, '\x1f');
-    unsigned Line = 0, Col = 0;
-    if (Parts.size() != 5 || Parts[3].getAsInteger(10, Line) || Parts[4].getAsInteger(10, Col))
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "index '" + Path + "' holds a malformed summary; run "
-                                     "'kreach index --rebuild'");
-    R.Through.push_back({Parts[0].str(), Parts[1].str(), {Parts[2].str(), Line, Col}});
-  }
+  if (!decodeSteps(S->text(8), [&](llvm::StringRef Key, llvm::StringRef Name, SourcePos Site) {
+        R.Through.push_back({Key.str(), Name.str(), std::move(Site)});
+      }))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + Path + "' holds a malformed summary; run "
+                                   "'kreach index --rebuild'");
   return R;
 }
 
@@ -1325,6 +1320,26 @@ static std::string encodeSteps(const CallGraph &G,
            std::to_string(Site.Line) + '\x1f' + std::to_string(Site.Column);
   }
   return Out;
+}
+
+/// The steps encodeSteps wrote, each handed to Each; false if Text is not
+/// such a list (a damaged index), after the steps before the damage.
+static bool decodeSteps(
+    llvm::StringRef Text,
+    llvm::function_ref<void(llvm::StringRef Key, llvm::StringRef Name, SourcePos Site)> Each) {
+  if (Text.empty())
+    return true;
+  llvm::SmallVector<llvm::StringRef, 4> Steps;
+  Text.split(Steps, '\x1e');
+  for (llvm::StringRef Step : Steps) {
+    llvm::SmallVector<llvm::StringRef, 5> Parts;
+    Step.split(Parts, '\x1f');
+    unsigned Line = 0, Col = 0;
+    if (Parts.size() != 5 || Parts[3].getAsInteger(10, Line) || Parts[4].getAsInteger(10, Col))
+      return false;
+    Each(Parts[0], Parts[1], SourcePos{Parts[2].str(), Line, Col});
+  }
+  return true;
 }
 
 llvm::Error Index::storeEffects(const CallGraph &G) {
@@ -1405,20 +1420,11 @@ llvm::Error Index::loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
       E.Site = G.toLoc({S->text(4), unsigned(S->integer(5)), unsigned(S->integer(6))});
       if (std::string Label = S->text(7); !Label.empty())
         E.Label = G.internField(Label);
-      llvm::SmallVector<llvm::StringRef, 4> Steps;
-      std::string Chain = S->text(8);
-      if (!Chain.empty())
-        llvm::StringRef(Chain).split(Steps, '\x1e');
-      for (llvm::StringRef Step : Steps) {
-        llvm::SmallVector<llvm::StringRef, 5> Parts;
-        Step.split(Parts, '\x1f');
-        unsigned Line = 0, Col = 0;
-        if (Parts.size() != 5 || Parts[3].getAsInteger(10, Line) ||
-            Parts[4].getAsInteger(10, Col))
-          return Bad();
-        E.Chain.push_back({G.getOrAddNode(Parts[0], Parts[1]),
-                           G.toLoc({Parts[2].str(), Line, Col})});
-      }
+      if (!decodeSteps(S->text(8),
+                       [&](llvm::StringRef Key, llvm::StringRef Name, SourcePos Site) {
+                         E.Chain.push_back({G.getOrAddNode(Key, Name), G.toLoc(Site)});
+                       }))
+        return Bad();
       G.addExternalEffect(N, std::move(E));
     }
     if (llvm::Error E = S->done("cannot read effects"))
