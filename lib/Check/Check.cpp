@@ -164,26 +164,25 @@ bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Ke
   return false;
 }
 
-/// Every field a TU's value facts name: the fields a call through one of
-/// them may fall back to.
-static void fieldsOfValues(const CallGraph &G, llvm::StringSet<> &Fields) {
-  auto Add = [&](const FlowValue &V) {
-    for (const std::string &F : V.Path)
-      Fields.insert(F);
-  };
+/// Every value a TU graph's value facts name (a write's target flagged),
+/// and those of the effects it read for functions defined elsewhere.
+static void forEachValue(const CallGraph &G, llvm::ArrayRef<NodeId> Outside,
+                         llvm::function_ref<void(const FlowValue &, bool Target)> Each) {
   for (const CallGraph::ValueCallRow &V : G.valueCalls())
-    Add(V.Value);
-  for (const CallGraph::ArgumentRow &A : G.arguments()) {
-    Add(A.Value);
-    for (const std::string &F : A.Part)
-      Fields.insert(F);
-  }
+    Each(V.Value, false);
+  for (const CallGraph::ArgumentRow &A : G.arguments())
+    Each(A.Value, false);
   for (const CallGraph::ReturnRow &Ret : G.returns())
-    Add(Ret.Value);
+    Each(Ret.Value, false);
   for (const CallGraph::AssignRow &A : G.assigns()) {
-    Add(A.Target);
-    Add(A.Value);
+    Each(A.Target, true);
+    Each(A.Value, false);
   }
+  for (NodeId N : Outside)
+    for (const ValueEffect &E : G.pendingEffectsOf(N)) {
+      Each(E.A, false);
+      Each(E.B, false);
+    }
 }
 
 std::unique_ptr<TUGraph> buildTUGraph(const TUFacts &Facts, Index *I, const Rule &R,
@@ -214,45 +213,31 @@ std::unique_ptr<TUGraph> buildTUGraph(const TUFacts &Facts, Index *I, const Rule
       noteReadError(std::move(E), &ReadError);
     if (llvm::Error E = I->loadReturns(G, Outside))
       noteReadError(std::move(E), &ReadError);
-    {
-      llvm::StringSet<> Globals;
-      auto Add = [&](const FlowValue &V) {
-        if (V.Kind == FlowValue::Base::Global)
-          Globals.insert(V.Name);
-      };
-      for (const CallGraph::ValueCallRow &V : G.valueCalls())
-        Add(V.Value);
-      for (const CallGraph::ArgumentRow &A : G.arguments())
-        Add(A.Value);
-      for (const CallGraph::ReturnRow &Ret : G.returns())
-        Add(Ret.Value);
-      for (const CallGraph::AssignRow &A : G.assigns())
-        Add(A.Value);
-      for (NodeId N : Outside)
-        for (const ValueEffect &E : G.pendingEffectsOf(N)) {
-          Add(E.A);
-          Add(E.B);
-        }
-      std::vector<std::string> Keys;
-      for (const auto &K : Globals)
-        Keys.push_back(K.getKey().str());
-      llvm::sort(Keys);
-      if (llvm::Error E = I->loadGlobals(G, Keys))
-        noteReadError(std::move(E), &ReadError);
-    }
+    // What the globals the values name hold.
+    llvm::StringSet<> Globals;
+    forEachValue(G, Outside, [&](const FlowValue &V, bool Target) {
+      if (V.Kind == FlowValue::Base::Global && !Target)
+        Globals.insert(V.Name);
+    });
+    std::vector<std::string> GlobalKeys;
+    for (const auto &K : Globals)
+      GlobalKeys.push_back(K.getKey().str());
+    llvm::sort(GlobalKeys);
+    if (llvm::Error E = I->loadGlobals(G, GlobalKeys))
+      noteReadError(std::move(E), &ReadError);
     // Targets stored into the fields this TU calls through, tree-wide, and
-    // into every field its values name (a call may fall back to it).
+    // into every field its values (those globals' included) go through: a
+    // call may fall back to the field's stores.
     llvm::StringSet<> CalledFields;
     for (const IndirectCallFact &C : Facts.IndirectCalls)
       CalledFields.insert(C.Field);
-    fieldsOfValues(G, CalledFields);
-    for (NodeId N : Outside)
-      for (const ValueEffect &E : G.pendingEffectsOf(N)) {
-        for (const std::string &F : E.A.Path)
-          CalledFields.insert(F);
-        for (const std::string &F : E.B.Path)
-          CalledFields.insert(F);
-      }
+    for (const CallGraph::ArgumentRow &A : G.arguments())
+      for (const std::string &F : A.Part)
+        CalledFields.insert(F);
+    forEachValue(G, Outside, [&](const FlowValue &V, bool) {
+      for (const std::string &F : V.Path)
+        CalledFields.insert(F);
+    });
     auto Stores = I->stores([&](llvm::StringRef Field) {
       return (CalledFields.count(Field) && !R.isAsyncField(Field)) || R.isRootField(Field);
     });
