@@ -242,22 +242,29 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
   const size_t N = G.size();
   std::vector<SinkStep> Steps(N);
   // Reverse edges: for each target, (source, index of the edge in source).
+  // Each edge's target under the spec is found once (a bound edge's walks
+  // its hoist chain).
+  struct Reverse {
+    NodeId To, From;
+    uint32_t Index;
+  };
+  std::vector<Reverse> Edges;
   std::vector<uint32_t> InCount(N + 1, 0);
-  for (NodeId From = 0; From < N; ++From)
-    for (const Edge &E : G.edges(From))
-      if (NodeId To = effectiveTarget(G, Spec, E); To != NoNode)
+  for (NodeId From = 0; From < N; ++From) {
+    const std::vector<Edge> &Out = G.edges(From);
+    for (uint32_t I = 0; I < Out.size(); ++I)
+      if (NodeId To = effectiveTarget(G, Spec, Out[I]); To != NoNode) {
+        Edges.push_back({To, From, I});
         ++InCount[To + 1];
+      }
+  }
   for (size_t I = 1; I <= N; ++I)
     InCount[I] += InCount[I - 1];
   std::vector<std::pair<NodeId, uint32_t>> In(InCount[N]);
   {
     std::vector<uint32_t> Fill(InCount.begin(), InCount.end() - 1);
-    for (NodeId From = 0; From < N; ++From) {
-      const std::vector<Edge> &Edges = G.edges(From);
-      for (uint32_t I = 0; I < Edges.size(); ++I)
-        if (NodeId To = effectiveTarget(G, Spec, Edges[I]); To != NoNode)
-          In[Fill[To]++] = {From, I};
-    }
+    for (const Reverse &R : Edges)
+      In[Fill[R.To]++] = {R.From, R.Index};
   }
 
   using Item = std::pair<uint32_t, NodeId>;
