@@ -286,6 +286,14 @@ const ValueFlow::Resolution &ValueFlow::resolved(const FlowValue &W, unsigned De
 void ValueFlow::resolveInto(const FlowValue &W, unsigned Depth, bool AllowRegistryField,
                             Resolution &Out) {
   auto Mark = [&](UnresolvedKind K) { Out.Unresolved |= 1u << unsigned(K); };
+  // Only the value's type is known: its fields' stores, or nothing at all
+  // for a bare value (said as K).
+  auto ByTypeOr = [&](llvm::ArrayRef<std::string> Path, UnresolvedKind K) {
+    if (Path.empty())
+      Mark(K);
+    else
+      byType(Path, AllowRegistryField, Out.Functions, Out.Fields);
+  };
   auto From = [&](const FlowValue &V) {
     const Resolution &R = resolved(V, Depth + 1, AllowRegistryField);
     Out.Functions.append(R.Functions.begin(), R.Functions.end());
@@ -311,10 +319,7 @@ void ValueFlow::resolveInto(const FlowValue &W, unsigned Depth, bool AllowRegist
     if (It == Contents.end()) {
       // Nothing indexed writes it (defined outside the tree, or written in
       // ways facts do not see): only its type is known.
-      if (W.Path.empty())
-        Mark(UnresolvedKind::Global);
-      else
-        byType(W.Path, AllowRegistryField, Out.Functions, Out.Fields);
+      ByTypeOr(W.Path, UnresolvedKind::Global);
       return;
     }
     for (const auto &[Part, V] : It->second)
@@ -326,21 +331,15 @@ void ValueFlow::resolveInto(const FlowValue &W, unsigned Depth, bool AllowRegist
     NodeId F = G.lookup(W.Name);
     auto It = F == NoNode ? ReturnsOf.end() : ReturnsOf.find(F);
     if (It == ReturnsOf.end()) {
-      if (W.Path.empty())
-        Mark(UnresolvedKind::Return);
-      else
-        byType(W.Path, AllowRegistryField, Out.Functions, Out.Fields);
+      ByTypeOr(W.Path, UnresolvedKind::Return);
       return;
     }
     for (uint32_t R : It->second) {
       const FlowValue &V = G.Returns[R].Value;
       if (V.isParam()) {
         // What a caller passed in, returned: not bound per call site.
-        FlowValue T = FlowValue::unknown().append(V.Path).append(W.Path);
-        if (T.Path.empty())
-          Mark(UnresolvedKind::Return);
-        else
-          byType(T.Path, AllowRegistryField, Out.Functions, Out.Fields);
+        ByTypeOr(FlowValue::unknown().append(V.Path).append(W.Path).Path,
+                 UnresolvedKind::Return);
         continue;
       }
       From(V.append(W.Path));
@@ -348,10 +347,7 @@ void ValueFlow::resolveInto(const FlowValue &W, unsigned Depth, bool AllowRegist
     return;
   }
   case FlowValue::Base::Unknown:
-    if (W.Path.empty())
-      Mark(UnresolvedKind::Expression);
-    else
-      byType(W.Path, AllowRegistryField, Out.Functions, Out.Fields);
+    ByTypeOr(W.Path, UnresolvedKind::Expression);
     return;
   }
 }
