@@ -91,7 +91,7 @@ TEST(GraphTest, TwoRulesOnOneGraph) {
        {"linuxkernel-mmu-notifier-dma-fence-wait", "linuxkernel-shrinker-dma-fence-wait"}) {
     const Rule &R = *Rules.find(Name);
     std::vector<Finding> F =
-        findFindings(G, computeSinkSteps(G, reachSpec(G, R)), R, identity, false);
+        findFindings(G, reachSpec(G, R), computeSinkSteps(G, reachSpec(G, R)), R, identity, false);
     ASSERT_EQ(F.size(), 1u) << Name;
     EXPECT_EQ(F[0].TheRule, &R);
     EXPECT_EQ(F[0].RootName, std::string(Name).find("shrinker") != std::string::npos
@@ -118,7 +118,7 @@ TEST(GraphTest, DirectChainIsShortestWitness) {
   std::vector<SinkStep> Steps = stepsFor(G, P);
   EXPECT_EQ(Steps[Root].Dist, 1u);
   EXPECT_EQ(Steps[A].Dist, 2u);
-  std::vector<Finding> F = findFindings(G, Steps, P, identity, false);
+  std::vector<Finding> F = findFindings(G, reachSpec(G, P), Steps, P, identity, false);
   ASSERT_EQ(F.size(), 1u);
   EXPECT_EQ(F[0].RootName, "root");
   EXPECT_EQ(F[0].SinkName, "dma_fence_wait");
@@ -143,7 +143,7 @@ TEST(GraphTest, IndirectCallResolvesThroughStoredField) {
   G.addCall(Impl, Wait, at(6));
   G.addStore("mmu_interval_notifier_ops::invalidate", Root, at(50));
   const Rule &P = notifierRule();
-  std::vector<Finding> F = findFindings(G, stepsFor(G, P), P, identity, false);
+  std::vector<Finding> F = findFindings(G, reachSpec(G, P), stepsFor(G, P), P, identity, false);
   ASSERT_EQ(F.size(), 1u);
   ASSERT_EQ(F[0].Chain.size(), 2u);
   EXPECT_EQ(F[0].Chain[0].Callee, "impl");
@@ -163,7 +163,7 @@ TEST(GraphTest, AsyncFieldsAreNotCalls) {
   G.addCall(Worker, Wait, at(6));
   G.addStore("mmu_notifier_ops::invalidate_range_end", Root, at(50));
   const Rule &P = notifierRule();
-  EXPECT_TRUE(findFindings(G, stepsFor(G, P), P, identity, false).empty());
+  EXPECT_TRUE(findFindings(G, reachSpec(G, P), stepsFor(G, P), P, identity, false).empty());
   EXPECT_EQ(countEdges(G, reachSpec(G, P)).UnresolvedIndirectCalls, 1u);
 }
 
@@ -174,7 +174,7 @@ TEST(GraphTest, SinkFieldIsASink) {
   G.addIndirectCall(Root, "dma_fence_ops::wait", at(2));
   G.addStore("mmu_notifier_ops::arch_invalidate_secondary_tlbs", Root, at(9));
   const Rule &P = notifierRule();
-  std::vector<Finding> F = findFindings(G, stepsFor(G, P), P, identity, false);
+  std::vector<Finding> F = findFindings(G, reachSpec(G, P), stepsFor(G, P), P, identity, false);
   ASSERT_EQ(F.size(), 1u);
   EXPECT_EQ(F[0].SinkName, "dma_fence_ops::wait");
 }
@@ -193,8 +193,8 @@ TEST(GraphTest, CyclesTerminateAndAllowedPathsAreFiltered) {
   G.addStore("mmu_interval_notifier_ops::invalidate", Root, at(50));
   const Rule &P = notifierRule();
   std::vector<SinkStep> Steps = stepsFor(G, P);
-  EXPECT_TRUE(findFindings(G, Steps, P, identity, false).empty());
-  std::vector<Finding> All = findFindings(G, Steps, P, identity, true);
+  EXPECT_TRUE(findFindings(G, reachSpec(G, P), Steps, P, identity, false).empty());
+  std::vector<Finding> All = findFindings(G, reachSpec(G, P), Steps, P, identity, true);
   ASSERT_EQ(All.size(), 1u);
   EXPECT_TRUE(All[0].Allowed);
   EXPECT_EQ(All[0].Chain.size(), 2u);
@@ -213,7 +213,7 @@ TEST(GraphTest, IgnoredFunctionsCutChains) {
   G.addCall(Root, Safe, at(3));
   G.addCall(Safe, Wait, at(4));
   G.addStore("mmu_notifier_ops::invalidate_range_start", Root, at(50));
-  EXPECT_TRUE(findFindings(G, stepsFor(G, P), P, identity, false).empty());
+  EXPECT_TRUE(findFindings(G, reachSpec(G, P), stepsFor(G, P), P, identity, false).empty());
 }
 
 TEST(GraphTest, SeedsStandForSummariesFromElsewhere) {
@@ -233,7 +233,7 @@ TEST(GraphTest, SeedsStandForSummariesFromElsewhere) {
     Sink = "dma_fence_wait";
     return true;
   };
-  std::vector<Finding> F = findFindings(G, Steps, P, identity, false, Continue);
+  std::vector<Finding> F = findFindings(G, reachSpec(G, P), Steps, P, identity, false, Continue);
   ASSERT_EQ(F.size(), 1u);
   EXPECT_TRUE(Continued);
   EXPECT_EQ(F[0].SinkName, "dma_fence_wait");
@@ -276,7 +276,7 @@ void checkDeep(bool Cycle) {
   std::vector<SinkStep> Steps = stepsFor(G, P);
   EXPECT_EQ(Steps[G.lookup("f0")].Dist, Deep);
   EXPECT_EQ(Steps[G.lookup("f" + std::to_string(Deep - 1))].Dist, 1u);
-  std::vector<Finding> F = findFindings(G, Steps, P, identity, false);
+  std::vector<Finding> F = findFindings(G, reachSpec(G, P), Steps, P, identity, false);
   ASSERT_EQ(F.size(), 1u);
   EXPECT_EQ(F[0].Chain.size(), size_t(Deep));
   EXPECT_EQ(F[0].SinkName, "dma_fence_wait");

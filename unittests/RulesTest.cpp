@@ -33,19 +33,49 @@ std::string parseError(llvm::StringRef Text) {
 
 TEST(RulesTest, BuiltinRulesComeFromTheDataFiles) {
   RulesConfig C = RulesConfig::builtin();
-  ASSERT_EQ(C.Rules.size(), 3u);
+  ASSERT_EQ(C.Rules.size(), 5u);
   EXPECT_EQ(C.Rules[0].Name, Notifier);
   EXPECT_EQ(C.Rules[1].Name, Shrinker);
   EXPECT_EQ(C.Rules[2].Name, Sleep);
   EXPECT_EQ(C.Rules[2].Kind, RuleKind::NonBlockingSleep);
+  EXPECT_EQ(C.Rules[3].Name, "linuxkernel-mmu-notifier-reclaim");
+  EXPECT_EQ(C.Rules[4].Name, "linuxkernel-dma-fence-signalling");
   for (const RuleConfig &R : C.Rules) {
     EXPECT_FALSE(R.Summary.empty()) << R.Name;
     EXPECT_FALSE(R.Description.empty()) << R.Name;
     EXPECT_NE(R.Origin.find("rules/"), std::string::npos) << R.Origin;
   }
   RuleSet Set = RuleSet::builtin();
-  EXPECT_EQ(Set.ofKind(RuleKind::Reachability).size(), 2u);
+  EXPECT_EQ(Set.ofKind(RuleKind::Reachability).size(), 4u);
   EXPECT_EQ(Set.find(Shrinker)->camelName(), "ShrinkerDmaFenceWait");
+}
+
+TEST(RulesTest, ReclaimRulesHaveAllocationSinksOthersDoNot) {
+  Rule Reclaim = builtinRule("linuxkernel-mmu-notifier-reclaim");
+  Rule Signalling = builtinRule("linuxkernel-dma-fence-signalling");
+  EXPECT_TRUE(Reclaim.hasReclaimSinks());
+  EXPECT_EQ(Reclaim.reclaimFlags(), 0x400u);
+  EXPECT_FALSE(Reclaim.isSinkFunction("dma_fence_wait")); // Allocations only.
+  EXPECT_TRUE(Signalling.isSinkFunction("dma_fence_wait"));
+  EXPECT_TRUE(Signalling.hasReclaimSinks());
+  EXPECT_TRUE(Signalling.hasSections());
+  EXPECT_TRUE(Signalling.isSectionBegin("dma_fence_begin_signalling"));
+  EXPECT_TRUE(Signalling.isSectionEnd("dma_fence_end_signalling"));
+  EXPECT_TRUE(Signalling.isRootField("drm_sched_backend_ops::run_job"));
+  EXPECT_FALSE(builtinRule(Notifier).hasReclaimSinks()); // Inherits the list, not the sinks.
+  EXPECT_FALSE(builtinRule(Notifier).hasSections());
+  bool Always = false;
+  llvm::SmallVector<unsigned, 2> Masks;
+  EXPECT_TRUE(Reclaim.isAllocation("kmalloc_noprof", Always, Masks));
+  EXPECT_FALSE(Always);
+  EXPECT_EQ(Masks, (llvm::SmallVector<unsigned, 2>{1}));
+  EXPECT_TRUE(Reclaim.isAllocation("kcalloc", Always, Masks));
+  EXPECT_EQ(Masks, (llvm::SmallVector<unsigned, 2>{2}));
+  EXPECT_TRUE(Reclaim.isAllocation("vmalloc", Always, Masks));
+  EXPECT_TRUE(Always);
+  EXPECT_FALSE(Reclaim.isAllocation("kfree", Always, Masks));
+  // Allocation sinks are part of the summaries' fingerprint.
+  EXPECT_NE(Reclaim.summaryFingerprint(), builtinRule(Notifier).summaryFingerprint());
 }
 
 TEST(RulesTest, NotifierRuleCoversEveryKernelGeneration) {
@@ -208,7 +238,7 @@ TEST(RulesTest, RulesEntriesAddAndChangeRules) {
   // leaves them alone.
   EXPECT_FALSE(S.isAllowedPath("drivers/misc/a.c"));
   EXPECT_FALSE(Set.find(Sleep));
-  EXPECT_EQ(Set.rules().size(), 3u);
+  EXPECT_EQ(Set.rules().size(), 5u);
 }
 
 TEST(RulesTest, BadRulesNameFileLineAndColumn) {
@@ -225,7 +255,21 @@ TEST(RulesTest, BadRulesNameFileLineAndColumn) {
             "cfg.yaml:2:11: bad rule name 'Linux_Kernel' (lower-case letters, digits and "
             "'-', as in linuxkernel-my-rule)");
   EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n"),
-            "cfg.yaml:2:5: rule 'linuxkernel-x' has no root_fields");
+            "cfg.yaml:2:5: rule 'linuxkernel-x' has no root_fields or section_begin_functions");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
+                       "    sink_functions: []\n    sink_fields: []\n"),
+            "cfg.yaml:2:5: rule 'linuxkernel-x' has no sink_functions, sink_fields or "
+            "reclaim_sinks");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
+                       "    allocation_functions: [kmalloc:x]\n"),
+            "cfg.yaml:4:28: expected 'function' or 'function:N' (N: the mask argument, "
+            "from 0), not 'kmalloc:x'");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
+                       "    reclaim_flags: none\n"),
+            "cfg.yaml:4:20: expected a non-zero number (0x400)");
+  EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
+                       "    reclaim_sinks: perhaps\n"),
+            "cfg.yaml:4:20: expected true or false");
   EXPECT_EQ(parseError("rules:\n  - name: linuxkernel-x\n    root_fields: [a::b]\n"
                        "    root_fields: [a::c]\n"),
             "cfg.yaml:4:5: duplicate key 'root_fields' (first given at cfg.yaml:3:5)");

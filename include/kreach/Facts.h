@@ -124,6 +124,21 @@ struct CallTypeFact {
   SourcePos Site;
 };
 
+/// A gfp_t argument of a call: the kernel's allocation masks, which sparse's
+/// __bitwise keeps in that one type, so that a rule whose sinks depend on a
+/// mask's flags (an allocation that may reclaim) can follow it from helper
+/// to helper. The value is relative to the caller (MaskValue::encode()).
+struct MaskArgumentFact {
+  std::string Caller;
+  /// Function key; empty for a call that names no function (its site is
+  /// then the callee's, as IndirectCallFact's and ValueCallFact's).
+  std::string Callee;
+  int64_t Index = 0;
+  std::string Value;
+  std::string Spelling; ///< The argument as written, shortened, for messages.
+  SourcePos Site;
+};
+
 struct TUFacts {
   std::string MainFile;
   std::vector<FunctionFact> Functions;

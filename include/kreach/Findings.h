@@ -24,6 +24,7 @@ struct Hop {
                                     ///< when the callee is a field.
   SourcePos Site;
   std::string Via; ///< "struct::field" for a call through a field.
+  std::string Mask; ///< For a call passing a flag mask: the mask as written.
   bool calleeIsField() const { return CalleeKey.empty() && !Via.empty(); }
 };
 
@@ -40,6 +41,12 @@ struct Finding {
   std::string SinkName;
   std::vector<Hop> Chain;
   bool Allowed = false;
+  /// The root is a section of RootName's body (Rule::hasSections) that
+  /// begins at RootLoc, not the function itself.
+  bool Section = false;
+  /// The sink is an allocation that may reclaim, not one of the rule's
+  /// sink functions or fields.
+  bool SinkIsAllocation = false;
 };
 
 /// One rule's share of a check.
@@ -83,9 +90,12 @@ using ChainContinuation =
 /// Every root of the rule (a function stored into one of its root fields)
 /// that reaches a sink. RelativePath maps an absolute path to the form the
 /// allowed-path patterns are written in.
+/// With sections (Rule::hasSections), also every section that reaches one:
+/// a call of a begin function and the calls after it, up to the next call
+/// of an end function, in source order; Spec decides which calls count.
 std::vector<Finding>
-findFindings(const CallGraph &G, const std::vector<SinkStep> &Steps, const Rule &R,
-             llvm::function_ref<std::string(llvm::StringRef)> RelativePath,
+findFindings(const CallGraph &G, const ReachSpec &Spec, const std::vector<SinkStep> &Steps,
+             const Rule &R, llvm::function_ref<std::string(llvm::StringRef)> RelativePath,
              bool IncludeAllowed, ChainContinuation Continue = nullptr);
 
 /// The witness chain from one node, following the summaries.

@@ -15,6 +15,7 @@
 #include "kreach/FactKinds.h"
 #include "kreach/Facts.h"
 #include "kreach/FlowValue.h"
+#include "kreach/MaskValue.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -51,6 +52,11 @@ enum class EdgeKind : uint8_t {
                ///< callee calls through its parameter, bound at this call
                ///< site; a global's field; a callee's result; a notifier
                ///< chain's registered callbacks.
+  MaskCall,    ///< A call passing a flag mask (Edge::Mask) to a masked node:
+               ///< followed only by a spec with MaskBits, and only when the
+               ///< mask may carry one of them.
+  Entered,     ///< From a masked node to its function: whatever the function
+               ///< reaches, it reaches with any mask.
 };
 
 struct Edge {
@@ -69,10 +75,15 @@ struct Edge {
   /// at one of them drops the edge, as it would stop the call itself.
   uint32_t Hoist = 0;
   uint16_t HoistLength = 0; ///< The chain's length.
+  /// For MaskCall: index into CallGraph::maskEdge(). Label then spells the
+  /// argument, Through names the field of a call through one.
+  uint32_t Mask = 0;
   /// Reachability's cost: a hop from a field to what is stored there is part
   /// of the call through the field, not a call of its own.
   /// A bound edge stands for its hoist chain's calls too.
-  uint32_t weight() const { return Kind == EdgeKind::FieldTarget ? 0 : 1 + HoistLength; }
+  uint32_t weight() const {
+    return Kind == EdgeKind::FieldTarget || Kind == EdgeKind::Entered ? 0 : 1 + HoistLength;
+  }
 };
 
 struct Node {
@@ -82,6 +93,12 @@ struct Node {
   FieldId Field = 0; ///< For a field's node.
   Loc Def;
   bool Defined = false;
+  /// A masked node: Base entered with a mask argument Param that may carry
+  /// the flags a rule asks about (key "<base key>#mask<Param>"). Its kind
+  /// is Function, so that summaries and seeds treat it as one.
+  NodeId Base = NoNode;
+  uint32_t Param = 0;
+  bool isMasked() const { return Base != NoNode; }
 };
 
 struct Store {
@@ -284,6 +301,27 @@ public:
   void addExternalRegistration(RegistrationRow R) {
     ExternalRegistrations.push_back(std::move(R));
   }
+  /// A mask argument (MaskArgumentFact); Callee is NoNode for a call that
+  /// names no function.
+  struct MaskArgumentRow {
+    NodeId Caller, Callee;
+    uint32_t Index;
+    MaskValue Value;
+    FieldId Spelling;
+    Loc Site;
+  };
+  void addMaskArgument(NodeId Caller, NodeId Callee, uint32_t Index, const MaskValue &V,
+                       llvm::StringRef Spelling, const SourcePos &Site);
+  /// What a MaskCall edge passes: the value, and whether the edge leaves
+  /// the caller's masked node (the value's parameter part) or the caller
+  /// itself (its constant part, or all of an unknown value).
+  struct MaskEdge {
+    MaskValue Value;
+    bool FromParam = false;
+  };
+  const MaskEdge &maskEdge(uint32_t I) const { return MaskEdges[I]; }
+  /// The masked node of a function's parameter, or NoNode.
+  NodeId maskedNode(NodeId Function, uint32_t Param) const;
   const std::vector<ValueCallRow> &valueCalls() const { return ValueCalls; }
   const std::vector<ArgumentRow> &arguments() const { return Arguments; }
   const std::vector<ReturnRow> &returns() const { return Returns; }
@@ -314,6 +352,11 @@ private:
   std::vector<ReturnRow> Returns;
   std::vector<AssignRow> Assigns;
   std::vector<std::vector<ValueEffect>> Effects;
+  std::vector<MaskArgumentRow> MaskArguments;
+  std::vector<MaskEdge> MaskEdges;
+  std::map<std::pair<NodeId, uint32_t>, NodeId> MaskedNodes;
+  NodeId getOrAddMaskedNode(NodeId Function, uint32_t Param);
+  void addMaskEdges();
   struct CallTypeRow {
     NodeId Caller;
     std::string Type;
@@ -341,6 +384,9 @@ private:
 struct ReachSpec {
   enum Role : uint8_t { Normal, Sink, Blocked };
   std::vector<Role> Roles; ///< One per node; missing entries are Normal.
+  /// The flags whose presence in a mask argument the search follows
+  /// (MaskCall edges); 0 follows none.
+  uint64_t MaskBits = 0;
   Role role(NodeId N) const { return N < Roles.size() ? Roles[N] : Normal; }
 };
 
@@ -373,6 +419,7 @@ struct PathHop {
   Loc Site;
   FieldId Via = 0;
   uint32_t Hoist = 0; ///< For a bound edge: its hoist chain (Edge::Hoist).
+  FieldId Mask = 0;   ///< For a mask call: the mask as written.
 };
 
 /// A hop of a bound edge as the calls it stands for: the caller calls the
@@ -388,6 +435,12 @@ std::optional<PathHop> nextHop(const CallGraph &G, const std::vector<SinkStep> &
 /// expanded into its calls (expandHop).
 std::vector<PathHop> shortestPath(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                   NodeId N);
+
+/// The path that starts with N's edge EdgeIndex (under Spec) and goes on
+/// by the shortest path from its target.
+std::vector<PathHop> pathThrough(const CallGraph &G, const ReachSpec &Spec,
+                                 const std::vector<SinkStep> &Steps, NodeId N,
+                                 uint32_t EdgeIndex);
 
 /// Every call out of N that starts a shortest path (the shortest-path DAG).
 std::vector<PathHop> shortestHops(const CallGraph &G, const std::vector<SinkStep> &Steps,

@@ -33,7 +33,7 @@ class Statement;
 class Transaction;
 
 /// Bumped whenever the schema or the meaning of stored facts changes.
-constexpr int IndexSchemaVersion = 4;
+constexpr int IndexSchemaVersion = 5;
 
 struct InputStamp {
   std::string Path;

@@ -19,8 +19,10 @@ namespace kreach {
 std::string findingMessage(const Finding &F);
 /// The finding message of rule R for a root reaching a sink, as every front
 /// end words it.
+/// (A section's root is the function it is in; an allocation sink has the
+/// rule's allocation noun.)
 std::string reachMessage(const Rule &R, llvm::StringRef Root, llvm::StringRef Sink,
-                         bool Allowed);
+                         bool Allowed, bool Section = false, bool SinkIsAllocation = false);
 std::string hopMessage(const Hop &H);
 std::string registrationMessage(const Finding &F, const Registration &R);
 /// Identity of a finding that survives unrelated edits: rule, root, sink and

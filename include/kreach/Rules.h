@@ -72,6 +72,17 @@ struct RuleConfig {
       AllowedPaths, IgnoreFunctions, AsyncFields, UnresolvedFields;
   /// NonBlockingSleep: the contexts and what sleeps there.
   std::vector<std::string> RangeFields, PageTableLockFields, SleepingFunctions;
+  /// The allocators, "name" (always may reclaim) or "name:N" (may reclaim
+  /// when its mask argument N, from 0, may carry ReclaimFlags). They are
+  /// sinks of a rule with ReclaimSinks.
+  std::vector<std::string> AllocationFunctions;
+  std::string ReclaimFlags; ///< A number: the mask flags that allow reclaim.
+  bool ReclaimSinks = false;
+  std::string AllocationSinkKind = "allocation that may enter reclaim";
+  /// Region roots: the calls a function makes after a call of a begin
+  /// function and before the next call of an end function (or its end).
+  std::vector<std::string> SectionBeginFunctions, SectionEndFunctions;
+  std::string SectionKind = "section in"; ///< "fence-signalling section in 'f'".
   /// Keys this rule sets itself; top-level settings leave them alone.
   std::vector<std::string> OwnKeys;
   /// Where the rule was last defined or changed, for messages.
@@ -134,6 +145,17 @@ public:
   bool isPageTableLockField(llvm::StringRef Field) const {
     return PageTableLockFields.matches(Field);
   }
+  /// Whether allocations that may reclaim are sinks, and the flags that
+  /// let a mask reclaim.
+  bool hasReclaimSinks() const { return Config.ReclaimSinks && !Allocations.empty(); }
+  uint64_t reclaimFlags() const { return ReclaimFlagBits; }
+  /// Whether Name is an allocator of the rule: Always if it always may
+  /// reclaim, else the mask arguments (from 0) that decide it.
+  bool isAllocation(llvm::StringRef Name, bool &Always,
+                    llvm::SmallVectorImpl<unsigned> &Masks) const;
+  bool hasSections() const { return !SectionBegin.empty(); }
+  bool isSectionBegin(llvm::StringRef Name) const { return SectionBegin.matches(Name); }
+  bool isSectionEnd(llvm::StringRef Name) const { return SectionEnd.matches(Name); }
   /// A root field of another reachability rule of the same RuleSet. Calls
   /// through it dispatch to a callback that rule judges on its own (a
   /// shrinker that unmaps pages fires the mmu notifiers; their waits are the
@@ -159,7 +181,13 @@ private:
   RuleConfig Config;
   PatternList RootFields, SinkFunctions, SinkFields, AllowedPaths, IgnoreFunctions,
       AsyncFields, UnresolvedFields, SleepingFunctions, RangeFields, PageTableLockFields,
-      OtherRootFields;
+      OtherRootFields, SectionBegin, SectionEnd;
+  struct Allocation {
+    PatternList Function;
+    int Mask = -1; ///< -1: always may reclaim.
+  };
+  std::vector<Allocation> Allocations;
+  uint64_t ReclaimFlagBits = 0;
   std::vector<std::string> OtherRootSources; ///< OtherRootFields' patterns.
   friend class RuleSet;
   /// The registries the rule's set resolves calls with: they change the

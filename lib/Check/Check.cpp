@@ -77,7 +77,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     // Allowed chains are counted even when not listed: the per-rule stats
     // say how many the allowed paths excuse.
     std::vector<Finding> Found = findFindings(
-        R.Graph, C.Steps, *Rl, [&](llvm::StringRef F) { return Paths.relative(F); },
+        R.Graph, Spec, C.Steps, *Rl, [&](llvm::StringRef F) { return Paths.relative(F); },
         /*IncludeAllowed=*/true);
     RuleStats &RS = R.Stats.Rules.emplace_back();
     RS.Name = Rl->name();
@@ -308,7 +308,7 @@ std::vector<Finding> checkTU(const TUFacts &Facts, Index *I, const Rule &R,
     return I && continueFromIndex(*I, T->Fingerprint, Seed.Key, Chain, Sink, &ReadError);
   };
   return findFindings(
-      T->G, T->Steps, R, [&](llvm::StringRef F) { return Paths.relative(F); },
+      T->G, T->Spec, T->Steps, R, [&](llvm::StringRef F) { return Paths.relative(F); },
       IncludeAllowed, Continue);
 }
 

@@ -11,13 +11,20 @@ namespace kreach {
 ReachSpec reachSpec(const CallGraph &G, const Rule &R) {
   ReachSpec S;
   S.Roles.assign(G.size(), ReachSpec::Normal);
-  // Patterns are matched once per distinct name, not once per node.
+  bool Allocations = R.hasReclaimSinks();
+  if (Allocations)
+    S.MaskBits = R.reclaimFlags();
+  llvm::SmallVector<unsigned, 2> Masks;
   for (NodeId N = 0; N < G.size(); ++N) {
     const Node &Nd = G.node(N);
     if (Nd.Kind == NodeKind::Function) {
+      bool Always = false;
       if (R.isIgnored(Nd.Name))
         S.Roles[N] = ReachSpec::Blocked;
       else if (R.isSinkFunction(Nd.Name))
+        S.Roles[N] = ReachSpec::Sink;
+      else if (Allocations && R.isAllocation(Nd.Name, Always, Masks) &&
+               (Always || (Nd.isMasked() && llvm::is_contained(Masks, Nd.Param))))
         S.Roles[N] = ReachSpec::Sink;
       continue;
     }
@@ -30,16 +37,33 @@ ReachSpec reachSpec(const CallGraph &G, const Rule &R) {
   return S;
 }
 
+/// A masked node stands for its function in what a user reads.
+static const Node &shown(const CallGraph &G, NodeId N) {
+  const Node &Nd = G.node(N);
+  return Nd.isMasked() ? G.node(Nd.Base) : Nd;
+}
+
 Hop toHop(const CallGraph &G, const PathHop &P) {
   Hop H;
-  H.Caller = G.node(P.Caller).Name;
-  H.CallerKey = G.node(P.Caller).Key;
-  H.Callee = G.node(P.Callee).Name;
-  H.CalleeKey = G.node(P.Callee).Key;
+  H.Caller = shown(G, P.Caller).Name;
+  H.CallerKey = shown(G, P.Caller).Key;
+  H.Callee = shown(G, P.Callee).Name;
+  H.CalleeKey = shown(G, P.Callee).Key;
   H.Site = G.toPos(P.Site);
   if (P.Via)
     H.Via = G.field(P.Via);
+  if (P.Mask)
+    H.Mask = G.field(P.Mask);
   return H;
+}
+
+/// Whether a chain's sink is one of the rule's allocators rather than one
+/// of its sink functions or fields.
+static bool isAllocationSink(const Rule &R, llvm::StringRef SinkName) {
+  bool Always = false;
+  llvm::SmallVector<unsigned, 2> Masks;
+  return R.hasReclaimSinks() && !R.isSinkFunction(SinkName) && !R.isSinkField(SinkName) &&
+         R.isAllocation(SinkName, Always, Masks);
 }
 
 std::vector<Hop> witnessChain(const CallGraph &G, const std::vector<SinkStep> &Steps,
@@ -62,9 +86,71 @@ llvm::DenseSet<NodeId> rootsOf(const CallGraph &G, const Rule &R) {
   return Roots;
 }
 
+/// Source order of two call sites of one function body.
+static bool before(const CallGraph &G, const Loc &A, const Loc &B) {
+  if (A.File != B.File)
+    return G.file(A.File) < G.file(B.File);
+  if (A.Line || B.Line)
+    return std::tie(A.Line, A.Column) < std::tie(B.Line, B.Column);
+  return A.Raw < B.Raw; // Positions a per-TU front end has not resolved.
+}
+
+/// The sections of the rule in N's body that reach a sink: for each, the
+/// begin call's site and the first edge of a shortest chain from it (of N
+/// itself, or of one of its masked nodes: a section does not know the
+/// masks its function was given, so they may carry any flag).
+static void findSections(const CallGraph &G, const ReachSpec &Spec,
+                         const std::vector<SinkStep> &Steps, const Rule &R, NodeId N,
+                         llvm::function_ref<void(const Loc &, NodeId, uint32_t)> Each) {
+  llvm::SmallVector<Loc, 2> Begins, Ends;
+  for (const Edge &E : G.edges(N)) {
+    if (E.Kind != EdgeKind::Direct)
+      continue;
+    const std::string &Name = G.node(E.To).Name;
+    if (R.isSectionBegin(Name))
+      Begins.push_back(E.Site);
+    else if (R.isSectionEnd(Name))
+      Ends.push_back(E.Site);
+  }
+  if (Begins.empty())
+    return;
+  llvm::SmallVector<NodeId, 2> Bodies{N};
+  for (uint32_t P = 0; P < 64; ++P)
+    if (NodeId M = G.maskedNode(N, P); M != NoNode)
+      Bodies.push_back(M);
+  for (const Loc &Begin : Begins) {
+    const Loc *End = nullptr;
+    for (const Loc &E : Ends)
+      if (before(G, Begin, E) && (!End || before(G, E, *End)))
+        End = &E;
+    uint32_t Best = UINT32_MAX, BestEdge = 0;
+    NodeId BestFrom = NoNode;
+    for (NodeId From : Bodies) {
+      const std::vector<Edge> &Out = G.edges(From);
+      for (uint32_t I = 0; I < Out.size(); ++I) {
+        const Edge &E = Out[I];
+        if (E.Kind == EdgeKind::Entered || !before(G, Begin, E.Site) ||
+            (End && !before(G, E.Site, *End)))
+          continue;
+        NodeId To = effectiveTarget(G, Spec, E);
+        if (To == NoNode || !Steps[To].reaches() || Spec.role(To) == ReachSpec::Blocked)
+          continue;
+        uint32_t D = Steps[To].Dist + E.weight();
+        if (D < Best) {
+          Best = D;
+          BestFrom = From;
+          BestEdge = I;
+        }
+      }
+    }
+    if (BestFrom != NoNode)
+      Each(Begin, BestFrom, BestEdge);
+  }
+}
+
 std::vector<Finding>
-findFindings(const CallGraph &G, const std::vector<SinkStep> &Steps, const Rule &R,
-             llvm::function_ref<std::string(llvm::StringRef)> RelativePath,
+findFindings(const CallGraph &G, const ReachSpec &Spec, const std::vector<SinkStep> &Steps,
+             const Rule &R, llvm::function_ref<std::string(llvm::StringRef)> RelativePath,
              bool IncludeAllowed, ChainContinuation Continue) {
   // Group registrations by root function.
   llvm::DenseMap<NodeId, std::vector<Registration>> Roots;
@@ -108,7 +194,37 @@ findFindings(const CallGraph &G, const std::vector<SinkStep> &Steps, const Rule 
       if (!Continue || !Continue(G.node(Last), F.Chain, F.SinkName))
         continue;
     }
+    F.SinkIsAllocation = isAllocationSink(R, F.SinkName);
     Findings.push_back(std::move(F));
+  }
+  if (R.hasSections()) {
+    for (NodeId N = 0; N < G.size(); ++N) {
+      const Node &Nd = G.node(N);
+      if (Nd.Kind != NodeKind::Function || !Nd.Defined || Nd.isMasked() ||
+          R.isIgnored(Nd.Name))
+        continue;
+      findSections(G, Spec, Steps, R, N, [&](const Loc &Begin, NodeId From, uint32_t Edge) {
+        Finding F;
+        F.TheRule = &R;
+        F.Section = true;
+        F.RootKey = Nd.Key;
+        F.RootName = Nd.Name;
+        F.RootLoc = G.toPos(Begin);
+        F.Allowed = R.isAllowedPath(RelativePath(F.RootLoc.File));
+        if (F.Allowed && !IncludeAllowed)
+          return;
+        std::vector<PathHop> Path = pathThrough(G, Spec, Steps, From, Edge);
+        for (const PathHop &P : Path)
+          F.Chain.push_back(toHop(G, P));
+        NodeId Last = Path.empty() ? From : Path.back().Callee;
+        F.SinkName = shown(G, Last).Name;
+        if (Steps[Last].Dist != 0 &&
+            (!Continue || !Continue(G.node(Last), F.Chain, F.SinkName)))
+          return;
+        F.SinkIsAllocation = isAllocationSink(R, F.SinkName);
+        Findings.push_back(std::move(F));
+      });
+    }
   }
   sortFindings(Findings);
   return Findings;

@@ -2,11 +2,13 @@
 
 #include "kreach/Facts.h"
 #include "kreach/FlowValue.h"
+#include "kreach/MaskValue.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/FileManager.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -189,6 +191,8 @@ public:
   }
 
   bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (Fn)
+      noteMaskDef(BO);
     if (BO->getOpcode() != BO_Assign)
       return true;
     if (Fn)
@@ -208,8 +212,11 @@ public:
       globalInit(VD);
       return true;
     }
-    if (VD->hasLocalStorage())
+    if (VD->hasLocalStorage()) {
       addLocalDefs(VD, {}, VD->getInit());
+      if (isMaskType(VD->getType()))
+        Fn->MaskDefs[VD].push_back({BO_Assign, VD->getInit()});
+    }
     return true;
   }
 
@@ -259,7 +266,169 @@ private:
     llvm::SmallVector<const ReturnStmt *, 4> Returns;
     llvm::MapVector<const VarDecl *, llvm::SmallVector<LocalDef, 2>> Defs;
     llvm::DenseMap<const VarDecl *, Items> Contents;
+    /// Definitions of mask locals and parameters: `x = E`, `x |= E`, ...
+    llvm::MapVector<const VarDecl *,
+                    llvm::SmallVector<std::pair<BinaryOperatorKind, const Expr *>, 2>>
+        MaskDefs;
   };
+
+  using MaskValues = llvm::SmallVector<MaskValue, 2>;
+
+  /// gfp_t, through any typedefs of it.
+  static bool isMaskType(QualType T) {
+    while (const auto *TT = T->getAs<TypedefType>()) {
+      if (TT->getDecl()->getName() == "gfp_t")
+        return true;
+      T = TT->getDecl()->getUnderlyingType();
+    }
+    return false;
+  }
+
+  void noteMaskDef(const BinaryOperator *BO) {
+    switch (BO->getOpcode()) {
+    case BO_Assign:
+    case BO_OrAssign:
+    case BO_AndAssign:
+    case BO_XorAssign:
+      break;
+    default:
+      return;
+    }
+    const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts());
+    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    if (VD && VD->hasLocalStorage() && isMaskType(VD->getType()))
+      Fn->MaskDefs[VD].push_back({BO->getOpcode(), BO->getRHS()});
+  }
+
+  /// Past MaxItems values the last absorbs the rest: the join keeps every
+  /// bit either may have, so "may a flag be set" stays sound.
+  static void addMask(MaskValues &Into, const MaskValue &V) {
+    std::string K = V.encode();
+    for (const MaskValue &E : Into)
+      if (E.encode() == K)
+        return;
+    if (Into.size() >= MaxItems)
+      Into.back() = Into.back() | V;
+    else
+      Into.push_back(V);
+  }
+
+  /// What a mask expression may be, relative to the function: constants
+  /// folded after macro expansion, parameters, locals (every definition,
+  /// flow-insensitively), `|`, `&`, `~` and `?:` of those.
+  MaskValues evalMask(const Expr *E, unsigned Depth = 0) {
+    MaskValues R;
+    if (!E || Depth > MaxDepth) {
+      R.push_back(MaskValue::unknown());
+      return R;
+    }
+    E = E->IgnoreParenCasts();
+    Expr::EvalResult Folded;
+    if (!E->isValueDependent() && E->EvaluateAsInt(Folded, Ctx)) {
+      R.push_back(MaskValue::constant(Folded.Val.getInt().extOrTrunc(64).getZExtValue()));
+      return R;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (VD && Fn) {
+        if (const auto *PVD = dyn_cast<ParmVarDecl>(VD))
+          if (PVD->getDeclContext() == Fn->FD)
+            R.push_back(MaskValue::param(PVD->getFunctionScopeIndex()));
+        auto It = Fn->MaskDefs.find(VD);
+        if (It != Fn->MaskDefs.end() && MaskVisiting.insert(VD).second) {
+          for (auto [Op, Def] : It->second)
+            if (Op == BO_Assign)
+              for (const MaskValue &V : evalMask(Def, Depth + 1))
+                addMask(R, V);
+          if (R.empty()) // Used before any plain definition.
+            R.push_back(MaskValue::unknown());
+          for (auto [Op, Def] : It->second) {
+            if (Op == BO_Assign)
+              continue;
+            MaskValues Before = R;
+            for (const MaskValue &D : evalMask(Def, Depth + 1))
+              for (const MaskValue &V : Before)
+                addMask(R, Op == BO_AndAssign ? (V & D) : (V | D));
+          }
+          MaskVisiting.erase(VD);
+        }
+      }
+    } else if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      BinaryOperatorKind Op = BO->getOpcode();
+      if (Op == BO_Comma)
+        return evalMask(BO->getRHS(), Depth + 1);
+      if (Op == BO_Or || Op == BO_And || Op == BO_Xor) {
+        MaskValues L = evalMask(BO->getLHS(), Depth + 1);
+        MaskValues Rt = evalMask(BO->getRHS(), Depth + 1);
+        // An exclusive or may set any bit either side may have.
+        for (const MaskValue &A : L)
+          for (const MaskValue &B : Rt)
+            addMask(R, Op == BO_And ? (A & B) : (A | B));
+      }
+    } else if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_Not)
+        for (const MaskValue &V : evalMask(UO->getSubExpr(), Depth + 1))
+          addMask(R, ~V);
+    } else if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E)) {
+      for (const Expr *Arm : {CO->getTrueExpr(), CO->getFalseExpr()})
+        for (const MaskValue &V : evalMask(Arm, Depth + 1))
+          addMask(R, V);
+    }
+    if (R.empty())
+      R.push_back(MaskValue::unknown());
+    return R;
+  }
+
+  /// An argument as written, one line, shortened.
+  std::string spellArgument(const Expr *E) {
+    const LangOptions &LO = Ctx.getLangOpts();
+    llvm::StringRef Text = Lexer::getSourceText(
+        CharSourceRange::getTokenRange(E->getSourceRange()), SM, LO);
+    if (Text.empty()) {
+      SourceLocation B = SM.getSpellingLoc(E->getBeginLoc());
+      SourceLocation End = SM.getSpellingLoc(E->getEndLoc());
+      if (SM.getFileID(B) == SM.getFileID(End) && !SM.isBeforeInTranslationUnit(End, B))
+        Text = Lexer::getSourceText(CharSourceRange::getTokenRange(B, End), SM, LO);
+    }
+    std::string Out;
+    for (char C : Text) {
+      bool Space = C == ' ' || C == '\t' || C == '\n' || C == '\r' || C == '\\';
+      if (Space) {
+        if (!Out.empty() && Out.back() != ' ')
+          Out += ' ';
+      } else {
+        Out += C;
+      }
+    }
+    while (!Out.empty() && Out.back() == ' ')
+      Out.pop_back();
+    constexpr size_t MaxSpelling = 48;
+    if (Out.size() > MaxSpelling)
+      Out = Out.substr(0, MaxSpelling - 3) + "...";
+    return Out;
+  }
+
+  /// The mask arguments of a call, by the callee's parameter types (its
+  /// prototype for a call that names no function).
+  void maskArguments(const CallExpr *CE, const FunctionDecl *Callee, QualType CalleeType,
+                     llvm::StringRef CalleeKey, const SourcePos &Site) {
+    const auto *Proto = CalleeType.isNull() ? nullptr : CalleeType->getAs<FunctionProtoType>();
+    for (unsigned A = 0; A < CE->getNumArgs(); ++A) {
+      QualType T;
+      if (Callee && A < Callee->getNumParams())
+        T = Callee->getParamDecl(A)->getType();
+      else if (Proto && A < Proto->getNumParams())
+        T = Proto->getParamType(A);
+      else
+        T = CE->getArg(A)->IgnoreImpCasts()->getType();
+      if (!isMaskType(T))
+        continue;
+      std::string Spelling = spellArgument(CE->getArg(A));
+      for (const MaskValue &V : evalMask(CE->getArg(A)))
+        Out.MaskArguments.push_back(
+            {Current, CalleeKey.str(), int64_t(A), V.encode(), Spelling, Site});
+    }
+  }
 
   // Bounds that keep a pathological body linear: values per local or
   // expression, passes over the locals, and expression depth.
@@ -576,6 +745,7 @@ private:
       if (const FunctionDecl *Callee = CE->getDirectCallee()) {
         std::string CalleeKey = key(Callee);
         Out.Calls.push_back({Current, CalleeKey, Callee->getNameAsString(), Site});
+        maskArguments(CE, Callee, QualType(), CalleeKey, Site);
         for (unsigned A = 0; A < CE->getNumArgs(); ++A) {
           const Expr *Arg = CE->getArg(A);
           bool Leads = mayLeadToFunction(Arg->getType());
@@ -602,6 +772,7 @@ private:
       if (const auto *P = CalleeType->getAs<PointerType>())
         CalleeType = P->getPointeeType();
       Out.CallTypes.push_back({Current, typeKey(CalleeType), CalleeSite});
+      maskArguments(CE, nullptr, CalleeType, "", CalleeSite);
       bool Any = false;
       for (const Item &I : eval(CalleeExpr)) {
         if (!I.Sub.empty())
@@ -829,6 +1000,7 @@ private:
   // Header functions still to walk, and every one ever queued.
   llvm::SmallVector<FunctionDecl *, 64> Pending;
   llvm::SmallPtrSet<const FunctionDecl *, 32> Used;
+  llvm::SmallPtrSet<const VarDecl *, 4> MaskVisiting; ///< Mask locals being evaluated.
   llvm::SmallPtrSet<const InitListExpr *, 32> Walked;
   llvm::DenseMap<const Decl *, std::string> Keys;
   FunctionState *Fn = nullptr;

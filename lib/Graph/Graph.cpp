@@ -125,6 +125,16 @@ void CallGraph::addFact(const ResolvedFact &F) {
   case FactKind::CallType:
     CallTypes.push_back({F.Owner, F.Texts[0], toLoc(F.Site)});
     return;
+  case FactKind::MaskArgument: {
+    std::optional<MaskValue> V = MaskValue::decode(F.Texts[1]);
+    if (!V || F.Integers[0] < 0 || F.Integers[0] >= 1024) {
+      ++Flow.Malformed;
+      return;
+    }
+    NodeId Callee = F.Texts[0].empty() ? NoNode : getOrAddNode(F.Texts[0], "");
+    addMaskArgument(F.Owner, Callee, uint32_t(F.Integers[0]), *V, F.Texts[2], F.Site);
+    return;
+  }
   case FactKind::Assign:
   case FactKind::GlobalInit: {
     std::optional<FlowValue> T = FlowValue::decode(F.Texts[0]);
@@ -148,6 +158,110 @@ void CallGraph::addArgument(NodeId Caller, NodeId Callee, uint32_t Index,
   Arguments.push_back({Caller, Callee, Index,
                        llvm::SmallVector<std::string, 1>(Part.begin(), Part.end()), V,
                        toLoc(Site)});
+}
+
+void CallGraph::addMaskArgument(NodeId Caller, NodeId Callee, uint32_t Index,
+                                const MaskValue &V, llvm::StringRef Spelling,
+                                const SourcePos &Site) {
+  MaskArguments.push_back({Caller, Callee, Index, V, internField(Spelling), toLoc(Site)});
+}
+
+NodeId CallGraph::maskedNode(NodeId Function, uint32_t Param) const {
+  auto It = MaskedNodes.find({Function, Param});
+  return It == MaskedNodes.end() ? NoNode : It->second;
+}
+
+NodeId CallGraph::getOrAddMaskedNode(NodeId Function, uint32_t Param) {
+  auto [It, Inserted] = MaskedNodes.try_emplace({Function, Param}, NoNode);
+  if (!Inserted)
+    return It->second;
+  std::string Name = Nodes[Function].Name;
+  NodeId M = getOrAddNode(Nodes[Function].Key + "#mask" + std::to_string(Param), Name);
+  Nodes[M].Base = Function;
+  Nodes[M].Param = Param;
+  Out[M].push_back({Function, Loc{}, EdgeKind::Entered});
+  It->second = M;
+  return M;
+}
+
+/// Mask arguments become MaskCall edges into the callees' masked nodes: a
+/// direct call's from its own facts; a call through a field or a value to
+/// each function it resolves to that has masked nodes, from the facts at
+/// the call that makes it (a bound edge's innermost one).
+void CallGraph::addMaskEdges() {
+  using SiteKey = std::tuple<NodeId, FileId, uint32_t, uint32_t, uint64_t>;
+  auto KeyOf = [](NodeId Caller, const Loc &L) {
+    return SiteKey{Caller, L.File, L.Line, L.Column, L.Raw};
+  };
+  struct Pending {
+    NodeId From, To;
+    Edge E;
+  };
+  std::vector<Pending> New;
+  auto Add = [&](NodeId Caller, NodeId Masked, const MaskArgumentRow &R, FieldId Through,
+                 const Loc &Site) {
+    Edge E{Masked, Site, EdgeKind::MaskCall};
+    E.Label = R.Spelling;
+    E.Through = Through;
+    // The value's constant part (all of an unknown one) is the caller's
+    // own; its parameter part passes on what the caller was given.
+    if (R.Value.Kind != MaskValue::Base::Param || R.Value.Or) {
+      E.Mask = MaskEdges.size();
+      MaskEdges.push_back({R.Value, false});
+      New.push_back({Caller, Masked, E});
+    }
+    if (R.Value.Kind == MaskValue::Base::Param) {
+      E.Mask = MaskEdges.size();
+      MaskEdges.push_back({R.Value, true});
+      New.push_back({getOrAddMaskedNode(Caller, R.Value.Param), Masked, E});
+    }
+  };
+  std::map<SiteKey, std::vector<const MaskArgumentRow *>> Indirect;
+  for (const MaskArgumentRow &R : MaskArguments) {
+    if (R.Callee == NoNode)
+      Indirect[KeyOf(R.Caller, R.Site)].push_back(&R);
+    else
+      Add(R.Caller, getOrAddMaskedNode(R.Callee, R.Index), R, 0, R.Site);
+  }
+  if (!Indirect.empty()) {
+    auto Resolved = [&](NodeId Caller, const Loc &Site, NodeId Target, FieldId Through,
+                        NodeId MaskCaller, const Loc &MaskSite) {
+      auto It = Indirect.find(KeyOf(MaskCaller, MaskSite));
+      if (It == Indirect.end())
+        return;
+      for (const MaskArgumentRow *R : It->second) {
+        NodeId Masked = maskedNode(Target, R->Index);
+        if (Masked != NoNode)
+          Add(MaskCaller == Caller ? Caller : MaskCaller, Masked, *R, Through, Site);
+      }
+    };
+    for (NodeId N = 0, E = Nodes.size(); N < E; ++N) {
+      if (Nodes[N].Kind != NodeKind::Function || Nodes[N].isMasked())
+        continue;
+      for (size_t I = 0; I < Out[N].size(); ++I) {
+        const Edge Ed = Out[N][I];
+        if (Ed.Kind == EdgeKind::FieldCall) {
+          for (const Edge &T : Out[Ed.To])
+            Resolved(N, Ed.Site, T.To, Nodes[Ed.To].Field, N, Ed.Site);
+        } else if (Ed.Kind == EdgeKind::Bound) {
+          // The mask is known where the call through the value is made;
+          // from a callee the value was hoisted out of, it is that
+          // callee's (every binding of it, not only this one).
+          llvm::ArrayRef<HoistStep> Chain = hoistChain(Ed.Hoist);
+          NodeId MaskCaller = Chain.empty() ? N : Chain.back().first;
+          Loc MaskSite = Chain.empty() ? Ed.Site : Chain.back().second;
+          Resolved(N, Ed.Site, Ed.To, Ed.Through, MaskCaller,
+                   MaskSite);
+        }
+      }
+    }
+  }
+  for (Pending &P : New)
+    Out[P.From].push_back(P.E);
+  for (auto &[Key, M] : MaskedNodes) {
+    Nodes[M].Defined = Nodes[Key.first].Defined;
+    Nodes[M].Def = Nodes[Key.first].Def;
+  }
 }
 
 void CallGraph::addReturn(NodeId Function, const FlowValue &V) {
@@ -231,6 +345,7 @@ void CallGraph::finalize(const ValueFlowConfig &Config) {
     for (auto &[Target, Site] : List)
       FieldOut.push_back({Target, Site, EdgeKind::FieldTarget});
   }
+  addMaskEdges();
   for (NodeId N = 0; N < Nodes.size(); ++N)
     if (Nodes[N].Kind == NodeKind::Function)
       std::stable_partition(Out[N].begin(), Out[N].end(),
@@ -304,6 +419,14 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
 }
 
 NodeId effectiveTarget(const CallGraph &G, const ReachSpec &Spec, const Edge &E) {
+  if (E.Kind == EdgeKind::MaskCall) {
+    if (!Spec.MaskBits)
+      return NoNode;
+    const CallGraph::MaskEdge &M = G.maskEdge(E.Mask);
+    bool May = M.FromParam ? M.Value.passesParam(Spec.MaskBits)
+                           : M.Value.mayHaveAlways(Spec.MaskBits);
+    return May ? E.To : NoNode;
+  }
   if (E.Kind != EdgeKind::Bound)
     return E.To;
   for (const CallGraph::HoistStep &Step : G.hoistChain(E.Hoist))
@@ -337,6 +460,9 @@ static PathHop hopThrough(const CallGraph &G, NodeId N, const Edge &E, NodeId To
       H.Callee = TargetEdge->To;
   } else if (E.Kind == EdgeKind::Bound) {
     H.Via = E.Through ? E.Through : E.Label;
+  } else if (E.Kind == EdgeKind::MaskCall) {
+    H.Via = E.Through;
+    H.Mask = E.Label;
   }
   if (E.Kind == EdgeKind::Bound)
     H.Hoist = E.Hoist;
@@ -354,11 +480,11 @@ llvm::SmallVector<PathHop, 2> expandHop(const CallGraph &G, const PathHop &H) {
   NodeId Caller = H.Caller;
   Loc Site = H.Site;
   for (const CallGraph::HoistStep &Step : Chain) {
-    Hops.push_back({Caller, Step.first, Site, 0, 0});
+    Hops.push_back({Caller, Step.first, Site, 0, 0, 0});
     Caller = Step.first;
     Site = Step.second;
   }
-  Hops.push_back({Caller, H.Callee, Site, H.Via, 0});
+  Hops.push_back({Caller, H.Callee, Site, H.Via, 0, H.Mask});
   return Hops;
 }
 
@@ -367,6 +493,9 @@ std::optional<PathHop> nextHop(const CallGraph &G, const std::vector<SinkStep> &
   if (N >= G.size() || !Steps[N].reaches() || Steps[N].Next == NoNode)
     return std::nullopt;
   const Edge &E = G.edges(N)[Steps[N].EdgeIndex];
+  // A masked node goes on as its function: no call of its own.
+  if (E.Kind == EdgeKind::Entered)
+    return nextHop(G, Steps, E.To);
   NodeId To = Steps[N].Next;
   const Edge *TargetEdge = nullptr;
   if (G.node(To).Kind == NodeKind::Field && Steps[To].Next != NoNode)
@@ -384,12 +513,38 @@ std::vector<PathHop> shortestPath(const CallGraph &G, const std::vector<SinkStep
   return Path;
 }
 
+std::vector<PathHop> pathThrough(const CallGraph &G, const ReachSpec &Spec,
+                                 const std::vector<SinkStep> &Steps, NodeId N,
+                                 uint32_t EdgeIndex) {
+  const Edge &E = G.edges(N)[EdgeIndex];
+  NodeId To = effectiveTarget(G, Spec, E);
+  std::vector<PathHop> Path;
+  if (To == NoNode)
+    return Path;
+  const Edge *TargetEdge = nullptr;
+  if (G.node(To).Kind == NodeKind::Field && Steps[To].Next != NoNode)
+    TargetEdge = &G.edges(To)[Steps[To].EdgeIndex];
+  PathHop H = hopThrough(G, N, E, To, TargetEdge);
+  llvm::append_range(Path, expandHop(G, H));
+  llvm::append_range(Path, shortestPath(G, Steps, H.Callee));
+  return Path;
+}
+
 std::vector<PathHop> shortestHops(const CallGraph &G, const std::vector<SinkStep> &Steps,
                                   NodeId N) {
   std::vector<PathHop> Hops;
   if (N >= G.size() || !Steps[N].reaches() || Steps[N].Next == NoNode)
     return Hops;
   for (const Edge &E : G.edges(N)) {
+    if (E.Kind == EdgeKind::Entered) {
+      if (Steps[E.To].Dist == Steps[N].Dist)
+        llvm::append_range(Hops, shortestHops(G, Steps, E.To));
+      continue;
+    }
+    // Whether a mask call passes depends on the spec, which the steps do
+    // not keep: only the one the search chose is sure to.
+    if (E.Kind == EdgeKind::MaskCall && &E != &G.edges(N)[Steps[N].EdgeIndex])
+      continue;
     NodeId Target = E.To;
     // A bound call read through a sink field is the wait itself.
     if (E.Kind == EdgeKind::Bound && E.Through) {
@@ -414,9 +569,11 @@ std::vector<PathHop> shortestHops(const CallGraph &G, const std::vector<SinkStep
 EdgeCounts countEdges(const CallGraph &G, const ReachSpec &Spec) {
   EdgeCounts C;
   for (NodeId N = 0; N < G.size(); ++N) {
-    if (G.node(N).Kind != NodeKind::Function)
+    if (G.node(N).Kind != NodeKind::Function || G.node(N).isMasked())
       continue;
     for (const Edge &E : G.edges(N)) {
+      if (E.Kind == EdgeKind::MaskCall)
+        continue; // The same call's edge to its callee counts it.
       NodeId To = effectiveTarget(G, Spec, E);
       if (To == NoNode) {
         ++C.UnresolvedIndirectCalls; // Bound, but through a boundary.

@@ -50,6 +50,13 @@ CREATE TABLE effect(sym INTEGER, kind INTEGER NOT NULL, registry TEXT, a TEXT, b
 CREATE INDEX effect_sym ON effect(sym);
 )sql";
 
+/// The mask arguments (schema 5).
+const char *const MaskSQL = R"sql(
+CREATE TABLE maskarg(caller INTEGER NOT NULL, callee TEXT, arg INTEGER, value TEXT,
+                     spelling TEXT, file INTEGER, line INTEGER, col INTEGER);
+CREATE INDEX maskarg_caller ON maskarg(caller);
+)sql";
+
 const char *const SchemaSQL = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL);
@@ -112,6 +119,16 @@ CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
                      PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 DELETE FROM summary_set;
 UPDATE meta SET value='4' WHERE key='schema';
+)sql";
+
+/// Schema 4 lacks the mask arguments: as from 3, every TU is parsed again.
+const char *const MigrateFrom4SQL = R"sql(
+UPDATE tu SET command_hash=NULL;
+UPDATE func SET body_hash=NULL;
+DELETE FROM summary;
+DELETE FROM summary_set;
+DELETE FROM meta WHERE key='effects';
+UPDATE meta SET value='5' WHERE key='schema';
 )sql";
 
 /// How many summary sets (distinct sinks and boundaries) an index keeps; the
@@ -452,14 +469,18 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
       if (Version->next())
         Found = std::atoi(Version->text(0).c_str());
     }
-    if ((Found == 2 || Found == 3) && M == Mode::ReadWrite) {
-      std::string Steps = std::string(Found == 2 ? MigrateFrom2SQL : "") + ValueFlowSQL +
-                          MigrateFrom3SQL;
+    if (Found >= 2 && Found <= 4 && M == Mode::ReadWrite) {
+      std::string Steps;
+      if (Found == 2)
+        Steps += MigrateFrom2SQL;
+      if (Found <= 3)
+        Steps = Steps + ValueFlowSQL + MigrateFrom3SQL;
+      Steps = Steps + MaskSQL + MigrateFrom4SQL;
       if (llvm::Error E = I->exec("BEGIN IMMEDIATE;" + Steps + "COMMIT;"))
         return E;
       Found = IndexSchemaVersion;
     }
-    if (Found == 2 || Found == 3)
+    if (Found >= 2 && Found <= 4)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "index '" + Path.str() +
                                          "' was written by an older kreach; run "
@@ -626,7 +647,7 @@ llvm::Error Index::initSchema() {
   auto T = transaction(/*Immediate=*/false);
   if (!T)
     return T.takeError();
-  if (llvm::Error E = exec(std::string(SchemaSQL) + ValueFlowSQL))
+  if (llvm::Error E = exec(std::string(SchemaSQL) + ValueFlowSQL + MaskSQL))
     return E;
   if (llvm::Error E = exec("INSERT INTO meta VALUES('schema', '" +
                            std::to_string(IndexSchemaVersion) + "')"))

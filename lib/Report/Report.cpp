@@ -29,16 +29,22 @@ static llvm::json::Object valueFlowToJSON(const CheckStats &Stats) {
 }
 
 std::string reachMessage(const Rule &R, llvm::StringRef Root, llvm::StringRef Sink,
-                         bool Allowed) {
-  std::string M = R.config().RootKind + " '" + Root.str() + "' can reach " +
-                  R.config().SinkKind + " '" + Sink.str() + "'";
+                         bool Allowed, bool Section, bool SinkIsAllocation) {
+  const RuleConfig &C = R.config();
+  std::string M = (Section ? C.SectionKind : C.RootKind) + " '" + Root.str() +
+                  "' can reach " + (SinkIsAllocation ? C.AllocationSinkKind : C.SinkKind) +
+                  " '" + Sink.str() + "'";
+  // A rule that allows no path holds everywhere: nothing to add.
+  if (C.AllowedPaths.empty())
+    return M;
   if (Allowed)
     return M + " (allowed under " + R.allowedPathsDescription() + ")";
   return M + " outside " + R.allowedPathsDescription();
 }
 
 std::string findingMessage(const Finding &F) {
-  return reachMessage(*F.TheRule, F.RootName, F.SinkName, F.Allowed);
+  return reachMessage(*F.TheRule, F.RootName, F.SinkName, F.Allowed, F.Section,
+                      F.SinkIsAllocation);
 }
 
 std::string hopMessage(const Hop &H) {
@@ -47,6 +53,8 @@ std::string hopMessage(const Hop &H) {
   std::string M = "'" + H.Caller + "' calls '" + H.Callee + "'";
   if (!H.Via.empty())
     M += " through '" + H.Via + "'";
+  if (!H.Mask.empty())
+    M += " with mask '" + H.Mask + "'";
   return M;
 }
 
@@ -108,7 +116,9 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
           {"line", H.Site.Line},
           {"column", H.Site.Column},
           {"indirect", H.Via.empty() ? llvm::json::Value(nullptr)
-                                     : llvm::json::Value(H.Via)}});
+                                     : llvm::json::Value(H.Via)},
+          {"mask", H.Mask.empty() ? llvm::json::Value(nullptr)
+                                  : llvm::json::Value(H.Mask)}});
     llvm::json::Array Registrations;
     for (const Registration &R : F.Registrations)
       Registrations.push_back(llvm::json::Object{{"field", R.Field},
@@ -119,6 +129,7 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
         {"rule", F.TheRule->name()},
         {"allowed", F.Allowed},
         {"fingerprint", fingerprint(F)},
+        {"section", F.Section},
         {"root",
          llvm::json::Object{
              {"function", F.RootName},

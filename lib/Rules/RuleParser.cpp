@@ -37,6 +37,9 @@ constexpr ListKey ListKeys[] = {
     {"range_fields", &RuleConfig::RangeFields},
     {"page_table_lock_fields", &RuleConfig::PageTableLockFields},
     {"sleeping_functions", &RuleConfig::SleepingFunctions},
+    {"allocation_functions", &RuleConfig::AllocationFunctions},
+    {"section_begin_functions", &RuleConfig::SectionBeginFunctions},
+    {"section_end_functions", &RuleConfig::SectionEndFunctions},
 };
 
 struct TextKey {
@@ -54,6 +57,9 @@ constexpr TextKey TextKeys[] = {
     {"fingerprint_tag", &RuleConfig::FingerprintTag},
     {"bug_type", &RuleConfig::BugType},
     {"entry_label", &RuleConfig::EntryLabel},
+    {"reclaim_flags", &RuleConfig::ReclaimFlags},
+    {"allocation_sink_kind", &RuleConfig::AllocationSinkKind},
+    {"section_kind", &RuleConfig::SectionKind},
 };
 
 /// Keys whose top-level form changes only the first built-in rule: roots
@@ -200,6 +206,8 @@ private:
       llvm::Expected<std::vector<std::string>> Values = stringList(Value);
       if (!Values)
         return Values.takeError();
+      if (llvm::Error E = checkAllocations(*List, *Values, Value))
+        return E;
       bool Append = Key.starts_with("add_");
       if (isFirstRuleKey(List->Name)) {
         if (Config.Rules.empty())
@@ -337,10 +345,13 @@ private:
                                    }))
       return E;
     if (R->Kind == RuleKind::Reachability && (Added || R->Enabled)) {
-      if (R->RootFields.empty())
-        return error(Entry, "rule '" + R->Name + "' has no root_fields");
-      if (R->SinkFunctions.empty() && R->SinkFields.empty())
-        return error(Entry, "rule '" + R->Name + "' has no sink_functions or sink_fields");
+      if (R->RootFields.empty() && R->SectionBeginFunctions.empty())
+        return error(Entry,
+                     "rule '" + R->Name + "' has no root_fields or section_begin_functions");
+      if (R->SinkFunctions.empty() && R->SinkFields.empty() &&
+          !(R->ReclaimSinks && !R->AllocationFunctions.empty()))
+        return error(Entry, "rule '" + R->Name +
+                                "' has no sink_functions, sink_fields or reclaim_sinks");
     }
     return llvm::Error::success();
   }
@@ -349,13 +360,23 @@ private:
                       llvm::yaml::Node *Value) {
     if (Key == "name")
       return llvm::Error::success();
-    if (Key == "enabled") {
+    if (Key == "enabled" || Key == "reclaim_sinks") {
       llvm::Expected<std::string> V = scalar(Value, "expected true or false");
       if (!V)
         return V.takeError();
       if (*V != "true" && *V != "false")
         return error(Value, "expected true or false");
-      R.Enabled = *V == "true";
+      (Key == "enabled" ? R.Enabled : R.ReclaimSinks) = *V == "true";
+      return llvm::Error::success();
+    }
+    if (Key == "reclaim_flags") {
+      llvm::Expected<std::string> V = scalar(Value, "expected a number (0x400)");
+      if (!V)
+        return V.takeError();
+      uint64_t Bits = 0;
+      if (llvm::StringRef(*V).getAsInteger(0, Bits) || Bits == 0)
+        return error(Value, "expected a non-zero number (0x400)");
+      R.ReclaimFlags = *V;
       return llvm::Error::success();
     }
     if (Key == "severity" || Key == "kind") {
@@ -391,7 +412,25 @@ private:
     llvm::Expected<std::vector<std::string>> Values = stringList(Value);
     if (!Values)
       return Values.takeError();
+    if (llvm::Error E = checkAllocations(*List, *Values, Value))
+      return E;
     apply(R, *List, *Values, Key.starts_with("add_"), /*Own=*/true);
+    return llvm::Error::success();
+  }
+
+  /// allocation_functions entries are "name" or "name:N". (A YAML sequence
+  /// is read once, so the check reads the parsed entries.)
+  llvm::Error checkAllocations(const ListKey &List, const std::vector<std::string> &Values,
+                               llvm::yaml::Node *Value) {
+    if (List.Member != &RuleConfig::AllocationFunctions)
+      return llvm::Error::success();
+    for (llvm::StringRef Entry : Values) {
+      auto [Name, Arg] = Entry.split(':');
+      unsigned N = 0;
+      if (Name.empty() || (Entry.contains(':') && (Arg.getAsInteger(10, N) || N >= 64)))
+        return error(Value, "expected 'function' or 'function:N' (N: the mask argument, "
+                            "from 0), not '" + Entry.str() + "'");
+    }
     return llvm::Error::success();
   }
 

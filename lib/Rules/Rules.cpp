@@ -74,7 +74,9 @@ llvm::Expected<Rule> Rule::create(const RuleConfig &Config) {
                {R.UnresolvedFields, Config.UnresolvedFields},
                {R.SleepingFunctions, Config.SleepingFunctions},
                {R.RangeFields, Config.RangeFields},
-               {R.PageTableLockFields, Config.PageTableLockFields}};
+               {R.PageTableLockFields, Config.PageTableLockFields},
+               {R.SectionBegin, Config.SectionBeginFunctions},
+               {R.SectionEnd, Config.SectionEndFunctions}};
   for (Item &I : Items) {
     llvm::Expected<PatternList> L = PatternList::create(I.Source);
     if (!L)
@@ -83,7 +85,46 @@ llvm::Expected<Rule> Rule::create(const RuleConfig &Config) {
                                          "': " + llvm::toString(L.takeError()));
     I.List = std::move(*L);
   }
+  auto Fail = [&](const std::string &Message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "rule '" + Config.Name + "': " + Message);
+  };
+  for (const std::string &Entry : Config.AllocationFunctions) {
+    auto [Name, Arg] = llvm::StringRef(Entry).split(':');
+    Allocation A;
+    unsigned N = 0;
+    if (llvm::StringRef(Entry).contains(':')) {
+      if (Arg.getAsInteger(10, N) || N >= 64)
+        return Fail("bad allocation function '" + Entry + "'");
+      A.Mask = int(N);
+    }
+    llvm::Expected<PatternList> L = PatternList::create({Name.str()});
+    if (!L)
+      return Fail(llvm::toString(L.takeError()));
+    A.Function = std::move(*L);
+    R.Allocations.push_back(std::move(A));
+  }
+  if (Config.ReclaimSinks) {
+    if (Config.ReclaimFlags.empty() ||
+        llvm::StringRef(Config.ReclaimFlags).getAsInteger(0, R.ReclaimFlagBits) ||
+        !R.ReclaimFlagBits)
+      return Fail("reclaim_sinks needs reclaim_flags (a non-zero number)");
+  }
   return R;
+}
+
+bool Rule::isAllocation(llvm::StringRef Name, bool &Always,
+                        llvm::SmallVectorImpl<unsigned> &Masks) const {
+  Always = false;
+  Masks.clear();
+  for (const Allocation &A : Allocations)
+    if (A.Function.matches(Name)) {
+      if (A.Mask < 0)
+        Always = true;
+      else
+        Masks.push_back(unsigned(A.Mask));
+    }
+  return Always || !Masks.empty();
 }
 
 bool Rule::isAllowedPath(llvm::StringRef RelativePath) const {
@@ -92,7 +133,7 @@ bool Rule::isAllowedPath(llvm::StringRef RelativePath) const {
 
 std::string Rule::allowedPathsDescription() const {
   if (Config.AllowedPaths.empty())
-    return "any allowed path";
+    return "any allowed path"; // Read as "anywhere": the rule allows none.
   return llvm::join(Config.AllowedPaths, ", ");
 }
 
@@ -130,6 +171,10 @@ std::string Rule::summaryFingerprint() const {
                            &OtherRootSources}) {
     OS << llvm::join(*List, ",") << ";";
   }
+  // Allocation sinks change the distances, and the masked nodes' with them.
+  if (hasReclaimSinks())
+    OS << "alloc:" << llvm::join(Config.AllocationFunctions, ",") << "/" << ReclaimFlagBits
+       << ";";
   OS << RegistrySource;
   return llvm::utohexstr(llvm::xxh3_64bits(S));
 }
