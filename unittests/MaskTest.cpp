@@ -29,6 +29,14 @@ TEST(MaskTest, ValuesEncodeAndDecode) {
     EXPECT_FALSE(MaskValue::decode(Bad)) << Bad;
 }
 
+TEST(MaskTest, MaskedKeysNameTheirFunction) {
+  EXPECT_EQ(maskedBaseKey("helper#mask0"), "helper");
+  EXPECT_EQ(maskedBaseKey("/src/a.c:helper#mask12"), "/src/a.c:helper");
+  EXPECT_EQ(maskedBaseKey("/src/x#mask1/a.c:helper"), "/src/x#mask1/a.c:helper");
+  EXPECT_EQ(maskedBaseKey("helper#mask"), "helper#mask");
+  EXPECT_EQ(maskedBaseKey("helper"), "helper");
+}
+
 TEST(MaskTest, MayCarryAFlagThroughParametersAndMasks) {
   // gfp | __GFP_NOWARN keeps the parameter's reclaim bit; gfp & ~RECLAIM drops
   // it; gfp | RECLAIM forces it whatever the caller passes.

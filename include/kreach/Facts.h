@@ -157,9 +157,10 @@ struct TUFacts {
 /// recorded only when the TU's own code uses them, directly or through other
 /// header functions it uses; that keeps the per-TU cost close to parsing and
 /// leaves every other inline of every header to the TUs that use it.
-/// With ResolveSites false, call and store sites keep only their
-/// SourceLocation (SourcePos::RawLoc); function definitions are always
-/// resolved, since allowed-path decisions need their files.
+/// With ResolveSites false, call and store sites keep their SourceLocation
+/// (SourcePos::RawLoc) and their line and column, but no file; function
+/// definitions are always resolved, since allowed-path decisions need their
+/// files.
 TUFacts collectFacts(clang::ASTContext &Ctx, bool ResolveSites = true);
 
 /// Tree-wide key of a function (see FunctionFact).

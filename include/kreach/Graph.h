@@ -212,6 +212,10 @@ struct ValueEffect {
   }
 };
 
+/// The function a masked node's key stands for ("f#mask1" -> "f"); any
+/// other key as it is.
+llvm::StringRef maskedBaseKey(llvm::StringRef Key);
+
 class CallGraph {
 public:
   CallGraph();

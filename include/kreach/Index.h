@@ -58,6 +58,7 @@ struct SummaryRow {
   std::string NextKey, NextName;
   SourcePos Site;
   std::string Via;
+  std::string Mask; ///< For a call passing a flag mask: the mask as written.
   /// For a call bound through callees (a hoisted effect): those callees and
   /// where each makes the next call, outermost first. The hop is then Key
   /// calls Through[0] at Site, ..., Through[n-1] calls Next at its Site.

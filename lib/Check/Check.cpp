@@ -138,9 +138,10 @@ bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Ke
       SinkName = (*Row)->Name;
       return true;
     }
+    // Keys as a user reads them: a masked node's is its function's.
     Hop H;
     H.Caller = (*Row)->Name;
-    H.CallerKey = Cur;
+    H.CallerKey = maskedBaseKey(Cur).str();
     H.Site = (*Row)->Site;
     for (const SummaryRow::Step &Step : (*Row)->Through) {
       H.Callee = Step.Name;
@@ -151,8 +152,9 @@ bool continueFromIndex(Index &I, llvm::StringRef Fingerprint, llvm::StringRef Ke
       H.Site = Step.Site;
     }
     H.Callee = (*Row)->NextName;
-    H.CalleeKey = (*Row)->NextKey;
+    H.CalleeKey = maskedBaseKey((*Row)->NextKey).str();
     H.Via = (*Row)->Via;
+    H.Mask = (*Row)->Mask;
     Chain.push_back(std::move(H));
     if ((*Row)->NextKey.empty()) {
       // A call through a field that is itself the sink.

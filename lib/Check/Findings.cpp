@@ -92,7 +92,7 @@ static bool before(const CallGraph &G, const Loc &A, const Loc &B) {
     return G.file(A.File) < G.file(B.File);
   if (A.Line || B.Line)
     return std::tie(A.Line, A.Column) < std::tie(B.Line, B.Column);
-  return A.Raw < B.Raw; // Positions a per-TU front end has not resolved.
+  return A.Raw < B.Raw;
 }
 
 /// The sections of the rule in N's body that reach a sink: for each, the

@@ -967,14 +967,24 @@ private:
   SourcePos site(SourceLocation Loc) {
     if (ResolveSites)
       return pos(Loc);
+    // Line and column without the file cost no file lookup and keep the
+    // source order of a body's calls (the rules' sections need it).
     SourcePos P;
     P.RawLoc = Loc.getRawEncoding();
+    std::pair<FileID, unsigned> Decomposed = SM.getDecomposedLoc(SM.getFileLoc(Loc));
+    if (Decomposed.first.isValid()) {
+      P.Line = SM.getLineNumber(Decomposed.first, Decomposed.second);
+      P.Column = SM.getColumnNumber(Decomposed.first, Decomposed.second);
+    }
     return P;
   }
 
   SourcePos pos(SourceLocation Loc) {
     SourcePos P;
-    Loc = SM.getExpansionLoc(Loc);
+    // Where clang's own diagnostics point: a macro argument where it is
+    // written, the rest of a macro where it is expanded; the per-TU front
+    // ends report through clang and so agree.
+    Loc = SM.getFileLoc(Loc);
     if (Loc.isInvalid())
       return P;
     std::pair<FileID, unsigned> Decomposed = SM.getDecomposedLoc(Loc);

@@ -3,6 +3,7 @@
 #include "kreach/Graph.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include <map>
 #include <queue>
@@ -166,6 +167,17 @@ void CallGraph::addMaskArgument(NodeId Caller, NodeId Callee, uint32_t Index,
   MaskArguments.push_back({Caller, Callee, Index, V, internField(Spelling), toLoc(Site)});
 }
 
+llvm::StringRef maskedBaseKey(llvm::StringRef Key) {
+  // Function names hold no '#', so the suffix cannot be part of one.
+  size_t Hash = Key.rfind("#mask");
+  if (Hash == llvm::StringRef::npos || Key.find(':', Hash) != llvm::StringRef::npos)
+    return Key;
+  llvm::StringRef Digits = Key.substr(Hash + 5);
+  if (Digits.empty() || !llvm::all_of(Digits, llvm::isDigit))
+    return Key;
+  return Key.take_front(Hash);
+}
+
 NodeId CallGraph::maskedNode(NodeId Function, uint32_t Param) const {
   auto It = MaskedNodes.find({Function, Param});
   return It == MaskedNodes.end() ? NoNode : It->second;
@@ -176,6 +188,7 @@ NodeId CallGraph::getOrAddMaskedNode(NodeId Function, uint32_t Param) {
   if (!Inserted)
     return It->second;
   std::string Name = Nodes[Function].Name;
+  // The key maskedBaseKey() undoes.
   NodeId M = getOrAddNode(Nodes[Function].Key + "#mask" + std::to_string(Param), Name);
   Nodes[M].Base = Function;
   Nodes[M].Param = Param;
@@ -229,11 +242,11 @@ void CallGraph::addMaskEdges() {
       auto It = Indirect.find(KeyOf(MaskCaller, MaskSite));
       if (It == Indirect.end())
         return;
-      for (const MaskArgumentRow *R : It->second) {
-        NodeId Masked = maskedNode(Target, R->Index);
-        if (Masked != NoNode)
-          Add(MaskCaller == Caller ? Caller : MaskCaller, Masked, *R, Through, Site);
-      }
+      // The target's masked node is made even if nothing here uses it: the
+      // target may be defined in another TU, whose summary a per-TU front
+      // end seeds it from.
+      for (const MaskArgumentRow *R : It->second)
+        Add(MaskCaller, getOrAddMaskedNode(Target, R->Index), *R, Through, Site);
     };
     for (NodeId N = 0, E = Nodes.size(); N < E; ++N) {
       if (Nodes[N].Kind != NodeKind::Function || Nodes[N].isMasked())

@@ -88,7 +88,7 @@ CREATE TABLE summary_set(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NUL
                          rules TEXT NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
                      dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
-                     col INTEGER, via INTEGER, hops TEXT,
+                     col INTEGER, via INTEGER, hops TEXT, mask INTEGER,
                      PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 )sql";
 
@@ -121,11 +121,16 @@ DELETE FROM summary_set;
 UPDATE meta SET value='4' WHERE key='schema';
 )sql";
 
-/// Schema 4 lacks the mask arguments: as from 3, every TU is parsed again.
+/// Schema 4 lacks the mask arguments (and the summaries their masks): as
+/// from 3, every TU is parsed again.
 const char *const MigrateFrom4SQL = R"sql(
 UPDATE tu SET command_hash=NULL;
 UPDATE func SET body_hash=NULL;
-DELETE FROM summary;
+DROP TABLE summary;
+CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
+                     dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
+                     col INTEGER, via INTEGER, hops TEXT, mask INTEGER,
+                     PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 DELETE FROM summary_set;
 DELETE FROM meta WHERE key='effects';
 UPDATE meta SET value='5' WHERE key='schema';
@@ -1206,7 +1211,7 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
     auto Sym = internSym(G.node(N).Key, G.node(N).Name);
     if (!Sym)
       return Sym.takeError();
-    int64_t Next = 0, File = 0, Line = 0, Col = 0, Via = 0;
+    int64_t Next = 0, File = 0, Line = 0, Col = 0, Via = 0, Mask = 0;
     std::string Hops;
     if (std::optional<PathHop> H = nextHop(G, Steps, N)) {
       // A bound call stands for the calls it was hoisted through: kept, so
@@ -1231,11 +1236,17 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
           return V.takeError();
         Via = *V;
       }
+      if (H->Mask) {
+        auto V = internField(G.field(H->Mask));
+        if (!V)
+          return V.takeError();
+        Mask = *V;
+      }
     }
     if (llvm::Error E = runStatement(
-            statement("INSERT INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            statement("INSERT INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
             "cannot store summary", SetId, *Sym, int64_t(S.Dist), Next, File, Line, Col,
-            Via, Hops))
+            Via, Hops, Mask))
       return E;
   }
   std::string Keep = "(SELECT id FROM summary_set ORDER BY used DESC LIMIT " +
@@ -1250,10 +1261,10 @@ llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerp
                                                          llvm::StringRef Key) {
   auto S = statement(
       "SELECT s.name, summary.dist, n.key, n.name, file.path, summary.line, summary.col, "
-      "field.name, summary.hops FROM sym s JOIN summary ON summary.sym = s.id "
+      "field.name, summary.hops, m.name FROM sym s JOIN summary ON summary.sym = s.id "
       "JOIN summary_set ON summary_set.id = summary.rule_set "
       "LEFT JOIN sym n ON n.id = summary.next LEFT JOIN file ON file.id = summary.file "
-      "LEFT JOIN field ON field.id = summary.via "
+      "LEFT JOIN field ON field.id = summary.via LEFT JOIN field m ON m.id = summary.mask "
       "WHERE s.key = ?1 AND summary_set.fingerprint = ?2");
   if (!S)
     return S.takeError();
@@ -1272,6 +1283,7 @@ llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerp
     R.NextKey.clear();
   R.Site = {S->text(4), unsigned(S->integer(5)), unsigned(S->integer(6))};
   R.Via = S->text(7);
+  R.Mask = S->text(9);
   if (!decodeSteps(S->text(8), [&](llvm::StringRef Key, llvm::StringRef Name, SourcePos Site) {
         R.Through.push_back({Key.str(), Name.str(), std::move(Site)});
       }))
