@@ -326,6 +326,8 @@ public:
   const MaskEdge &maskEdge(uint32_t I) const { return MaskEdges[I]; }
   /// The masked node of a function's parameter, or NoNode.
   NodeId maskedNode(NodeId Function, uint32_t Param) const;
+  /// Every masked node of a function, by parameter.
+  llvm::SmallVector<NodeId, 2> maskedNodesOf(NodeId Function) const;
   const std::vector<ValueCallRow> &valueCalls() const { return ValueCalls; }
   const std::vector<ArgumentRow> &arguments() const { return Arguments; }
   const std::vector<ReturnRow> &returns() const { return Returns; }

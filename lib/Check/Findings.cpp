@@ -86,6 +86,22 @@ llvm::DenseSet<NodeId> rootsOf(const CallGraph &G, const Rule &R) {
   return Roots;
 }
 
+/// F's chain from From along Path, its sink, and, where Path ends at a
+/// seed, its continuation from the index. False if there is none.
+static bool completeChain(const CallGraph &G, const std::vector<SinkStep> &Steps,
+                          const Rule &R, NodeId From, const std::vector<PathHop> &Path,
+                          ChainContinuation Continue, Finding &F) {
+  for (const PathHop &P : Path)
+    F.Chain.push_back(toHop(G, P));
+  NodeId Last = Path.empty() ? From : Path.back().Callee;
+  F.SinkName = shown(G, Last).Name;
+  // The chain ends at a seed: its continuation lives in the index.
+  if (Steps[Last].Dist != 0 && (!Continue || !Continue(G.node(Last), F.Chain, F.SinkName)))
+    return false;
+  F.SinkIsAllocation = isAllocationSink(R, F.SinkName);
+  return true;
+}
+
 /// Source order of two call sites of one function body.
 static bool before(const CallGraph &G, const Loc &A, const Loc &B) {
   if (A.File != B.File)
@@ -115,9 +131,7 @@ static void findSections(const CallGraph &G, const ReachSpec &Spec,
   if (Begins.empty())
     return;
   llvm::SmallVector<NodeId, 2> Bodies{N};
-  for (uint32_t P = 0; P < 64; ++P)
-    if (NodeId M = G.maskedNode(N, P); M != NoNode)
-      Bodies.push_back(M);
+  llvm::append_range(Bodies, G.maskedNodesOf(N));
   for (const Loc &Begin : Begins) {
     const Loc *End = nullptr;
     for (const Loc &E : Ends)
@@ -184,18 +198,8 @@ findFindings(const CallGraph &G, const ReachSpec &Spec, const std::vector<SinkSt
                            }),
                Regs.end());
     F.Registrations = Regs;
-    std::vector<PathHop> Path = shortestPath(G, Steps, Root);
-    for (const PathHop &P : Path)
-      F.Chain.push_back(toHop(G, P));
-    NodeId Last = Path.empty() ? Root : Path.back().Callee;
-    F.SinkName = G.node(Last).Name;
-    if (Steps[Last].Dist != 0) {
-      // The chain ends at a seed: its continuation lives in the index.
-      if (!Continue || !Continue(G.node(Last), F.Chain, F.SinkName))
-        continue;
-    }
-    F.SinkIsAllocation = isAllocationSink(R, F.SinkName);
-    Findings.push_back(std::move(F));
+    if (completeChain(G, Steps, R, Root, shortestPath(G, Steps, Root), Continue, F))
+      Findings.push_back(std::move(F));
   }
   if (R.hasSections()) {
     for (NodeId N = 0; N < G.size(); ++N) {
@@ -213,16 +217,9 @@ findFindings(const CallGraph &G, const ReachSpec &Spec, const std::vector<SinkSt
         F.Allowed = R.isAllowedPath(RelativePath(F.RootLoc.File));
         if (F.Allowed && !IncludeAllowed)
           return;
-        std::vector<PathHop> Path = pathThrough(G, Spec, Steps, From, Edge);
-        for (const PathHop &P : Path)
-          F.Chain.push_back(toHop(G, P));
-        NodeId Last = Path.empty() ? From : Path.back().Callee;
-        F.SinkName = shown(G, Last).Name;
-        if (Steps[Last].Dist != 0 &&
-            (!Continue || !Continue(G.node(Last), F.Chain, F.SinkName)))
-          return;
-        F.SinkIsAllocation = isAllocationSink(R, F.SinkName);
-        Findings.push_back(std::move(F));
+        if (completeChain(G, Steps, R, From, pathThrough(G, Spec, Steps, From, Edge),
+                          Continue, F))
+          Findings.push_back(std::move(F));
       });
     }
   }

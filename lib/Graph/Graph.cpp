@@ -183,6 +183,14 @@ NodeId CallGraph::maskedNode(NodeId Function, uint32_t Param) const {
   return It == MaskedNodes.end() ? NoNode : It->second;
 }
 
+llvm::SmallVector<NodeId, 2> CallGraph::maskedNodesOf(NodeId Function) const {
+  llvm::SmallVector<NodeId, 2> Result;
+  for (auto It = MaskedNodes.lower_bound({Function, 0});
+       It != MaskedNodes.end() && It->first.first == Function; ++It)
+    Result.push_back(It->second);
+  return Result;
+}
+
 NodeId CallGraph::getOrAddMaskedNode(NodeId Function, uint32_t Param) {
   auto [It, Inserted] = MaskedNodes.try_emplace({Function, Param}, NoNode);
   if (!Inserted)
@@ -237,8 +245,8 @@ void CallGraph::addMaskEdges() {
       Add(R.Caller, getOrAddMaskedNode(R.Callee, R.Index), R, 0, R.Site);
   }
   if (!Indirect.empty()) {
-    auto Resolved = [&](NodeId Caller, const Loc &Site, NodeId Target, FieldId Through,
-                        NodeId MaskCaller, const Loc &MaskSite) {
+    auto Resolved = [&](const Loc &Site, NodeId Target, FieldId Through, NodeId MaskCaller,
+                        const Loc &MaskSite) {
       auto It = Indirect.find(KeyOf(MaskCaller, MaskSite));
       if (It == Indirect.end())
         return;
@@ -255,7 +263,7 @@ void CallGraph::addMaskEdges() {
         const Edge Ed = Out[N][I];
         if (Ed.Kind == EdgeKind::FieldCall) {
           for (const Edge &T : Out[Ed.To])
-            Resolved(N, Ed.Site, T.To, Nodes[Ed.To].Field, N, Ed.Site);
+            Resolved(Ed.Site, T.To, Nodes[Ed.To].Field, N, Ed.Site);
         } else if (Ed.Kind == EdgeKind::Bound) {
           // The mask is known where the call through the value is made;
           // from a callee the value was hoisted out of, it is that
@@ -263,8 +271,7 @@ void CallGraph::addMaskEdges() {
           llvm::ArrayRef<HoistStep> Chain = hoistChain(Ed.Hoist);
           NodeId MaskCaller = Chain.empty() ? N : Chain.back().first;
           Loc MaskSite = Chain.empty() ? Ed.Site : Chain.back().second;
-          Resolved(N, Ed.Site, Ed.To, Ed.Through, MaskCaller,
-                   MaskSite);
+          Resolved(Ed.Site, Ed.To, Ed.Through, MaskCaller, MaskSite);
         }
       }
     }
