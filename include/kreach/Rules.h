@@ -231,6 +231,11 @@ llvm::Expected<RulesConfig> parseConfig(llvm::StringRef Text, llvm::StringRef Na
 /// built-in rules alone when ConfigFile is empty (the project has none).
 llvm::Expected<RulesConfig> loadRulesConfig(llvm::StringRef ConfigFile);
 
+/// An allocation_functions entry, "name" or "name:N" (N < 64, the mask
+/// argument from 0): its name pattern, and Mask -1 for "always may reclaim".
+/// False if it is neither.
+bool parseAllocationEntry(llvm::StringRef Entry, llvm::StringRef &Name, int &Mask);
+
 /// Splits "a;b, c" (clang-tidy option style) into its items.
 std::vector<std::string> splitList(llvm::StringRef Value);
 

@@ -425,9 +425,9 @@ private:
     if (List.Member != &RuleConfig::AllocationFunctions)
       return llvm::Error::success();
     for (llvm::StringRef Entry : Values) {
-      auto [Name, Arg] = Entry.split(':');
-      unsigned N = 0;
-      if (Name.empty() || (Entry.contains(':') && (Arg.getAsInteger(10, N) || N >= 64)))
+      llvm::StringRef Name;
+      int Mask = -1;
+      if (!parseAllocationEntry(Entry, Name, Mask))
         return error(Value, "expected 'function' or 'function:N' (N: the mask argument, "
                             "from 0), not '" + Entry.str() + "'");
     }

@@ -90,14 +90,10 @@ llvm::Expected<Rule> Rule::create(const RuleConfig &Config) {
                                    "rule '" + Config.Name + "': " + Message);
   };
   for (const std::string &Entry : Config.AllocationFunctions) {
-    auto [Name, Arg] = llvm::StringRef(Entry).split(':');
+    llvm::StringRef Name;
     Allocation A;
-    unsigned N = 0;
-    if (llvm::StringRef(Entry).contains(':')) {
-      if (Arg.getAsInteger(10, N) || N >= 64)
-        return Fail("bad allocation function '" + Entry + "'");
-      A.Mask = int(N);
-    }
+    if (!parseAllocationEntry(Entry, Name, A.Mask))
+      return Fail("bad allocation function '" + Entry + "'");
     llvm::Expected<PatternList> L = PatternList::create({Name.str()});
     if (!L)
       return Fail(llvm::toString(L.takeError()));
@@ -231,6 +227,21 @@ std::vector<const Rule *> RuleSet::ofKind(RuleKind K) const {
     if (R.kind() == K)
       Result.push_back(&R);
   return Result;
+}
+
+bool parseAllocationEntry(llvm::StringRef Entry, llvm::StringRef &Name, int &Mask) {
+  auto [Function, Arg] = Entry.split(':');
+  Name = Function;
+  Mask = -1;
+  if (Function.empty())
+    return false;
+  if (!Entry.contains(':'))
+    return true;
+  unsigned N = 0;
+  if (Arg.getAsInteger(10, N) || N >= 64)
+    return false;
+  Mask = int(N);
+  return true;
 }
 
 std::vector<std::string> splitList(llvm::StringRef Value) {
