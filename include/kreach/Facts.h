@@ -17,6 +17,9 @@
 
 namespace clang {
 class ASTContext;
+class Expr;
+class LangOptions;
+class QualType;
 class FieldDecl;
 class FunctionDecl;
 class SourceManager;
@@ -170,6 +173,15 @@ std::string functionKey(const clang::FunctionDecl *FD,
 /// "struct::field" for a field. Anonymous records use their typedef name,
 /// else "outer::(anonymous)", else "(anonymous at file:line)".
 std::string fieldKey(const clang::FieldDecl *FD);
+
+/// gfp_t, through any typedefs of it: the type of the masks that
+/// MaskArgumentFact records.
+bool isMaskType(clang::QualType T);
+
+/// An expression as written, on one line and shortened, for messages (a
+/// mask argument's "gfp | __GFP_NOWARN").
+std::string spellExpression(const clang::Expr *E, const clang::SourceManager &SM,
+                            const clang::LangOptions &LO);
 
 /// Absolute, normalized path of a file as kreach records it.
 std::string normalizePath(llvm::StringRef Path, llvm::StringRef WorkingDir = "");

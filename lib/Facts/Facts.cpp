@@ -96,6 +96,43 @@ SourceLocation toSourceLocation(SourceManager &SM, const SourcePos &Pos) {
   return SM.translateLineCol(FID, Pos.Line, Pos.Column ? Pos.Column : 1);
 }
 
+/// gfp_t, through any typedefs of it.
+bool isMaskType(QualType T) {
+  while (const auto *TT = T->getAs<TypedefType>()) {
+    if (TT->getDecl()->getName() == "gfp_t")
+      return true;
+    T = TT->getDecl()->getUnderlyingType();
+  }
+  return false;
+}
+
+std::string spellExpression(const Expr *E, const SourceManager &SM, const LangOptions &LO) {
+  llvm::StringRef Text = Lexer::getSourceText(
+      CharSourceRange::getTokenRange(E->getSourceRange()), SM, LO);
+  if (Text.empty()) {
+    SourceLocation B = SM.getSpellingLoc(E->getBeginLoc());
+    SourceLocation End = SM.getSpellingLoc(E->getEndLoc());
+    if (SM.getFileID(B) == SM.getFileID(End) && !SM.isBeforeInTranslationUnit(End, B))
+      Text = Lexer::getSourceText(CharSourceRange::getTokenRange(B, End), SM, LO);
+  }
+  std::string Out;
+  for (char C : Text) {
+    bool Space = C == ' ' || C == '\t' || C == '\n' || C == '\r' || C == '\\';
+    if (Space) {
+      if (!Out.empty() && Out.back() != ' ')
+        Out += ' ';
+    } else {
+      Out += C;
+    }
+  }
+  while (!Out.empty() && Out.back() == ' ')
+    Out.pop_back();
+  constexpr size_t MaxSpelling = 48;
+  if (Out.size() > MaxSpelling)
+    Out = Out.substr(0, MaxSpelling - 3) + "...";
+  return Out;
+}
+
 namespace {
 
 /// Calls Each(field, initializer) for every field a braced initializer of a
@@ -274,15 +311,6 @@ private:
 
   using MaskValues = llvm::SmallVector<MaskValue, 2>;
 
-  /// gfp_t, through any typedefs of it.
-  static bool isMaskType(QualType T) {
-    while (const auto *TT = T->getAs<TypedefType>()) {
-      if (TT->getDecl()->getName() == "gfp_t")
-        return true;
-      T = TT->getDecl()->getUnderlyingType();
-    }
-    return false;
-  }
 
   void noteMaskDef(const BinaryOperator *BO) {
     switch (BO->getOpcode()) {
@@ -379,33 +407,8 @@ private:
     return R;
   }
 
-  /// An argument as written, one line, shortened.
   std::string spellArgument(const Expr *E) {
-    const LangOptions &LO = Ctx.getLangOpts();
-    llvm::StringRef Text = Lexer::getSourceText(
-        CharSourceRange::getTokenRange(E->getSourceRange()), SM, LO);
-    if (Text.empty()) {
-      SourceLocation B = SM.getSpellingLoc(E->getBeginLoc());
-      SourceLocation End = SM.getSpellingLoc(E->getEndLoc());
-      if (SM.getFileID(B) == SM.getFileID(End) && !SM.isBeforeInTranslationUnit(End, B))
-        Text = Lexer::getSourceText(CharSourceRange::getTokenRange(B, End), SM, LO);
-    }
-    std::string Out;
-    for (char C : Text) {
-      bool Space = C == ' ' || C == '\t' || C == '\n' || C == '\r' || C == '\\';
-      if (Space) {
-        if (!Out.empty() && Out.back() != ' ')
-          Out += ' ';
-      } else {
-        Out += C;
-      }
-    }
-    while (!Out.empty() && Out.back() == ' ')
-      Out.pop_back();
-    constexpr size_t MaxSpelling = 48;
-    if (Out.size() > MaxSpelling)
-      Out = Out.substr(0, MaxSpelling - 3) + "...";
-    return Out;
+    return spellExpression(E, SM, Ctx.getLangOpts());
   }
 
   /// The mask arguments of a call, by the callee's parameter types (its

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "MmuNotifierDmaFenceWaitChecker.h"
+#include "ReclaimState.h"
 
 #include "kreach/Check.h"
 #include "kreach/Facts.h"
@@ -36,19 +37,18 @@ std::string calledField(const CallEvent &Call) {
   return "";
 }
 
+/// Whether a chain's sink is one of the rule's allocators.
+bool isAllocationSink(const kreach::Rule &Sinks, llvm::StringRef Sink) {
+  bool Always;
+  llvm::SmallVector<unsigned, 2> Masks;
+  return Sinks.hasReclaimSinks() && Sinks.isAllocation(Sink, Always, Masks);
+}
+
 } // namespace
 
-CallClass MmuNotifierDmaFenceWaitChecker::classifyByGraph(const CallEvent &Call,
-                                                          const kreach::Rule &Sinks,
-                                                          CheckerContext &C,
-                                                          bool &Resolved) const {
-  CallClass Result;
-  Resolved = false;
+const kreach::TUGraph *MmuNotifierDmaFenceWaitChecker::graphFor(const kreach::Rule &Sinks,
+                                                              CheckerContext &C) const {
   TUContext &T = tu(C);
-  const auto *CE = dyn_cast_or_null<CallExpr>(Call.getOriginExpr());
-  const auto *Frame = dyn_cast_or_null<FunctionDecl>(C.getStackFrame()->getDecl());
-  if (!CE || !Frame)
-    return Result;
   if (!T.Facts) {
     // The whole TU, as clang-tidy collects it: header inlines it uses too.
     ASTContext &Ctx = C.getASTContext();
@@ -64,7 +64,21 @@ CallClass MmuNotifierDmaFenceWaitChecker::classifyByGraph(const CallEvent &Call,
     if (!ReadError.empty())
       noteIndexError(T, C.getASTContext(), ReadError);
   }
-  const kreach::TUGraph &TG = *Slot;
+  return Slot.get();
+}
+
+CallClass MmuNotifierDmaFenceWaitChecker::classifyByGraph(const CallEvent &Call,
+                                                          const kreach::Rule &Sinks,
+                                                          CheckerContext &C,
+                                                          bool &Resolved) const {
+  CallClass Result;
+  Resolved = false;
+  TUContext &T = tu(C);
+  const auto *CE = dyn_cast_or_null<CallExpr>(Call.getOriginExpr());
+  const auto *Frame = dyn_cast_or_null<FunctionDecl>(C.getStackFrame()->getDecl());
+  if (!CE || !Frame)
+    return Result;
+  const kreach::TUGraph &TG = *graphFor(Sinks, C);
   kreach::NodeId FN = TG.G.lookup(kreach::functionKey(Frame, C.getSourceManager()));
   if (FN == kreach::NoNode || !TG.G.node(FN).Defined)
     return Result;
@@ -187,6 +201,21 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
     llvm::StringRef Name = FD->getName();
     if (Sinks.isIgnored(Name))
       return Result;
+    bool Always = false;
+    llvm::SmallVector<unsigned, 2> Masks;
+    if (Sinks.hasReclaimSinks() && Sinks.isAllocation(Name, Always, Masks)) {
+      // An allocator is judged at its call, by the mask on this path.
+      bool Reclaims = Always;
+      for (unsigned M : Masks)
+        if (M < Call.getNumArgs() && mayCarry(Call.getArgSVal(M), Sinks.reclaimFlags(), C))
+          Reclaims = true;
+      if (Reclaims) {
+        Result.K = CallClass::Wait;
+        Result.Name = Result.SinkName = Name.str();
+        Result.Allocation = true;
+      }
+      return Result;
+    }
     if (Sinks.isSinkFunction(Name)) {
       Result.K = CallClass::Wait;
       Result.Name = Result.SinkName = Name.str();
@@ -219,8 +248,12 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
         Result.Name = Name.str();
         Result.SinkName = Sink;
         Result.Chain = std::move(Chain);
+        Result.Allocation = isAllocationSink(Sinks, Sink);
+        return Result;
       }
     }
+    if (!FD->hasBody() && Sinks.hasReclaimSinks())
+      return classifyMasked(Call, *FD, Sinks, C);
     return Result;
   }
   // A call through a value the analyzer does not know on this path: the
@@ -266,6 +299,53 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
     Result.Via = Field;
     Result.SinkName = Sink;
     Result.Chain = std::move(Chain);
+    Result.Allocation = isAllocationSink(Sinks, Sink);
+  }
+  return Result;
+}
+
+CallClass MmuNotifierDmaFenceWaitChecker::classifyMasked(const CallEvent &Call,
+                                                         const FunctionDecl &FD,
+                                                         const kreach::Rule &Sinks,
+                                                         CheckerContext &C) const {
+  CallClass Result;
+  const auto *CE = dyn_cast_or_null<CallExpr>(Call.getOriginExpr());
+  if (!CE)
+    return Result;
+  TUContext &T = tu(C);
+  const kreach::TUGraph *TG = graphFor(Sinks, C);
+  if (!TG)
+    return Result;
+  kreach::NodeId FN = TG->G.lookup(kreach::functionKey(&FD, C.getSourceManager()));
+  if (FN == kreach::NoNode)
+    return Result;
+  // The callee entered with each mask that may reclaim on this path; its
+  // masked node holds what it reaches then (seeded from the index's
+  // summary for a body in another TU). The closest one wins.
+  uint32_t Best = UINT32_MAX;
+  for (unsigned A = 0; A < Call.getNumArgs() && A < FD.getNumParams(); ++A) {
+    if (!kreach::isMaskType(FD.getParamDecl(A)->getType()) ||
+        !mayCarry(Call.getArgSVal(A), Sinks.reclaimFlags(), C))
+      continue;
+    kreach::NodeId Masked = TG->G.maskedNode(FN, A);
+    if (Masked == kreach::NoNode || !TG->Steps[Masked].reaches() ||
+        TG->Steps[Masked].Dist >= Best)
+      continue;
+    CallClass Candidate;
+    std::string ReadError;
+    if (!kreach::chainFrom(*TG, T.Index.get(), Masked, Candidate.Chain, Candidate.SinkName,
+                           &ReadError)) {
+      if (!ReadError.empty())
+        noteIndexError(T, C.getASTContext(), ReadError);
+      continue;
+    }
+    Candidate.K = CallClass::IndexWait;
+    Candidate.Name = FD.getNameAsString();
+    Candidate.Mask = kreach::spellExpression(CE->getArg(A), C.getSourceManager(),
+                                             C.getASTContext().getLangOpts());
+    Candidate.Allocation = isAllocationSink(Sinks, Candidate.SinkName);
+    Best = TG->Steps[Masked].Dist;
+    Result = std::move(Candidate);
   }
   return Result;
 }

@@ -13,6 +13,12 @@
 //          wherever the driver lives: in a range callback on a path that has
 //          not established mmu_notifier_range_blockable(range), and in the
 //          callbacks that run under the page-table lock on any path.
+//  The reclaim rules (and any reachability rule of the configuration): an
+//          allocation whose gfp mask may allow direct reclaim on this path
+//          (the mask's value where the path decides it), reached from a
+//          rule's root or inside a fence-signalling section, which opens at
+//          dma_fence_begin_signalling() and closes at its end on the same
+//          path.
 //
 // Roots are found exactly as the core finds them (function addresses stored
 // into notifier ops fields), and only a root analyzed as the top frame puts
@@ -26,6 +32,7 @@
 
 #include "MmuNotifierDmaFenceWaitChecker.h"
 #include "RangeBlockability.h"
+#include "ReclaimState.h"
 
 #include "kreach/Facts.h"
 
@@ -61,18 +68,31 @@ std::string entryNote(const RootInfo &R, llvm::StringRef Label, bool Rule2) {
   return M + ", possibly with a range that is not blockable";
 }
 
-/// True inside the body of a wait or a lock reached from the root: its call
-/// was judged already, and what it does inside is the mm/dma-buf core's
-/// business, not the driver's.
+/// True inside the body of a wait, an allocation or a lock reached from the
+/// root or the section: its call was judged already, and what it does inside
+/// is the core kernel's business, not the caller's.
 bool insideReportedCallee(const LocationContext *LC, const kreach::Rule &Sinks,
                           const kreach::Rule *Sleep) {
+  bool Always;
+  llvm::SmallVector<unsigned, 2> Masks;
   for (; LC && LC->getParent(); LC = LC->getParent()) {
     const auto *FD = dyn_cast_or_null<FunctionDecl>(LC->getDecl());
     if (FD && FD->getIdentifier() &&
-        (Sinks.isSinkFunction(FD->getName()) || isSleepingLock(Sleep, FD->getName())))
+        (Sinks.isSinkFunction(FD->getName()) || isSleepingLock(Sleep, FD->getName()) ||
+         (Sinks.hasReclaimSinks() && Sinks.isAllocation(FD->getName(), Always, Masks))))
       return true;
   }
   return false;
+}
+
+/// The note an opaque call gets, for the reports made at it.
+std::string indexNote(const CallClass &CC) {
+  std::string Note = "calls '" + CC.Name + "'";
+  if (!CC.Via.empty())
+    Note += " through '" + CC.Via + "'";
+  if (!CC.Mask.empty())
+    Note += " with mask '" + CC.Mask + "'";
+  return Note + " which reaches '" + CC.SinkName + "'";
 }
 
 } // namespace
@@ -87,14 +107,16 @@ void MmuNotifierDmaFenceWaitChecker::checkBeginFunction(CheckerContext &C) const
   if (!R)
     return;
   RootInfo Copy = *R;
-  std::string ReachLabel = entryLabel(R->Reach), SleepLabel = entryLabel(tu(C).Sleep);
-  const NoteTag *Tag = C.getNoteTag([this, Copy, ReachLabel, SleepLabel](
+  std::string SleepLabel = entryLabel(tu(C).Sleep);
+  const NoteTag *Tag = C.getNoteTag([this, Copy, SleepLabel](
                                         PathSensitiveBugReport &BR) -> std::string {
     const BugType &BT = BR.getBugType();
-    if (!isOurBug(BT))
-      return "";
-    bool Rule2 = !isReachBug(BT);
-    return entryNote(Copy, Rule2 ? SleepLabel : ReachLabel, Rule2);
+    if (&BT == &NonBlockableWaitBug || &BT == &NonBlockableLockBug)
+      return entryNote(Copy, SleepLabel, /*Rule2=*/true);
+    for (const kreach::Rule *Rl : Copy.Reach)
+      if (&BT == &reachBug(*Rl))
+        return entryNote(Copy, entryLabel(Rl), /*Rule2=*/false);
+    return "";
   });
   ProgramStateRef State =
       enterNotifierRoot(C.getState(), FD, R->Context == SleepContext::MaybeNonBlockableRange,
@@ -102,73 +124,146 @@ void MmuNotifierDmaFenceWaitChecker::checkBeginFunction(CheckerContext &C) const
   C.addTransition(State, Tag);
 }
 
+void MmuNotifierDmaFenceWaitChecker::checkPostCall(const CallEvent &Call,
+                                                   CheckerContext &C) const {
+  const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
+  if (!FD || !FD->getIdentifier())
+    return;
+  TUContext &T = tu(C);
+  ProgramStateRef State = C.getState();
+  for (const kreach::Rule *Rl : T.SectionRules) {
+    if (!Rl->isSectionBegin(FD->getName()) || openSection(State, *Rl))
+      continue;
+    State = beginSection(State, *Rl, C.getStackFrame());
+    std::string Note = "'" + FD->getName().str() + "' begins a " +
+                       Rl->config().SectionKind + " '" +
+                       C.getStackFrame()->getDecl()->getAsFunction()->getNameAsString() + "'";
+    const BugType *BT = &reachBug(*Rl, /*Section=*/true);
+    C.addTransition(State, C.getNoteTag([BT, Note](PathSensitiveBugReport &BR) -> std::string {
+      return &BR.getBugType() == BT ? Note : "";
+    }));
+    State = C.getState();
+  }
+}
+
 void MmuNotifierDmaFenceWaitChecker::checkPreCall(const CallEvent &Call,
                                                   CheckerContext &C) const {
   ProgramStateRef State = C.getState();
-  const auto *RootDecl = dyn_cast_or_null<FunctionDecl>(notifierRoot(State));
-  if (!RootDecl)
-    return;
-  const RootInfo *R = rootFor(RootDecl, C);
-  if (!R)
-    return;
   TUContext &T = tu(C);
-  const kreach::Rule *Sinks = T.sinkRule(*R);
-  if (!Sinks || insideReportedCallee(C.getLocationContext(), *Sinks, T.Sleep))
-    return;
-  CallClass CC = classify(Call, *Sinks, C);
-  if (CC.K == CallClass::None)
-    return;
+  const auto *Callee = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
+  // The end of a section is no sink of its own: close it and go on.
+  if (Callee && Callee->getIdentifier()) {
+    bool Closed = false;
+    for (const kreach::Rule *Rl : T.SectionRules)
+      if (Rl->isSectionEnd(Callee->getName()) && openSection(State, *Rl)) {
+        State = endSection(State, *Rl);
+        Closed = true;
+      }
+    if (Closed) {
+      C.addTransition(State);
+      return;
+    }
+  }
 
   struct Pending {
     const BugType *BT;
     std::string Message;
+    const CallClass *CC;
+    bool Rule2 = false;
+    bool Section = false;
   };
   llvm::SmallVector<Pending, 2> Reports;
-  bool IsWait = CC.K != CallClass::Lock;
-  if (IsWait && R->Reach && R->OutsideAllowed)
-    Reports.push_back({&reachBug(*R->Reach),
-                       kreach::reachMessage(*R->Reach, R->Name, CC.SinkName, false)});
+  // Each rule's class of this call, computed once for its root and section
+  // reports alike.
+  llvm::SmallVector<std::pair<const kreach::Rule *, CallClass>, 2> Classes;
+  auto ClassFor = [&](const kreach::Rule &Rl) -> const CallClass * {
+    for (auto &[Of, CC] : Classes)
+      if (Of == &Rl)
+        return &CC;
+    if (insideReportedCallee(C.getLocationContext(), Rl, T.Sleep))
+      return nullptr;
+    Classes.emplace_back(&Rl, classify(Call, Rl, C));
+    return &Classes.back().second;
+  };
+  auto IsSink = [](const CallClass *CC) {
+    return CC && (CC->K == CallClass::Wait || CC->K == CallClass::IndexWait);
+  };
 
+  const auto *RootDecl = dyn_cast_or_null<FunctionDecl>(notifierRoot(State));
+  const RootInfo *R = RootDecl ? rootFor(RootDecl, C) : nullptr;
   std::optional<DefinedOrUnknownSVal> Cond;
-  bool Rule2 = false;
-  if (R->Context == SleepContext::PageTableLock) {
-    Rule2 = true;
-  } else if (R->Context == SleepContext::MaybeNonBlockableRange) {
-    Cond = keptBlockableCondition(State);
-    Rule2 = mayBeNonBlockable(State, Cond);
+  if (R) {
+    for (size_t I = 0; I < R->Reach.size(); ++I) {
+      if (!R->OutsideAllowed[I])
+        continue;
+      const CallClass *CC = ClassFor(*R->Reach[I]);
+      if (IsSink(CC))
+        Reports.push_back({&reachBug(*R->Reach[I]),
+                           kreach::reachMessage(*R->Reach[I], R->Name, CC->SinkName, false,
+                                                false, CC->Allocation),
+                           CC});
+    }
+    const kreach::Rule *Sinks = T.sinkRule(*R);
+    const CallClass *CC = Sinks ? ClassFor(*Sinks) : nullptr;
+    bool Rule2 = false;
+    if (CC && CC->K != CallClass::None && !CC->Allocation) {
+      if (R->Context == SleepContext::PageTableLock) {
+        Rule2 = true;
+      } else if (R->Context == SleepContext::MaybeNonBlockableRange) {
+        Cond = keptBlockableCondition(State);
+        Rule2 = mayBeNonBlockable(State, Cond);
+      }
+    }
+    if (Rule2) {
+      std::string Where = R->Context == SleepContext::PageTableLock
+                              ? "under the page-table lock"
+                              : "where the range may not be blockable";
+      if (CC->K != CallClass::Lock)
+        Reports.push_back({&NonBlockableWaitBug,
+                           "dma_fence wait '" + CC->SinkName + "' in mmu notifier callback '" +
+                               R->Name + "' " + Where,
+                           CC, true});
+      else
+        Reports.push_back({&NonBlockableLockBug,
+                           "sleeping lock '" + CC->Name + "' in mmu notifier callback '" +
+                               R->Name + "' " + Where,
+                           CC, true});
+    }
   }
-  if (Rule2) {
-    std::string Where = R->Context == SleepContext::PageTableLock
-                            ? "under the page-table lock"
-                            : "where the range may not be blockable";
-    if (IsWait)
-      Reports.push_back({&NonBlockableWaitBug, "dma_fence wait '" + CC.SinkName +
-                                                   "' in mmu notifier callback '" +
-                                                   R->Name + "' " + Where});
-    else
-      Reports.push_back({&NonBlockableLockBug, "sleeping lock '" + CC.Name +
-                                                   "' in mmu notifier callback '" +
-                                                   R->Name + "' " + Where});
+  for (const kreach::Rule *Rl : T.SectionRules) {
+    const StackFrameContext *Frame = openSection(State, *Rl);
+    if (!Frame)
+      continue;
+    const CallClass *CC = ClassFor(*Rl);
+    if (!IsSink(CC))
+      continue;
+    std::string Fn = Frame->getDecl()->getAsFunction()->getNameAsString();
+    Reports.push_back({&reachBug(*Rl, /*Section=*/true),
+                       kreach::reachMessage(*Rl, Fn, CC->SinkName, false, true, CC->Allocation),
+                       CC, false, true});
   }
   if (Reports.empty())
     return;
 
+  // The notes of opaque calls, each only for the reports of its rule at this
+  // call: a later report on the same path would otherwise show it too, as
+  // if its own call went through this callee.
+  llvm::SmallVector<std::pair<const BugType *, std::string>, 2> Notes;
+  for (const Pending &P : Reports)
+    if (P.CC->K == CallClass::IndexWait)
+      Notes.emplace_back(P.BT, indexNote(*P.CC));
   const NoteTag *Tag = nullptr;
-  if (CC.K == CallClass::IndexWait) {
-    std::string Note = "calls '" + CC.Name + "'" +
-                       (CC.Via.empty() ? "" : " through '" + CC.Via + "'") +
-                       " which reaches '" + CC.SinkName + "'";
-    // Only for the reports at this call: a later report on the same path
-    // would otherwise show it too, as if its own call went through CC.Name.
+  if (!Notes.empty()) {
     const Stmt *At = Call.getOriginExpr();
     const StackFrameContext *Frame = C.getStackFrame();
-    Tag = C.getNoteTag([this, Note, At, Frame](PathSensitiveBugReport &BR) -> std::string {
-      if (!isOurBug(BR.getBugType()))
-        return "";
+    Tag = C.getNoteTag([Notes, At, Frame](PathSensitiveBugReport &BR) -> std::string {
       const ExplodedNode *N = BR.getErrorNode();
       if (!N || N->getStmtForDiagnostics() != At || N->getStackFrame() != Frame)
         return "";
-      return Note;
+      for (const auto &[BT, Note] : Notes)
+        if (BT == &BR.getBugType())
+          return Note;
+      return "";
     });
   }
   // The tag goes on a node of its own before the error node: the bug
@@ -191,25 +286,26 @@ void MmuNotifierDmaFenceWaitChecker::checkPreCall(const CallEvent &Call,
     auto Report = std::make_unique<PathSensitiveBugReport>(*P.BT, P.Message, N);
     Report->addRange(Call.getSourceRange());
     // The rest of the chain lives in other TUs; the index knows where.
-    for (const kreach::Hop &H : CC.Chain) {
+    for (const kreach::Hop &H : P.CC->Chain) {
       SourceLocation L = kreach::toSourceLocation(SM, H.Site);
       if (L.isValid())
         Report->addNote(kreach::hopMessage(H), PathDiagnosticLocation(L, SM));
     }
-    if (isReachBug(*P.BT) && R->Registration.valid()) {
+    if (!P.Rule2 && !P.Section && R && R->Registration.valid()) {
       SourceLocation L = kreach::toSourceLocation(SM, R->Registration);
       if (L.isValid())
         Report->addNote("'" + R->Name + "' is registered as '" + R->Field + "' here",
                         PathDiagnosticLocation(L, SM));
     }
-    if (!isReachBug(*P.BT) && Cond && !Cond->isUnknown())
+    if (P.Rule2 && Cond && !Cond->isUnknown())
       addNotBlockableVisitor(*Report, *Cond);
     C.emitReport(std::move(Report));
   }
 }
 
-const BugType &MmuNotifierDmaFenceWaitChecker::reachBug(const kreach::Rule &R) const {
-  std::unique_ptr<BugType> &BT = ReachBugs[R.name()];
+const BugType &MmuNotifierDmaFenceWaitChecker::reachBug(const kreach::Rule &R,
+                                                        bool Section) const {
+  std::unique_ptr<BugType> &BT = (Section ? SectionBugs : ReachBugs)[R.name()];
   if (!BT) {
     const kreach::RuleConfig &C = R.config();
     std::string Name = !C.BugType.empty()
@@ -221,9 +317,10 @@ const BugType &MmuNotifierDmaFenceWaitChecker::reachBug(const kreach::Rule &R) c
 }
 
 bool MmuNotifierDmaFenceWaitChecker::isReachBug(const BugType &BT) const {
-  for (const auto &Entry : ReachBugs)
-    if (Entry.second.get() == &BT)
-      return true;
+  for (const auto *Bugs : {&ReachBugs, &SectionBugs})
+    for (const auto &Entry : *Bugs)
+      if (Entry.second.get() == &BT)
+        return true;
   return false;
 }
 

@@ -45,19 +45,24 @@ struct RootInfo {
   std::string Field;
   kreach::SourcePos Registration; ///< Invalid when registered in another TU.
   SleepContext Context = SleepContext::Unknown;
-  /// The first reachability rule whose root fields hold this callback (rule
-  /// 1 applies), or null.
-  const kreach::Rule *Reach = nullptr;
-  /// Defined outside the allowed paths; computed when the root is entered.
-  bool OutsideAllowed = false;
+  /// The reachability rules whose root fields hold this callback, in the
+  /// configuration's order (a notifier is a root of the fence-wait rule and
+  /// of the reclaim rule).
+  llvm::SmallVector<const kreach::Rule *, 2> Reach;
+  /// Per rule of Reach: defined outside its allowed paths; computed when the
+  /// root is entered.
+  llvm::SmallVector<bool, 2> OutsideAllowed;
 };
 
 /// What a call amounts to in notifier context.
 struct CallClass {
   enum Kind { None, Wait, IndexWait, Lock } K = None;
   std::string Name;     ///< The callee (or "struct::field") as written.
-  std::string SinkName; ///< The wait it reaches.
+  std::string SinkName; ///< The wait (or allocation) it reaches.
   std::string Via;      ///< The field an IndexWait goes through, if any.
+  std::string Mask;     ///< The mask an IndexWait passes on, as written.
+  /// The sink is an allocation that may enter direct reclaim.
+  bool Allocation = false;
   std::vector<kreach::Hop> Chain;
 };
 
@@ -73,9 +78,12 @@ struct TUContext {
   /// Whose sinks and summaries judge a rule-2-only root: the first
   /// reachability rule.
   const kreach::Rule *FirstReach = nullptr;
-  /// The rule whose sinks and index summaries judge calls from root R.
+  /// The rules with fence-signalling sections (begin/end calls).
+  std::vector<const kreach::Rule *> SectionRules;
+  /// The rule whose sinks and index summaries judge rule 2 at calls from
+  /// root R.
   const kreach::Rule *sinkRule(const RootInfo &R) const {
-    return R.Reach ? R.Reach : FirstReach;
+    return R.Reach.empty() ? FirstReach : R.Reach.front();
   }
   kreach::PathMapper Paths;
   std::unique_ptr<kreach::Index> Index;
@@ -97,7 +105,8 @@ struct TUContext {
 
 class MmuNotifierDmaFenceWaitChecker
     : public clang::ento::Checker<clang::ento::check::BeginFunction,
-                                  clang::ento::check::PreCall, clang::ento::eval::Call,
+                                  clang::ento::check::PreCall, clang::ento::check::PostCall,
+                                  clang::ento::eval::Call,
                                   clang::ento::check::LiveSymbols> {
 public:
   // Options, set at registration.
@@ -114,6 +123,8 @@ public:
 
   void checkBeginFunction(clang::ento::CheckerContext &C) const;
   void checkPreCall(const clang::ento::CallEvent &Call, clang::ento::CheckerContext &C) const;
+  /// Opens a signalling section after its begin call.
+  void checkPostCall(const clang::ento::CallEvent &Call, clang::ento::CheckerContext &C) const;
   bool evalCall(const clang::ento::CallEvent &Call, clang::ento::CheckerContext &C) const;
   void checkLiveSymbols(clang::ento::ProgramStateRef State,
                         clang::ento::SymbolReaper &SR) const;
@@ -123,19 +134,28 @@ private:
 
   TUContext &tu(clang::ento::CheckerContext &C) const;
   const RootInfo *rootFor(const clang::FunctionDecl *FD, clang::ento::CheckerContext &C) const;
+  /// The TU's graph for a rule's sinks (the TU's facts and the index),
+  /// built on first use.
+  const kreach::TUGraph *graphFor(const kreach::Rule &Sinks, clang::ento::CheckerContext &C) const;
   /// What kreach's value flow resolved at this call, as the CLI resolves it:
   /// Resolved is false when the graph does not know the calling function.
   CallClass classifyByGraph(const clang::ento::CallEvent &Call, const kreach::Rule &Sinks,
                             clang::ento::CheckerContext &C, bool &Resolved) const;
   CallClass classify(const clang::ento::CallEvent &Call, const kreach::Rule &Sinks,
                      clang::ento::CheckerContext &C) const;
-  /// The bug type of a reachability rule's reports, made on first use.
-  const clang::ento::BugType &reachBug(const kreach::Rule &R) const;
+  /// A mask argument of an opaque call that may carry a rule's reclaim
+  /// flags on this path: the callee's masked summary (its body in another
+  /// TU) decides whether the call reaches an allocation.
+  CallClass classifyMasked(const clang::ento::CallEvent &Call, const clang::FunctionDecl &FD,
+                           const kreach::Rule &Sinks, clang::ento::CheckerContext &C) const;
+  /// The bug type of a reachability rule's reports from its roots (Section
+  /// false) or from its signalling sections, made on first use.
+  const clang::ento::BugType &reachBug(const kreach::Rule &R, bool Section = false) const;
   bool isReachBug(const clang::ento::BugType &BT) const;
   bool isOurBug(const clang::ento::BugType &BT) const {
     return isReachBug(BT) || &BT == &NonBlockableWaitBug || &BT == &NonBlockableLockBug;
   }
-  mutable llvm::StringMap<std::unique_ptr<clang::ento::BugType>> ReachBugs;
+  mutable llvm::StringMap<std::unique_ptr<clang::ento::BugType>> ReachBugs, SectionBugs;
 };
 
 /// A read error in the index means cross-TU chains may be missing: said

@@ -34,14 +34,12 @@ void warn(ASTContext &Ctx, llvm::StringRef Message) {
 
 void addRoot(TUContext &T, llvm::StringRef Key, llvm::StringRef Name, llvm::StringRef Field,
              const kreach::SourcePos &Site) {
-  const kreach::Rule *Reach = nullptr;
+  llvm::SmallVector<const kreach::Rule *, 2> Reach;
   for (const kreach::Rule *Rl : T.Rules.ofKind(kreach::RuleKind::Reachability))
-    if (Rl->isRootField(Field)) {
-      Reach = Rl;
-      break;
-    }
+    if (Rl->isRootField(Field))
+      Reach.push_back(Rl);
   SleepContext Ctx = sleepContextOf(T.Sleep, Field);
-  if (!Reach && Ctx == SleepContext::Unknown)
+  if (Reach.empty() && Ctx == SleepContext::Unknown)
     return;
   auto [It, New] = T.RootsByKey.try_emplace(Key);
   RootInfo &R = It->second;
@@ -50,8 +48,13 @@ void addRoot(TUContext &T, llvm::StringRef Key, llvm::StringRef Name, llvm::Stri
     R.Field = Field.str();
     R.Registration = Site;
   }
-  if (!R.Reach)
-    R.Reach = Reach;
+  // Registered through several fields, the callback is a root of each
+  // field's rules, kept in the configuration's order.
+  llvm::SmallVector<const kreach::Rule *, 2> Merged;
+  for (const kreach::Rule *Rl : T.Rules.ofKind(kreach::RuleKind::Reachability))
+    if (llvm::is_contained(R.Reach, Rl) || llvm::is_contained(Reach, Rl))
+      Merged.push_back(Rl);
+  R.Reach = std::move(Merged);
   // The page-table lock is the strictest context; a range callback is next.
   if (static_cast<int>(Ctx) > static_cast<int>(R.Context)) {
     R.Context = Ctx;
@@ -137,6 +140,9 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
   T.Sleep = Sleep.empty() ? nullptr : Sleep.front();
   std::vector<const kreach::Rule *> Reach = T.Rules.ofKind(kreach::RuleKind::Reachability);
   T.FirstReach = Reach.empty() ? nullptr : Reach.front();
+  for (const kreach::Rule *R : Reach)
+    if (R->hasSections())
+      T.SectionRules.push_back(R);
 
   if (WantIndex && !T.Index) {
     if (!IndexProblem.empty())
@@ -201,7 +207,10 @@ const RootInfo *MmuNotifierDmaFenceWaitChecker::rootFor(const FunctionDecl *FD,
   }
   RootInfo &R = It->second;
   std::string File = realFileOf(FD, SM);
-  R.OutsideAllowed = R.Reach && !R.Reach->isAllowedPath(T.Paths.relative(File));
+  std::string Relative = T.Paths.relative(File);
+  R.OutsideAllowed.clear();
+  for (const kreach::Rule *Rl : R.Reach)
+    R.OutsideAllowed.push_back(!Rl->isAllowedPath(Relative));
   T.RootsByDecl[FD] = &R;
   return &R;
 }
