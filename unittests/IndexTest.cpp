@@ -145,6 +145,37 @@ TEST_F(IndexTest, FailedTUWithoutFactsKeepsOldFacts) {
   EXPECT_EQ(States["/a.c"].Inputs.size(), 2u);
 }
 
+TEST_F(IndexTest, VerifiedStatesCompareEachInputWithTheFileAsItIsNow) {
+  auto I = open();
+  TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
+  TUFacts B = facts("/b.c", "root_b", "/h.h:inl");
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A)));
+  ASSERT_FALSE(bool(I->storeTU(state("/b.c"), &B)));
+  TUState None = state("/c.c");
+  None.Inputs.clear();
+  ASSERT_FALSE(bool(I->storeTU(None, nullptr)));
+  llvm::StringMap<unsigned> Asked;
+  // As stored: /a.c and /b.c 10/20, the shared header 5/6; /b.c changed.
+  auto Now = [&](llvm::StringRef Path) {
+    ++Asked[Path];
+    InputStamp S{Path.str(), 10, 20};
+    if (Path == "/h.h")
+      S = {Path.str(), 5, 6};
+    if (Path == "/b.c")
+      S.MTime = 21;
+    return S;
+  };
+  auto States = llvm::cantFail(I->tuStatesVerified(Now));
+  ASSERT_EQ(States.size(), 3u);
+  EXPECT_FALSE(States["/a.c"].InputsChanged);
+  EXPECT_TRUE(States["/b.c"].InputsChanged);
+  // A TU that records no input cannot be shown unchanged.
+  EXPECT_TRUE(States["/c.c"].InputsChanged);
+  EXPECT_TRUE(States["/a.c"].Inputs.empty());
+  EXPECT_EQ(Asked["/h.h"], 1u);
+  EXPECT_EQ(States["/a.c"].CommandHash, "h");
+}
+
 TEST_F(IndexTest, RejectsFilesThatAreNotIndexes) {
   {
     std::error_code EC;

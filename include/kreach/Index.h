@@ -48,6 +48,9 @@ struct TUState {
   bool Failed = false;
   std::string Error;
   std::vector<InputStamp> Inputs;
+  /// From tuStatesVerified(), which leaves Inputs empty: an input differs
+  /// from the file as it is now, or the TU records none.
+  bool InputsChanged = false;
 };
 
 struct SummaryRow {
@@ -137,6 +140,11 @@ public:
   llvm::Expected<llvm::StringMap<TUState>>
   tuStates(llvm::ArrayRef<std::string> OnlyFiles = {});
   /// Main files of the TUs that read any of Paths (absolute), or are one.
+  /// Every TU's state with its inputs verified against Now (each distinct
+  /// file asked once) instead of listed: a kernel's TUs read some 760 files
+  /// each, and one string per stamp would cost more than the comparison.
+  llvm::Expected<llvm::StringMap<TUState>>
+  tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now);
   llvm::Expected<std::vector<std::string>> tusReading(llvm::ArrayRef<std::string> Paths);
   /// Records a TU. With Facts, replaces its facts; without (the TU failed and
   /// produced nothing usable), keeps whatever facts it had.

@@ -759,6 +759,56 @@ Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
 }
 
 llvm::Expected<llvm::StringMap<TUState>>
+Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now) {
+  llvm::StringMap<TUState> Result;
+  llvm::DenseMap<int64_t, TUState *> ById;
+  llvm::DenseMap<int64_t, bool> HasInputs;
+  {
+    auto TUs = statement("SELECT id, file, directory, command_hash, failed, error FROM tu");
+    if (!TUs)
+      return TUs.takeError();
+    while (TUs->next()) {
+      TUState &S = Result[TUs->text(1)];
+      S.File = TUs->text(1);
+      S.Directory = TUs->text(2);
+      S.CommandHash = TUs->text(3);
+      S.Failed = TUs->integer(4) != 0;
+      S.Error = TUs->text(5);
+      ById[TUs->integer(0)] = &S;
+    }
+  }
+  // Each file once; the inputs are then compared as integers.
+  llvm::DenseMap<int64_t, std::pair<int64_t, int64_t>> Current;
+  {
+    auto Files = statement("SELECT id, path FROM file WHERE id IN "
+                           "(SELECT DISTINCT file FROM tu_input)");
+    if (!Files)
+      return Files.takeError();
+    while (Files->next()) {
+      InputStamp S = Now(Files->text(1));
+      Current[Files->integer(0)] = {S.Size, S.MTime};
+    }
+  }
+  auto Inputs = statement("SELECT tu, file, size, mtime FROM tu_input");
+  if (!Inputs)
+    return Inputs.takeError();
+  while (Inputs->next()) {
+    auto It = ById.find(Inputs->integer(0));
+    if (It == ById.end())
+      continue;
+    HasInputs[Inputs->integer(0)] = true;
+    auto Cur = Current.find(Inputs->integer(1));
+    if (Cur == Current.end() || Cur->second.first != Inputs->integer(2) ||
+        Cur->second.second != Inputs->integer(3))
+      It->second->InputsChanged = true;
+  }
+  for (auto &[Id, S] : ById)
+    if (!HasInputs.count(Id))
+      S->InputsChanged = true;
+  return Result;
+}
+
+llvm::Expected<llvm::StringMap<TUState>>
 Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
   // Patch mode asks about a handful of TUs; reading every TU's inputs (a
   // million rows on a kernel) would cost more than parsing them.

@@ -293,7 +293,13 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
                                           Index &I, const IndexOptions &Opts) {
   auto Start = std::chrono::steady_clock::now();
   IndexRunStats Stats;
-  llvm::Expected<llvm::StringMap<TUState>> Known = I.tuStates(Opts.OnlyFiles);
+  StampCache Stamps;
+  // The whole tree: inputs verified inside the index, each file stat()ed
+  // once. Patch mode: the few TUs' inputs, listed.
+  llvm::Expected<llvm::StringMap<TUState>> Known =
+      Opts.OnlyFiles.empty()
+          ? I.tuStatesVerified([&](llvm::StringRef Path) { return Stamps.stamp(Path); })
+          : I.tuStates(Opts.OnlyFiles);
   if (!Known)
     return Known.takeError();
 
@@ -301,7 +307,6 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   for (const std::string &F : Opts.OnlyFiles)
     Only.insert(F);
 
-  StampCache Stamps;
   std::vector<tooling::CompileCommand> Work;
   llvm::StringSet<> Seen;
   std::vector<tooling::CompileCommand> Commands;
@@ -326,8 +331,8 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
     ++Stats.Total;
     auto It = Known->find(File);
     bool Fresh = It != Known->end() && It->second.CommandHash == commandHash(Cmd) &&
-                 !It->second.Inputs.empty();
-    if (Fresh)
+                 (Only.empty() ? !It->second.InputsChanged : !It->second.Inputs.empty());
+    if (Fresh && !Only.empty())
       for (const InputStamp &In : It->second.Inputs) {
         InputStamp Now = Stamps.stamp(In.Path);
         if (Now.Size != In.Size || Now.MTime != In.MTime) {
