@@ -142,6 +142,13 @@ struct MaskArgumentFact {
   SourcePos Site;
 };
 
+/// The extractor's revision: part of every TU's command hash, so that a
+/// kreach whose facts for the same source differ (a new kind of value
+/// followed, a mask evaluated further) parses every TU again instead of
+/// keeping facts an older extractor wrote. Bump it with such a change.
+/// 2: mask helpers (a gfp_t function of one return) evaluated per call.
+constexpr unsigned FactsRevision = 2;
+
 struct TUFacts {
   std::string MainFile;
   std::vector<FunctionFact> Functions;

@@ -358,10 +358,17 @@ private:
     }
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
       const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      if (VD && Fn) {
-        if (const auto *PVD = dyn_cast<ParmVarDecl>(VD))
-          if (PVD->getDeclContext() == Fn->FD)
-            R.push_back(MaskValue::param(PVD->getFunctionScopeIndex()));
+      const auto *PVD = dyn_cast_or_null<ParmVarDecl>(VD);
+      if (PVD && Inlined.Fn && PVD->getDeclContext() == Inlined.Fn) {
+        // A parameter of the mask helper being evaluated: what its caller
+        // passed.
+        unsigned I = PVD->getFunctionScopeIndex();
+        if (I < Inlined.Args.size())
+          for (const MaskValue &V : Inlined.Args[I])
+            addMask(R, V);
+      } else if (VD && Fn) {
+        if (PVD && PVD->getDeclContext() == Fn->FD)
+          R.push_back(MaskValue::param(PVD->getFunctionScopeIndex()));
         auto It = Fn->MaskDefs.find(VD);
         if (It != Fn->MaskDefs.end() && MaskVisiting.insert(VD).second) {
           for (auto [Op, Def] : It->second)
@@ -401,10 +408,39 @@ private:
       for (const Expr *Arm : {CO->getTrueExpr(), CO->getFalseExpr()})
         for (const MaskValue &V : evalMask(Arm, Depth + 1))
           addMask(R, V);
+    } else if (const auto *CE = dyn_cast<CallExpr>(E)) {
+      if (const Expr *Ret = maskHelperReturn(CE->getDirectCallee())) {
+        // A helper that computes a mask from its arguments in one return
+        // (gfp_nested_mask(), a driver's own): evaluated with the
+        // arguments' values, so its mask is no unknown.
+        std::vector<MaskValues> Args;
+        for (const Expr *A : CE->arguments())
+          Args.push_back(evalMask(A, Depth + 1));
+        InlinedHelper Saved = std::move(Inlined);
+        Inlined = {CE->getDirectCallee(), std::move(Args)};
+        for (const MaskValue &V : evalMask(Ret, Depth + 1))
+          addMask(R, V);
+        Inlined = std::move(Saved);
+      }
     }
     if (R.empty())
       R.push_back(MaskValue::unknown());
     return R;
+  }
+
+  /// The returned expression of a mask helper: a function returning gfp_t
+  /// whose body is that one return statement. Null otherwise, and for the
+  /// helper being evaluated (a recursion).
+  const Expr *maskHelperReturn(const FunctionDecl *FD) {
+    const FunctionDecl *Def = nullptr;
+    if (!FD || !FD->hasBody(Def) || !Def || Def == Inlined.Fn || Def->isVariadic() ||
+        !isMaskType(Def->getReturnType()))
+      return nullptr;
+    const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+    if (!Body || Body->size() != 1)
+      return nullptr;
+    const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front());
+    return Ret ? Ret->getRetValue() : nullptr;
   }
 
   std::string spellArgument(const Expr *E) {
@@ -1014,6 +1050,11 @@ private:
   llvm::SmallVector<FunctionDecl *, 64> Pending;
   llvm::SmallPtrSet<const FunctionDecl *, 32> Used;
   llvm::SmallPtrSet<const VarDecl *, 4> MaskVisiting; ///< Mask locals being evaluated.
+  /// The mask helper whose return evalMask is in, and its arguments.
+  struct InlinedHelper {
+    const FunctionDecl *Fn = nullptr;
+    std::vector<MaskValues> Args;
+  } Inlined;
   llvm::SmallPtrSet<const InitListExpr *, 32> Walked;
   llvm::DenseMap<const Decl *, std::string> Keys;
   FunctionState *Fn = nullptr;

@@ -36,7 +36,8 @@ using namespace clang;
 namespace kreach {
 
 std::string commandHash(const tooling::CompileCommand &Cmd) {
-  std::string S = std::string(KREACH_VERSION) + "\n" + Cmd.Directory + "\n";
+  std::string S = std::string(KREACH_VERSION) + "/facts" + std::to_string(FactsRevision) +
+                  "\n" + Cmd.Directory + "\n";
   for (const std::string &Arg : Cmd.CommandLine)
     S += Arg + '\0';
   return llvm::utohexstr(llvm::xxh3_64bits(S));

@@ -61,3 +61,18 @@ void *unknown(void *mapping, struct ops *o)
 	// A call through a field: no callee, the site of the field.
 	// CHECK-DAG: maskarg unknown ->  = 0 = c0xcc0 = GFP_KERNEL at drivers/x/masks.c:[[@LINE-2]]:12
 }
+
+/* A mask helper (one return computing it from its argument, as
+ * gfp_nested_mask()) is evaluated with what its caller passes: no unknown. */
+static inline gfp_t nested_mask(gfp_t flags)
+{
+	return (flags & (GFP_KERNEL | __GFP_NOWARN)) | __GFP_NOWARN;
+}
+
+void *nested(gfp_t gfp)
+{
+	alloc(8, nested_mask(GFP_NOWAIT));
+	// CHECK-DAG: maskarg nested -> alloc = 1 = c0x2800 = nested_mask(GFP_NOWAIT) at drivers/x/masks.c:[[@LINE-1]]
+	return alloc(8, nested_mask(gfp & ~__GFP_DIRECT_RECLAIM));
+	// CHECK-DAG: maskarg nested -> alloc = 1 = p0&0x28c0|0x2000 = nested_mask(gfp & ~__GFP_DIRECT_RECLAIM) at drivers/x/masks.c:[[@LINE-1]]
+}
