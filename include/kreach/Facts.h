@@ -147,7 +147,8 @@ struct MaskArgumentFact {
 /// followed, a mask evaluated further) parses every TU again instead of
 /// keeping facts an older extractor wrote. Bump it with such a change.
 /// 2: mask helpers (a gfp_t function of one return) evaluated per call.
-constexpr unsigned FactsRevision = 2;
+/// 3: a mask's spelling is where it was written in a file.
+constexpr unsigned FactsRevision = 3;
 
 struct TUFacts {
   std::string MainFile;

@@ -107,8 +107,20 @@ bool isMaskType(QualType T) {
 }
 
 std::string spellExpression(const Expr *E, const SourceManager &SM, const LangOptions &LO) {
-  llvm::StringRef Text = Lexer::getSourceText(
-      CharSourceRange::getTokenRange(E->getSourceRange()), SM, LO);
+  // Where the expression was written in a file: a macro's argument as its
+  // caller wrote it (`GFP_KERNEL | __GFP_NOWARN` for `__get_free_page()`'s
+  // `(gfp_mask)`), a macro written in the code as its name.
+  llvm::StringRef Text;
+  if (const Expr *Inner = E->IgnoreParens(); Inner->getBeginLoc().isMacroID() ||
+                                               Inner->getEndLoc().isMacroID()) {
+    SourceLocation B = SM.getFileLoc(Inner->getBeginLoc());
+    SourceLocation End = SM.getFileLoc(Inner->getEndLoc());
+    if (B.isValid() && End.isValid() && SM.getFileID(B) == SM.getFileID(End) &&
+        !SM.isBeforeInTranslationUnit(End, B))
+      Text = Lexer::getSourceText(CharSourceRange::getTokenRange(B, End), SM, LO);
+  }
+  if (Text.empty())
+    Text = Lexer::getSourceText(CharSourceRange::getTokenRange(E->getSourceRange()), SM, LO);
   if (Text.empty()) {
     SourceLocation B = SM.getSpellingLoc(E->getBeginLoc());
     SourceLocation End = SM.getSpellingLoc(E->getEndLoc());

@@ -76,3 +76,13 @@ void *nested(gfp_t gfp)
 	return alloc(8, nested_mask(gfp & ~__GFP_DIRECT_RECLAIM));
 	// CHECK-DAG: maskarg nested -> alloc = 1 = p0&0x28c0|0x2000 = nested_mask(gfp & ~__GFP_DIRECT_RECLAIM) at drivers/x/masks.c:[[@LINE-1]]
 }
+
+/* A mask handed through a macro is spelled as its caller wrote it, not as
+ * the macro's parameter ("(gfp_mask)"). */
+#define alloc_page_of(gfp_mask) alloc(4096, (gfp_mask))
+
+void *wrapped(void)
+{
+	return alloc_page_of(GFP_KERNEL | __GFP_NOWARN);
+	// CHECK-DAG: maskarg wrapped -> alloc = 1 = c0x2cc0 = GFP_KERNEL | __GFP_NOWARN at drivers/x/masks.c:[[@LINE-1]]
+}
