@@ -17,6 +17,7 @@
 
 #include "kreach/Facts.h"
 #include "kreach/Graph.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -205,6 +206,8 @@ private:
   llvm::Error deleteBody(int64_t Sym);
   llvm::Expected<llvm::StringMap<TUState>>
   selectedTUStates(llvm::ArrayRef<std::string> Files);
+  llvm::Error loadTUStates(llvm::StringMap<TUState> &Result,
+                           llvm::DenseMap<int64_t, TUState *> &ById);
   llvm::Error storeFacts(int64_t TU, const TUFacts &Facts);
   /// Inserts the I'th fact of kind K, owned by function OwnerFunc or, at
   /// file scope, by the TU OwnerTU.

@@ -725,26 +725,32 @@ llvm::Expected<int64_t> Index::internField(llvm::StringRef F) {
                       "SELECT id FROM field WHERE name=?1", F);
 }
 
+/// Every TU's row (no inputs), by file and by id.
+llvm::Error Index::loadTUStates(llvm::StringMap<TUState> &Result,
+                                llvm::DenseMap<int64_t, TUState *> &ById) {
+  auto TUs = statement("SELECT id, file, directory, command_hash, failed, error FROM tu");
+  if (!TUs)
+    return TUs.takeError();
+  while (TUs->next()) {
+    TUState &S = Result[TUs->text(1)];
+    S.File = TUs->text(1);
+    S.Directory = TUs->text(2);
+    S.CommandHash = TUs->text(3);
+    S.Failed = TUs->integer(4) != 0;
+    S.Error = TUs->text(5);
+    ById[TUs->integer(0)] = &S;
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<llvm::StringMap<TUState>>
 Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
   if (!OnlyFiles.empty())
     return selectedTUStates(OnlyFiles);
   llvm::StringMap<TUState> Result;
   llvm::DenseMap<int64_t, TUState *> ById;
-  {
-    auto TUs = statement("SELECT id, file, directory, command_hash, failed, error FROM tu");
-    if (!TUs)
-      return TUs.takeError();
-    while (TUs->next()) {
-      TUState &S = Result[TUs->text(1)];
-      S.File = TUs->text(1);
-      S.Directory = TUs->text(2);
-      S.CommandHash = TUs->text(3);
-      S.Failed = TUs->integer(4) != 0;
-      S.Error = TUs->text(5);
-      ById[TUs->integer(0)] = &S;
-    }
-  }
+  if (llvm::Error E = loadTUStates(Result, ById))
+    return std::move(E);
   auto Inputs = statement("SELECT tu_input.tu, file.path, tu_input.size, tu_input.mtime "
                           "FROM tu_input JOIN file ON file.id = tu_input.file");
   if (!Inputs)
@@ -763,20 +769,8 @@ Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now
   llvm::StringMap<TUState> Result;
   llvm::DenseMap<int64_t, TUState *> ById;
   llvm::DenseMap<int64_t, bool> HasInputs;
-  {
-    auto TUs = statement("SELECT id, file, directory, command_hash, failed, error FROM tu");
-    if (!TUs)
-      return TUs.takeError();
-    while (TUs->next()) {
-      TUState &S = Result[TUs->text(1)];
-      S.File = TUs->text(1);
-      S.Directory = TUs->text(2);
-      S.CommandHash = TUs->text(3);
-      S.Failed = TUs->integer(4) != 0;
-      S.Error = TUs->text(5);
-      ById[TUs->integer(0)] = &S;
-    }
-  }
+  if (llvm::Error E = loadTUStates(Result, ById))
+    return std::move(E);
   // Each file once; the inputs are then compared as integers.
   llvm::DenseMap<int64_t, std::pair<int64_t, int64_t>> Current;
   {
