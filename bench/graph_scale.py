@@ -13,7 +13,9 @@ Usage: bench/graph_scale.py --kreach build/bin/kreach --functions 1000000
            [--baseline-kreach OLD]
 The tree is kept in WORKDIR/N-M and reused when it exists. With
 --baseline-kreach, the old binary runs the same checks interleaved, pair by
-pair, and the ratios new/old are printed. The last line is
+pair, and the ratios new/old are printed; both must hash compile commands alike
+(the same facts revision, include/kreach/Facts.h), or each re-parses the tree the
+other wrote and the default check times the parse. The last line is
 `check_seconds=X peak_rss_mb=Y` for the default check (medians).
 """
 import argparse
