@@ -48,11 +48,10 @@ namespace {
 
 constexpr unsigned FunctionsPerTU = 30, TUsPerDir = 100, HeadersPerTU = 759;
 
-std::string tuPath(unsigned TU, unsigned Dirs) {
+std::string tuPath(unsigned TU) {
   unsigned Dir = TU / TUsPerDir;
   // Every tenth directory is a GPU driver's.
   std::string Parent = Dir % 10 == 0 ? "drivers/gpu/drm/d" : "drivers/misc/d";
-  (void)Dirs;
   return Parent + std::to_string(Dir) + "/f" + std::to_string(TU) + ".c";
 }
 
@@ -76,7 +75,6 @@ int main(int argc, char **argv) {
   sys::fs::make_absolute(Root);
   std::string RootDir = kreach::normalizePath(Root);
   unsigned TUs = std::max(1u, Functions / FunctionsPerTU);
-  unsigned Dirs = (TUs + TUsPerDir - 1) / TUsPerDir;
   unsigned Headers = std::max(HeadersPerTU + 1, TUs / 8);
   std::mt19937_64 Rng(Seed);
   auto Pick = [&](uint64_t N) { return std::uniform_int_distribution<uint64_t>(0, N - 1)(Rng); };
@@ -92,7 +90,7 @@ int main(int argc, char **argv) {
     return 2;
   json::Array Commands;
   for (unsigned T = 0; T < TUs; ++T) {
-    std::string File = RootDir + "/" + tuPath(T, Dirs);
+    std::string File = RootDir + "/" + tuPath(T);
     if (!writeFile(File, "/* synthetic TU */\n"))
       return 2;
     Commands.push_back(json::Object{
@@ -116,7 +114,7 @@ int main(int argc, char **argv) {
   auto FnKey = [](uint64_t F) { return "fn_" + std::to_string(F); };
   uint64_t Stored = 0;
   for (unsigned T = 0; T < TUs; ++T) {
-    std::string File = RootDir + "/" + tuPath(T, Dirs);
+    std::string File = RootDir + "/" + tuPath(T);
     kreach::TUFacts Facts;
     Facts.MainFile = File;
     kreach::TUState State;
