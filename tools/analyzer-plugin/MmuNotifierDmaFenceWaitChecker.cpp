@@ -131,19 +131,27 @@ void MmuNotifierDmaFenceWaitChecker::checkPostCall(const CallEvent &Call,
     return;
   TUContext &T = tu(C);
   ProgramStateRef State = C.getState();
+  // One transition for every rule this call opens a section of, each note
+  // shown only for its own rule's section reports.
+  llvm::SmallVector<std::pair<const BugType *, std::string>, 1> Notes;
   for (const kreach::Rule *Rl : T.SectionRules) {
     if (!Rl->isSectionBegin(FD->getName()) || openSection(State, *Rl))
       continue;
     State = beginSection(State, *Rl, C.getStackFrame());
-    std::string Note = "'" + FD->getName().str() + "' begins a " +
-                       Rl->config().SectionKind + " '" +
-                       C.getStackFrame()->getDecl()->getAsFunction()->getNameAsString() + "'";
-    const BugType *BT = &reachBug(*Rl, /*Section=*/true);
-    C.addTransition(State, C.getNoteTag([BT, Note](PathSensitiveBugReport &BR) -> std::string {
-      return &BR.getBugType() == BT ? Note : "";
-    }));
-    State = C.getState();
+    Notes.emplace_back(&reachBug(*Rl, /*Section=*/true),
+                       "'" + FD->getName().str() + "' begins a " + Rl->config().SectionKind +
+                           " '" +
+                           C.getStackFrame()->getDecl()->getAsFunction()->getNameAsString() +
+                           "'");
   }
+  if (Notes.empty())
+    return;
+  C.addTransition(State, C.getNoteTag([Notes](PathSensitiveBugReport &BR) -> std::string {
+    for (const auto &[BT, Note] : Notes)
+      if (BT == &BR.getBugType())
+        return Note;
+    return "";
+  }));
 }
 
 void MmuNotifierDmaFenceWaitChecker::checkPreCall(const CallEvent &Call,
