@@ -6,10 +6,11 @@ name (clang-22) in a directory put first in PATH, so that Kbuild runs it with
 exactly the command line it would give the real compiler and records that
 line in its .cmd files, as gen_compile_commands.py reads them.
 
-A compile of a C file to an object (-c FILE.c -o FILE.o) is not compiled: it
-gets an empty object of the same target and a dependency file naming the
-source, which is all Kbuild's fixdep, objtool and archive steps need.
-Everything else (preprocessing linker scripts, assembling .S files, the
+A compile of a kernel C file to an object (-c FILE.c -o FILE.o with
+-D__KERNEL__) is not compiled: it gets an empty object of the same target and
+a dependency file naming the source, which is all Kbuild's fixdep, objtool
+and archive steps need. Everything else (host programs, which the build runs
+to generate sources; preprocessing linker scripts, assembling .S files, the
 compiler probes, --version) runs the real compiler, so that generated files
 and configuration decisions are the real ones.
 """
@@ -35,6 +36,10 @@ def real_compiler(name):
 def recorded_compile(args):
     """(source, object, depfile, target) of a C-to-object compile, or None."""
     if "-c" not in args or any(a in ("-E", "-S", "-M", "-MM") for a in args):
+        return None
+    # A host program's objects are linked and run during the build (speakup's
+    # makemapdata generates a source file): only kernel compiles are faked.
+    if "-D__KERNEL__" not in args:
         return None
     source = obj = dep = None
     target = "x86_64-linux-gnu"
