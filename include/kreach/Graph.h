@@ -382,6 +382,7 @@ private:
   std::vector<NodeId> FieldNodes;
   llvm::StringMap<NodeId> NodeByKey;
   llvm::StringMap<FileId> FileIds;
+  FileId LastFile = 0; ///< The file internFile returned last.
   llvm::StringMap<FieldId> FieldIds;
 };
 
@@ -409,10 +410,40 @@ struct SinkStep {
   bool reaches() const { return Dist != UINT32_MAX; }
 };
 
+/// The graph's edges indexed by where they may lead, for the backward
+/// search: each edge under its target and, for a bound edge read through a
+/// field, also under the field's node (where a spec that makes the field a
+/// sink sends it). Built once and shared by every rule's search, which keeps
+/// an entry only where the edge's target under its spec is that node.
+class ReverseEdges {
+public:
+  explicit ReverseEdges(const CallGraph &G);
+  /// (source, index of the edge in its source's edges), in source order.
+  llvm::ArrayRef<std::pair<NodeId, uint32_t>> into(NodeId N) const {
+    return llvm::ArrayRef(In).slice(Start[N], Start[N + 1] - Start[N]);
+  }
+  /// For entry I of into(N) (I counted from Start(N)): the edge's weight
+  /// when every spec sends it to N, else AskSpec.
+  static constexpr uint8_t AskSpec = 0xff;
+  uint32_t start(NodeId N) const { return Start[N]; }
+  uint8_t plainWeight(uint32_t Entry) const { return Weight[Entry]; }
+
+private:
+  std::vector<uint32_t> Start;
+  std::vector<std::pair<NodeId, uint32_t>> In;
+  /// Kept apart from In so that a search reads an edge itself only when the
+  /// spec decides where it leads.
+  std::vector<uint8_t> Weight;
+};
+
 /// Distances to the nearest sink for every node. Seeds are nodes whose
 /// distance is known from elsewhere (an index summary for a function the
 /// graph does not define); they act as sinks at that distance. Ties go to
 /// the earlier edge of a node, for stable witnesses.
+std::vector<SinkStep>
+computeSinkSteps(const CallGraph &G, const ReachSpec &Spec, const ReverseEdges &Reverse,
+                 llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds = {});
+/// The same with reverse edges built for this one search.
 std::vector<SinkStep>
 computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
                  llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds = {});

@@ -13,6 +13,9 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/GlobPattern.h"
 #include <deque>
@@ -33,10 +36,13 @@ public:
 
 private:
   // GlobPattern keeps references into its pattern text, so the text and the
-  // globs live together in one immutable block that copies share.
+  // globs live together in one immutable block that copies share. Most
+  // patterns are plain names ("dma_fence_wait_timeout"), matched against
+  // every node of the graph rule by rule: those are one hash lookup.
   struct Storage {
     std::vector<std::string> Sources;
     std::deque<std::string> Texts;
+    llvm::StringSet<> Literals;
     std::vector<llvm::GlobPattern> Globs;
   };
   std::shared_ptr<const Storage> Impl;
@@ -147,7 +153,9 @@ public:
   }
   /// Whether allocations that may reclaim are sinks, and the flags that
   /// let a mask reclaim.
-  bool hasReclaimSinks() const { return Config.ReclaimSinks && !Allocations.empty(); }
+  bool hasReclaimSinks() const {
+    return Config.ReclaimSinks && (!Allocations.empty() || !NamedAllocations.empty());
+  }
   uint64_t reclaimFlags() const { return ReclaimFlagBits; }
   /// Whether Name is an allocator of the rule: Always if it always may
   /// reclaim, else the mask arguments (from 0) that decide it.
@@ -186,7 +194,9 @@ private:
     PatternList Function;
     int Mask = -1; ///< -1: always may reclaim.
   };
-  std::vector<Allocation> Allocations;
+  std::vector<Allocation> Allocations; ///< Those named by a glob.
+  /// Those named plainly, by name: their masks (-1: always may reclaim).
+  llvm::StringMap<llvm::SmallVector<int, 1>> NamedAllocations;
   uint64_t ReclaimFlagBits = 0;
   std::vector<std::string> OtherRootSources; ///< OtherRootFields' patterns.
   friend class RuleSet;

@@ -53,10 +53,11 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   }
   llvm::DenseSet<NodeId> AllRoots;
   llvm::StringSet<> Refreshed;
+  const ReverseEdges Reverse(R.Graph);
   for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability)) {
     RuleCheck C{Rl, {}, 0};
     ReachSpec Spec = reachSpec(R.Graph, *Rl);
-    C.Steps = computeSinkSteps(R.Graph, Spec);
+    C.Steps = computeSinkSteps(R.Graph, Spec, Reverse);
     if (R.Rules.empty()) {
       EdgeCounts Counts = countEdges(R.Graph, Spec);
       R.Stats.CallEdges = Counts.Calls;

@@ -115,17 +115,19 @@ static bool before(const CallGraph &G, const Loc &A, const Loc &B) {
 /// begin call's site and the first edge of a shortest chain from it (of N
 /// itself, or of one of its masked nodes: a section does not know the
 /// masks its function was given, so they may carry any flag).
+enum SectionMark : uint8_t { NotMarked, BeginsSection, EndsSection };
+
 static void findSections(const CallGraph &G, const ReachSpec &Spec,
-                         const std::vector<SinkStep> &Steps, const Rule &R, NodeId N,
+                         const std::vector<SinkStep> &Steps,
+                         const std::vector<SectionMark> &Marks, NodeId N,
                          llvm::function_ref<void(const Loc &, NodeId, uint32_t)> Each) {
   llvm::SmallVector<Loc, 2> Begins, Ends;
   for (const Edge &E : G.edges(N)) {
     if (E.Kind != EdgeKind::Direct)
       continue;
-    const std::string &Name = G.node(E.To).Name;
-    if (R.isSectionBegin(Name))
+    if (Marks[E.To] == BeginsSection)
       Begins.push_back(E.Site);
-    else if (R.isSectionEnd(Name))
+    else if (Marks[E.To] == EndsSection)
       Ends.push_back(E.Site);
   }
   if (Begins.empty())
@@ -202,12 +204,26 @@ findFindings(const CallGraph &G, const ReachSpec &Spec, const std::vector<SinkSt
       Findings.push_back(std::move(F));
   }
   if (R.hasSections()) {
+    // The begin and end functions by node, each name matched once.
+    std::vector<SectionMark> Marks(G.size(), NotMarked);
+    bool Any = false;
     for (NodeId N = 0; N < G.size(); ++N) {
+      const Node &Nd = G.node(N);
+      if (Nd.Kind != NodeKind::Function)
+        continue;
+      if (R.isSectionBegin(Nd.Name)) {
+        Marks[N] = BeginsSection;
+        Any = true;
+      } else if (R.isSectionEnd(Nd.Name)) {
+        Marks[N] = EndsSection;
+      }
+    }
+    for (NodeId N = 0; Any && N < G.size(); ++N) {
       const Node &Nd = G.node(N);
       if (Nd.Kind != NodeKind::Function || !Nd.Defined || Nd.isMasked() ||
           R.isIgnored(Nd.Name))
         continue;
-      findSections(G, Spec, Steps, R, N, [&](const Loc &Begin, NodeId From, uint32_t Edge) {
+      findSections(G, Spec, Steps, Marks, N, [&](const Loc &Begin, NodeId From, uint32_t Edge) {
         Finding F;
         F.TheRule = &R;
         F.Section = true;

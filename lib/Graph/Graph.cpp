@@ -22,9 +22,13 @@ CallGraph::CallGraph() {
 FileId CallGraph::internFile(llvm::StringRef Path) {
   if (Path.empty())
     return 0;
+  // Facts arrive body by body, so runs of them share a file.
+  if (LastFile && Files[LastFile] == Path)
+    return LastFile;
   auto [It, Inserted] = FileIds.try_emplace(Path, Files.size());
   if (Inserted)
     Files.push_back(Path.str());
+  LastFile = It->second;
   return It->second;
 }
 
@@ -372,36 +376,51 @@ void CallGraph::finalize(const ValueFlowConfig &Config) {
                             [](const Edge &E) { return E.Kind == EdgeKind::Direct; });
 }
 
+/// The nodes an edge may lead to under some spec (see effectiveTarget).
+template <typename Fn> static void eachPossibleTarget(const CallGraph &G, const Edge &E, Fn Each) {
+  Each(E.To);
+  if (E.Kind == EdgeKind::Bound && E.Through)
+    if (NodeId Field = G.nodeOfField(E.Through); Field != NoNode && Field != E.To)
+      Each(Field);
+}
+
+ReverseEdges::ReverseEdges(const CallGraph &G) {
+  const size_t N = G.size();
+  Start.assign(N + 2, 0);
+  for (NodeId From = 0; From < N; ++From)
+    for (const Edge &E : G.edges(From))
+      eachPossibleTarget(G, E, [&](NodeId To) { ++Start[To + 2]; });
+  for (size_t I = 2; I < Start.size(); ++I)
+    Start[I] += Start[I - 1];
+  In.resize(Start[N + 1]);
+  Weight.resize(Start[N + 1]);
+  // Start[To + 1] is the fill position while filling, Start[To] after.
+  for (NodeId From = 0; From < N; ++From) {
+    const std::vector<Edge> &Out = G.edges(From);
+    for (uint32_t I = 0; I < Out.size(); ++I) {
+      const Edge &E = Out[I];
+      bool Plain = E.Kind != EdgeKind::Bound && E.Kind != EdgeKind::MaskCall &&
+                   E.weight() < AskSpec;
+      eachPossibleTarget(G, E, [&](NodeId To) {
+        uint32_t At = Start[To + 1]++;
+        In[At] = {From, I};
+        Weight[At] = Plain ? uint8_t(E.weight()) : AskSpec;
+      });
+    }
+  }
+  Start.pop_back();
+}
+
 std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
+                                       llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds) {
+  return computeSinkSteps(G, Spec, ReverseEdges(G), Seeds);
+}
+
+std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
+                                       const ReverseEdges &Reverse,
                                        llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds) {
   const size_t N = G.size();
   std::vector<SinkStep> Steps(N);
-  // Reverse edges: for each target, (source, index of the edge in source).
-  // Each edge's target under the spec is found once (a bound edge's walks
-  // its hoist chain).
-  struct Reverse {
-    NodeId To, From;
-    uint32_t Index;
-  };
-  std::vector<Reverse> Edges;
-  std::vector<uint32_t> InCount(N + 1, 0);
-  for (NodeId From = 0; From < N; ++From) {
-    const std::vector<Edge> &Out = G.edges(From);
-    for (uint32_t I = 0; I < Out.size(); ++I)
-      if (NodeId To = effectiveTarget(G, Spec, Out[I]); To != NoNode) {
-        Edges.push_back({To, From, I});
-        ++InCount[To + 1];
-      }
-  }
-  for (size_t I = 1; I <= N; ++I)
-    InCount[I] += InCount[I - 1];
-  std::vector<std::pair<NodeId, uint32_t>> In(InCount[N]);
-  {
-    std::vector<uint32_t> Fill(InCount.begin(), InCount.end() - 1);
-    for (const Reverse &R : Edges)
-      In[Fill[R.To]++] = {R.From, R.Index};
-  }
-
   using Item = std::pair<uint32_t, NodeId>;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> Queue;
   for (NodeId I = 0; I < N; ++I)
@@ -419,11 +438,20 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
     Queue.pop();
     if (Dist != Steps[To].Dist)
       continue;
-    for (uint32_t I = InCount[To]; I < InCount[To + 1]; ++I) {
-      auto [From, EdgeIndex] = In[I];
+    uint32_t Entry = Reverse.start(To);
+    for (auto [From, EdgeIndex] : Reverse.into(To)) {
+      uint8_t Plain = Reverse.plainWeight(Entry++);
       if (Spec.role(From) != ReachSpec::Normal)
         continue;
-      uint32_t New = Dist + G.edges(From)[EdgeIndex].weight();
+      uint32_t New;
+      if (Plain != ReverseEdges::AskSpec) {
+        New = Dist + Plain;
+      } else {
+        const Edge &E = G.edges(From)[EdgeIndex];
+        if (effectiveTarget(G, Spec, E) != To)
+          continue;
+        New = Dist + E.weight();
+      }
       SinkStep &S = Steps[From];
       if (New < S.Dist || (New == S.Dist && EdgeIndex < S.EdgeIndex && S.Next != NoNode)) {
         bool Improved = New < S.Dist;

@@ -1178,7 +1178,9 @@ llvm::Error Index::loadGraphRows(CallGraph &G) {
           break;
         }
         case ColumnKind::File:
-          R.Site.File = Files.lookup(S.integer(Col));
+          // Assigned in place: the row's buffer is reused, not reallocated.
+          if (auto It = Files.find(S.integer(Col)); It != Files.end())
+            R.Site.File.assign(It->second);
           break;
         case ColumnKind::Line:
           R.Site.Line = unsigned(S.integer(Col));

@@ -18,12 +18,16 @@ llvm::Expected<PatternList> PatternList::create(const std::vector<std::string> &
     // "drivers/gpu/" means everything under it.
     if (llvm::StringRef(Text).ends_with("/"))
       Text += "*";
+    S->Sources.push_back(P);
+    if (llvm::StringRef(Text).find_first_of("*?[]{}\\") == llvm::StringRef::npos) {
+      S->Literals.insert(Text);
+      continue;
+    }
     llvm::Expected<llvm::GlobPattern> G = llvm::GlobPattern::create(Text);
     if (!G)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "bad pattern '" + P + "': " +
                                          llvm::toString(G.takeError()));
-    S->Sources.push_back(P);
     S->Globs.push_back(std::move(*G));
   }
   PatternList L;
@@ -32,8 +36,9 @@ llvm::Expected<PatternList> PatternList::create(const std::vector<std::string> &
 }
 
 bool PatternList::matches(llvm::StringRef S) const {
-  return Impl && llvm::any_of(Impl->Globs,
-                              [&](const llvm::GlobPattern &G) { return G.match(S); });
+  return Impl && (Impl->Literals.contains(S) ||
+                  llvm::any_of(Impl->Globs,
+                              [&](const llvm::GlobPattern &G) { return G.match(S); }));
 }
 
 const std::vector<std::string> &PatternList::patterns() const {
@@ -94,6 +99,10 @@ llvm::Expected<Rule> Rule::create(const RuleConfig &Config) {
     Allocation A;
     if (!parseAllocationEntry(Entry, Name, A.Mask))
       return Fail("bad allocation function '" + Entry + "'");
+    if (Name.find_first_of("*?[]{}\\") == llvm::StringRef::npos) {
+      R.NamedAllocations[Name].push_back(A.Mask);
+      continue;
+    }
     llvm::Expected<PatternList> L = PatternList::create({Name.str()});
     if (!L)
       return Fail(llvm::toString(L.takeError()));
@@ -113,6 +122,13 @@ bool Rule::isAllocation(llvm::StringRef Name, bool &Always,
                         llvm::SmallVectorImpl<unsigned> &Masks) const {
   Always = false;
   Masks.clear();
+  if (auto It = NamedAllocations.find(Name); It != NamedAllocations.end())
+    for (int Mask : It->second) {
+      if (Mask < 0)
+        Always = true;
+      else
+        Masks.push_back(unsigned(Mask));
+    }
   for (const Allocation &A : Allocations)
     if (A.Function.matches(Name)) {
       if (A.Mask < 0)
