@@ -29,6 +29,9 @@ struct TreeCheck {
   std::vector<RuleCheck> Rules; ///< One per reachability rule, in order.
   std::vector<Finding> Findings; ///< Every rule's, in report order.
   CheckStats Stats; ///< Calls counted under the first rule's boundaries.
+  /// Problems that did not stop the check (a damaged graph snapshot), one
+  /// line each, for the front end to print.
+  std::vector<std::string> Warnings;
   /// The steps of a rule of this check, or null.
   const std::vector<SinkStep> *stepsOf(const Rule &R) const;
 };

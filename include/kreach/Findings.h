@@ -59,6 +59,9 @@ struct CheckStats {
   uint64_t TUs = 0, FailedTUs = 0, Functions = 0, CallEdges = 0, Roots = 0,
            UnresolvedIndirectCalls = 0, Parsed = 0;
   double IndexSeconds = 0, CheckSeconds = 0;
+  /// Where the check's graph came from: "index" (its rows) or "snapshot"
+  /// (GraphSnapshot.h).
+  std::string GraphSource;
   std::vector<RuleStats> Rules; ///< Filled by checkTree.
   /// Value flow (CallGraph::valueFlow): calls bound per call site, value
   /// calls resolved by field type, registry calls, and what stayed

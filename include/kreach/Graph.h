@@ -292,7 +292,8 @@ public:
     return N < Effects.size() ? Effects[N] : None;
   }
   const std::vector<RegistrationRow> &registrations() const { return Registrations; }
-  /// After finalize: targets per indirect call site against signatures.
+  /// After finalize: targets per indirect call site against signatures
+  /// (computed once).
   IndirectPrecision indirectPrecision() const;
   /// Before finalize: effects of a function defined elsewhere, and
   /// registrations made elsewhere (a per-TU check reads both from the index).
@@ -352,6 +353,8 @@ public:
 
 private:
   friend class ValueFlow;
+  friend class GraphSnapshot;
+  mutable std::optional<IndirectPrecision> PrecisionCache;
   void addEdge(NodeId From, const Edge &E) { Out[From].push_back(E); }
   std::vector<ValueCallRow> ValueCalls;
   std::vector<ArgumentRow> Arguments;

@@ -153,7 +153,11 @@ public:
   /// Forgets a TU that left the compilation database.
   llvm::Error removeTU(llvm::StringRef File);
 
-  llvm::Error loadGraph(CallGraph &G);
+  /// Generation: the facts' generation the graph was read at (see
+  /// generation()).
+  llvm::Error loadGraph(CallGraph &G, std::string *Generation = nullptr);
+  /// Changes with every TU whose facts are stored or removed.
+  llvm::Expected<std::string> generation();
   /// A no-op for a ReadOnly index: summaries are a cache its writer refreshes.
   /// Summaries are kept per Fingerprint (a rule's sinks and boundaries), so
   /// rules and configurations sharing one index never overwrite each
@@ -164,8 +168,19 @@ public:
   /// The value-flow effects of every function and the registrations made
   /// anywhere (after CallGraph::finalize), replacing those stored before.
   /// A no-op for a ReadOnly index.
-  llvm::Error storeEffects(const CallGraph &G);
+  /// Stores nothing, and returns an empty token, when facts were stored
+  /// since G was loaded at LoadedGeneration. Otherwise returns the token
+  /// that names this store (effectsToken()), or an empty one for a ReadOnly
+  /// index.
+  llvm::Expected<std::string> storeEffects(const CallGraph &G,
+                                           llvm::StringRef LoadedGeneration);
   llvm::Expected<bool> hasEffects();
+  /// The token of the stored effects: empty when none are stored, and
+  /// "<generation>:<random>" when this kreach stored them. It is deleted
+  /// whenever facts change, so a token names one state of the facts.
+  llvm::Expected<std::string> effectsToken();
+  /// Where a check keeps the finalized graph of this index (GraphSnapshot.h).
+  std::string graphSnapshotPath() const;
   /// For a per-TU check, before finalize: the stored effects of Functions
   /// (defined elsewhere) and every stored registration.
   llvm::Error loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions);

@@ -2,8 +2,12 @@
 
 #include "kreach/Check.h"
 
+#include "kreach/GraphSnapshot.h"
+
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/xxhash.h"
 #include <chrono>
 
 namespace kreach {
@@ -29,13 +33,56 @@ const std::vector<SinkStep> *TreeCheck::stepsOf(const Rule &R) const {
   return nullptr;
 }
 
-llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
-                                    bool IncludeAllowed, bool RefreshSummaries) {
-  auto Start = std::chrono::steady_clock::now();
-  TreeCheck R;
-  if (llvm::Error E = I.loadGraph(R.Graph))
-    return std::move(E);
-  R.Graph.finalize(valueFlowConfig(Rules));
+/// What the value flow's result depends on besides the facts.
+static std::string valueFlowFingerprint(const ValueFlowConfig &C) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  for (const Registry &R : C.Registries) {
+    OS << "registry\x1f" << R.Name << "\x1f" << R.Field << "\x1e";
+    for (const RegistryApi &A : R.Register)
+      OS << "register\x1f" << A.Function << "\x1f" << A.Head << "\x1f" << A.Item << "\x1e";
+    for (const RegistryApi &A : R.Call)
+      OS << "call\x1f" << A.Function << "\x1f" << A.Head << "\x1e";
+  }
+  return llvm::utohexstr(llvm::xxh3_64bits(Text));
+}
+
+/// The index's graph, finalized under the rules' value-flow configuration:
+/// read back from the graph snapshot when one was written for these very
+/// facts and configuration, otherwise loaded from the index's rows (and the
+/// snapshot written for the next check).
+static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool RefreshSummaries,
+                                      TreeCheck &R) {
+  ValueFlowConfig Flow = valueFlowConfig(Rules);
+  std::string SnapshotPath = I.graphSnapshotPath();
+  auto keyFor = [&](llvm::StringRef Token) {
+    return "kreach graph; index schema " + std::to_string(IndexSchemaVersion) +
+           "; facts revision " + std::to_string(FactsRevision) + "; effects " + Token.str() +
+           "; value flow " + valueFlowFingerprint(Flow);
+  };
+  llvm::Expected<std::string> Token = I.effectsToken();
+  if (!Token)
+    return Token.takeError();
+  // Only a token this kreach wrote ("<generation>:<random>") names a state
+  // of the facts; an older kreach's says only that effects are stored.
+  auto [TokenGeneration, TokenRandom] = llvm::StringRef(*Token).split(':');
+  bool TokenNamesFacts = !TokenRandom.empty();
+  if (TokenNamesFacts && !RefreshSummaries) {
+    llvm::Expected<bool> Read = readGraphSnapshot(R.Graph, SnapshotPath, keyFor(*Token));
+    if (Read && *Read) {
+      R.Stats.GraphSource = "snapshot";
+      return llvm::Error::success();
+    }
+    if (!Read) {
+      R.Warnings.push_back(llvm::toString(Read.takeError()) + "; reading the index instead");
+      R.Graph = CallGraph();
+    }
+  }
+  std::string Generation;
+  if (llvm::Error E = I.loadGraph(R.Graph, &Generation))
+    return E;
+  R.Graph.finalize(Flow);
+  R.Stats.GraphSource = "index";
   // A value fact that does not decode was not written by kreach: the graph
   // would be missing its calls, so the check fails instead of passing.
   if (size_t Bad = R.Graph.valueFlow().Malformed)
@@ -43,14 +90,32 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
                                    "index '" + I.path() + "' holds " + std::to_string(Bad) +
                                        " malformed value-flow fact" + (Bad == 1 ? "" : "s") +
                                        "; run 'kreach index --rebuild'");
-  if (!I.readOnly()) {
-    llvm::Expected<bool> Has = I.hasEffects();
-    if (!Has)
-      return Has.takeError();
-    if (RefreshSummaries || !*Has)
-      if (llvm::Error E = I.storeEffects(R.Graph))
-        return std::move(E);
+  if (I.readOnly())
+    return llvm::Error::success();
+  std::string Current;
+  if (TokenNamesFacts && TokenGeneration == Generation && !RefreshSummaries) {
+    Current = *Token;
+  } else {
+    llvm::Expected<std::string> Stored = I.storeEffects(R.Graph, Generation);
+    if (!Stored)
+      return Stored.takeError();
+    Current = std::move(*Stored);
   }
+  // Empty when a TU was stored meanwhile: this graph is already older than
+  // the index, and no snapshot may claim otherwise.
+  if (!Current.empty())
+    if (llvm::Error E = writeGraphSnapshot(R.Graph, SnapshotPath, keyFor(Current)))
+      R.Warnings.push_back(llvm::toString(std::move(E)) +
+                           "; the next check reads the index again");
+  return llvm::Error::success();
+}
+
+llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
+                                    bool IncludeAllowed, bool RefreshSummaries) {
+  auto Start = std::chrono::steady_clock::now();
+  TreeCheck R;
+  if (llvm::Error E = loadFinalizedGraph(I, Rules, RefreshSummaries, R))
+    return std::move(E);
   llvm::DenseSet<NodeId> AllRoots;
   llvm::StringSet<> Refreshed;
   const ReverseEdges Reverse(R.Graph);

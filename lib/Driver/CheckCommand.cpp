@@ -244,6 +244,8 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
+  for (const std::string &W : R->Warnings)
+    llvm::WithColor::warning(llvm::errs(), "kreach") << W << "\n";
   R->Stats.IndexSeconds = S.Seconds;
   R->Stats.Parsed = S.Parsed;
   IndexCounts Held;

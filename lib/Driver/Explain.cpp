@@ -6,6 +6,7 @@
 #include "kreach/Output.h"
 #include "kreach/Session.h"
 
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Program.h"
@@ -96,6 +97,8 @@ int runExplainCommand(const SessionOptions &O, const ExplainOptions &E) {
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, true, S.Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
+  for (const std::string &W : R->Warnings)
+    llvm::WithColor::warning(llvm::errs(), "kreach") << W << "\n";
   // An explanation from an index that misses TUs may miss chains: say so.
   IndexCounts Held;
   Held.TUs = R->Stats.TUs;

@@ -190,6 +190,8 @@ int runIndexCommand(const SessionOptions &O) {
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->Parsed > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
+  for (const std::string &W : R->Warnings)
+    llvm::WithColor::warning(llvm::errs(), "kreach") << W << "\n";
   if (llvm::Error E = Tree.I->close())
     return fail(llvm::toString(std::move(E)));
   if (R->Stats.TUs && R->Stats.FailedTUs == R->Stats.TUs)

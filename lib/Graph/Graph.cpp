@@ -644,7 +644,9 @@ EdgeCounts countEdges(const CallGraph &G, const ReachSpec &Spec) {
 namespace kreach {
 
 IndirectPrecision CallGraph::indirectPrecision() const {
-  IndirectPrecision P;
+  if (PrecisionCache)
+    return *PrecisionCache;
+  IndirectPrecision &P = PrecisionCache.emplace();
   llvm::StringMap<size_t> BySignature;
   for (NodeId N : AddressTaken)
     if (N < Nodes.size() && Nodes[N].Defined)

@@ -13,6 +13,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/xxhash.h"
+#include <chrono>
 #include <cstdlib>
 #include <thread>
 
@@ -910,8 +911,11 @@ llvm::Error Index::storeFact(const TUFacts &Facts, FactKind K, size_t I, int64_t
 }
 
 llvm::Error Index::storeFacts(int64_t TU, const TUFacts &Facts) {
-  // The stored effects are the tree's before this TU changed.
-  if (llvm::Error E = exec("DELETE FROM meta WHERE key = 'effects'"))
+  // The stored effects are the tree's before this TU changed; the new
+  // generation tells a graph loaded before this change from one after.
+  if (llvm::Error E = exec("DELETE FROM meta WHERE key = 'effects'; "
+                           "INSERT INTO meta VALUES('generation', '1') ON CONFLICT(key) "
+                           "DO UPDATE SET value = CAST(value AS INTEGER) + 1"))
     return E;
   // Body facts by the function they belong to, kind by kind in .def order.
   using FactRef = std::pair<FactKind, size_t>;
@@ -1089,12 +1093,19 @@ llvm::Error Index::removeTU(llvm::StringRef File) {
   return T->commit();
 }
 
-llvm::Error Index::loadGraph(CallGraph &G) {
+llvm::Error Index::loadGraph(CallGraph &G, std::string *Generation) {
   // One snapshot for all the queries: a TU a writer commits in between
   // would otherwise show up with its calls but not its functions.
   if (llvm::Error E = beginSnapshot())
     return E;
   llvm::Error E = loadGraphRows(G);
+  if (!E && Generation) {
+    llvm::Expected<std::string> Gen = generation();
+    if (Gen)
+      *Generation = std::move(*Gen);
+    else
+      E = Gen.takeError();
+  }
   llvm::Error End = endSnapshot();
   if (E) {
     llvm::consumeError(std::move(End));
@@ -1421,12 +1432,33 @@ static bool decodeSteps(
   return true;
 }
 
-llvm::Error Index::storeEffects(const CallGraph &G) {
+llvm::Expected<std::string> Index::generation() {
+  llvm::Expected<std::string> Gen = meta("generation");
+  if (Gen && Gen->empty())
+    return std::string("0");
+  return Gen;
+}
+
+llvm::Expected<std::string> Index::effectsToken() { return meta("effects"); }
+
+std::string Index::graphSnapshotPath() const {
+  return (FinalPath.empty() ? Path : FinalPath) + ".graph";
+}
+
+llvm::Expected<std::string> Index::storeEffects(const CallGraph &G,
+                                                llvm::StringRef LoadedGeneration) {
   if (M == Mode::ReadOnly)
-    return llvm::Error::success();
+    return std::string();
   auto T = transaction(/*Immediate=*/true);
   if (!T)
     return T.takeError();
+  // A TU stored since the graph was loaded: its effects would be an older
+  // tree's. The next check stores them.
+  llvm::Expected<std::string> Now = generation();
+  if (!Now)
+    return Now.takeError();
+  if (*Now != LoadedGeneration)
+    return std::string();
   if (llvm::Error E = exec("DELETE FROM effect"))
     return E;
   for (NodeId N = 0; N < G.size(); ++N) {
@@ -1454,9 +1486,21 @@ llvm::Error Index::storeEffects(const CallGraph &G) {
             "cannot store effects", R.RegistryField, R.Head, R.Item.encode(),
             G.file(R.Site.File), int64_t(R.Site.Line), int64_t(R.Site.Column)))
       return Err;
-  if (llvm::Error E = exec("INSERT OR REPLACE INTO meta VALUES('effects', '1')"))
-    return E;
-  return T->commit();
+  // The token names this store of the effects (and so this state of the
+  // facts): any later change of facts deletes it, and no other store, by
+  // this index or a copy of it, makes the same one.
+  std::string Token = LoadedGeneration.str() + ":" +
+                      llvm::utohexstr((uint64_t(llvm::sys::Process::GetRandomNumber()) << 32) ^
+                                      llvm::sys::Process::GetRandomNumber() ^
+                                      uint64_t(std::chrono::steady_clock::now()
+                                                   .time_since_epoch()
+                                                   .count()));
+  if (llvm::Error E = runStatement(statement("INSERT OR REPLACE INTO meta VALUES('effects', ?1)"),
+                                   "cannot store effects", Token))
+    return std::move(E);
+  if (llvm::Error E = T->commit())
+    return std::move(E);
+  return Token;
 }
 
 llvm::Expected<bool> Index::hasEffects() {

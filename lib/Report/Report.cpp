@@ -161,6 +161,7 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
                                    {"value_flow", valueFlowToJSON(Stats)},
                                    {"index_seconds", Stats.IndexSeconds},
                                    {"check_seconds", Stats.CheckSeconds},
+                                   {"graph", Stats.GraphSource},
                                    {"rules", std::move(Rules)}}}};
 }
 

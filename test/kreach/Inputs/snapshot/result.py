@@ -1,0 +1,15 @@
+"""Prints what a `kreach check --format=json` result says, for comparing two
+checks: `graph` prints where the graph came from (stats.graph); `findings`
+prints everything but timings, that and tus_parsed, sorted."""
+import json
+import sys
+
+what, path = sys.argv[1], sys.argv[2]
+doc = json.load(open(path))
+if what == "graph":
+    print("graph: " + doc["stats"]["graph"])
+else:
+    for k in list(doc["stats"]):
+        if "seconds" in k or k in ("graph", "tus_parsed"):
+            del doc["stats"][k]
+    print(json.dumps(doc, indent=1, sort_keys=True))
