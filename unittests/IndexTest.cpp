@@ -143,6 +143,11 @@ TEST_F(IndexTest, FailedTUWithoutFactsKeepsOldFacts) {
   ASSERT_EQ(States.count("/a.c"), 1u);
   EXPECT_TRUE(States["/a.c"].Failed);
   EXPECT_EQ(States["/a.c"].Inputs.size(), 2u);
+  EXPECT_EQ(States["/a.c"].Inputs[1].Path, "/h.h");
+  // Stamps come back as the hash of those stored, in order.
+  EXPECT_EQ(States["/a.c"].StampHash, inputStampHash(state("/a.c").Inputs));
+  std::vector<InputStamp> Swapped = {state("/a.c").Inputs[1], state("/a.c").Inputs[0]};
+  EXPECT_NE(States["/a.c"].StampHash, inputStampHash(Swapped));
 }
 
 TEST_F(IndexTest, VerifiedStatesCompareEachInputWithTheFileAsItIsNow) {

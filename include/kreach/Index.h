@@ -34,7 +34,7 @@ class Statement;
 class Transaction;
 
 /// Bumped whenever the schema or the meaning of stored facts changes.
-constexpr int IndexSchemaVersion = 5;
+constexpr int IndexSchemaVersion = 6;
 
 struct InputStamp {
   std::string Path;
@@ -48,11 +48,19 @@ struct TUState {
   std::string CommandHash;
   bool Failed = false;
   std::string Error;
+  /// The files the TU read. Stored by storeTU with their stamps; read back
+  /// by tuStates() with their paths only, the stamps kept as StampHash.
   std::vector<InputStamp> Inputs;
+  /// From tuStates(): inputStampHash() of the stamps the TU was parsed with.
+  uint64_t StampHash = 0;
   /// From tuStatesVerified(), which leaves Inputs empty: an input differs
   /// from the file as it is now, or the TU records none.
   bool InputsChanged = false;
 };
+
+/// One number for a TU's input stamps (sizes and times, in order): the
+/// index keeps it, and each input's file id, instead of every stamp.
+uint64_t inputStampHash(llvm::ArrayRef<InputStamp> Inputs);
 
 struct SummaryRow {
   std::string Key, Name;
@@ -137,7 +145,8 @@ public:
   /// storing the TU after the first N. Set from KREACH_TEST_CRASH_AFTER_TUS.
   void crashBeforeCommitAfter(unsigned StoredTUs) { CrashAfter = StoredTUs; }
 
-  /// Every TU's state, or only those of the given main files.
+  /// Every TU's state, or only those of the given main files; inputs are
+  /// listed by path, their stamps as TUState::StampHash.
   llvm::Expected<llvm::StringMap<TUState>>
   tuStates(llvm::ArrayRef<std::string> OnlyFiles = {});
   /// Main files of the TUs that read any of Paths (absolute), or are one.
@@ -230,6 +239,9 @@ private:
                         int64_t OwnerTU);
   llvm::Error initSchema();
   llvm::Error loadGraphRows(CallGraph &G);
+  llvm::Error migrateInputsFrom5();
+  /// Every file's path, by id (empty where no file has that id).
+  llvm::Expected<std::vector<std::string>> filePaths();
 
   std::string Path;
   /// A rebuild's destination; empty otherwise.

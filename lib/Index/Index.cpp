@@ -8,6 +8,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -65,9 +66,8 @@ CREATE TABLE sym(id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, name TEXT NOT
 CREATE TABLE field(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
 CREATE TABLE tu(id INTEGER PRIMARY KEY, file TEXT UNIQUE NOT NULL, directory TEXT,
                 command_hash TEXT, failed INTEGER NOT NULL DEFAULT 0, error TEXT);
-CREATE TABLE tu_input(tu INTEGER NOT NULL, file INTEGER NOT NULL, size INTEGER,
-                      mtime INTEGER);
-CREATE INDEX tu_input_tu ON tu_input(tu);
+CREATE TABLE tu_inputs(tu INTEGER PRIMARY KEY, files BLOB NOT NULL,
+                       stamp_hash INTEGER NOT NULL);
 CREATE TABLE func(sym INTEGER PRIMARY KEY, file INTEGER, line INTEGER, col INTEGER,
                   internal INTEGER, body_hash TEXT);
 CREATE TABLE tu_func(tu INTEGER NOT NULL, sym INTEGER NOT NULL,
@@ -136,6 +136,41 @@ DELETE FROM summary_set;
 DELETE FROM meta WHERE key='effects';
 UPDATE meta SET value='5' WHERE key='schema';
 )sql";
+
+/// A TU's inputs as stored: each file's id, unsigned LEB128, in order.
+std::vector<uint8_t> encodeInputIds(llvm::ArrayRef<int64_t> Ids) {
+  std::vector<uint8_t> Out;
+  Out.reserve(Ids.size() * 2);
+  for (int64_t Id : Ids) {
+    uint64_t V = uint64_t(Id);
+    while (V >= 0x80) {
+      Out.push_back(uint8_t(V) | 0x80);
+      V >>= 7;
+    }
+    Out.push_back(uint8_t(V));
+  }
+  return Out;
+}
+
+/// False for a blob encodeInputIds did not write.
+bool decodeInputIds(llvm::ArrayRef<uint8_t> Blob, llvm::SmallVectorImpl<int64_t> &Ids) {
+  Ids.clear();
+  uint64_t V = 0;
+  unsigned Shift = 0;
+  for (uint8_t B : Blob) {
+    if (Shift >= 63)
+      return false;
+    V |= uint64_t(B & 0x7f) << Shift;
+    if (B & 0x80) {
+      Shift += 7;
+      continue;
+    }
+    Ids.push_back(int64_t(V));
+    V = 0;
+    Shift = 0;
+  }
+  return Shift == 0;
+}
 
 /// How many summary sets (distinct sinks and boundaries) an index keeps; the
 /// least recently stored go first.
@@ -227,6 +262,18 @@ Index::~Index() {
     else
       llvm::consumeError(std::move(E));
   }
+}
+
+uint64_t inputStampHash(llvm::ArrayRef<InputStamp> Inputs) {
+  llvm::SmallVector<uint8_t, 1024> Bytes;
+  Bytes.resize_for_overwrite(Inputs.size() * 16);
+  uint8_t *P = Bytes.data();
+  for (const InputStamp &In : Inputs) {
+    llvm::support::endian::write64le(P, uint64_t(In.Size));
+    llvm::support::endian::write64le(P + 8, uint64_t(In.MTime));
+    P += 16;
+  }
+  return llvm::xxh3_64bits(Bytes);
 }
 
 llvm::Error Index::sqlError(llvm::StringRef What) { return sqliteError(DB, Path, What); }
@@ -475,18 +522,25 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
       if (Version->next())
         Found = std::atoi(Version->text(0).c_str());
     }
-    if (Found >= 2 && Found <= 4 && M == Mode::ReadWrite) {
+    if (Found >= 2 && Found <= 5 && M == Mode::ReadWrite) {
       std::string Steps;
       if (Found == 2)
         Steps += MigrateFrom2SQL;
       if (Found <= 3)
         Steps = Steps + ValueFlowSQL + MigrateFrom3SQL;
-      Steps = Steps + MaskSQL + MigrateFrom4SQL;
-      if (llvm::Error E = I->exec("BEGIN IMMEDIATE;" + Steps + "COMMIT;"))
+      if (Found <= 4)
+        Steps = Steps + MaskSQL + MigrateFrom4SQL;
+      if (llvm::Error E = I->exec("BEGIN IMMEDIATE;" + Steps))
+        return E;
+      if (llvm::Error E = I->migrateInputsFrom5()) {
+        llvm::consumeError(I->exec("ROLLBACK"));
+        return E;
+      }
+      if (llvm::Error E = I->exec("COMMIT"))
         return E;
       Found = IndexSchemaVersion;
     }
-    if (Found >= 2 && Found <= 4)
+    if (Found >= 2 && Found <= 5)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "index '" + Path.str() +
                                          "' was written by an older kreach; run "
@@ -499,11 +553,7 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
               "; remove it (or run 'kreach index --rebuild') to re-index");
   }
   if (M == Mode::ReadWrite)
-    // The input index only speeds up patch mode's "who reads this file"; an
-    // index written before it existed gains it here.
-    if (llvm::Error E = I->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                "CREATE INDEX IF NOT EXISTS tu_input_file ON "
-                                "tu_input(file);"))
+    if (llvm::Error E = I->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"))
       return E;
   I->Opened = true;
   return I;
@@ -744,6 +794,77 @@ llvm::Error Index::loadTUStates(llvm::StringMap<TUState> &Result,
   return llvm::Error::success();
 }
 
+llvm::Error Index::migrateInputsFrom5() {
+  // Schema 5 kept one row per input stamp (a kernel TU reads some 760
+  // files): each TU's become one row of file ids and the hash of their
+  // stamps, which is all a freshness check compares.
+  if (llvm::Error E = exec("CREATE TABLE tu_inputs(tu INTEGER PRIMARY KEY, files BLOB NOT NULL, "
+                           "stamp_hash INTEGER NOT NULL)"))
+    return E;
+  auto Old = statement("SELECT tu, file, size, mtime FROM tu_input ORDER BY tu, rowid");
+  if (!Old)
+    return Old.takeError();
+  int64_t TU = -1;
+  std::vector<int64_t> Ids;
+  std::vector<InputStamp> Stamps;
+  auto Flush = [&]() -> llvm::Error {
+    if (TU < 0)
+      return llvm::Error::success();
+    return runStatement(statement("INSERT INTO tu_inputs VALUES(?1, ?2, ?3)"),
+                        "cannot migrate inputs", TU,
+                        llvm::ArrayRef<uint8_t>(encodeInputIds(Ids)),
+                        int64_t(inputStampHash(Stamps)));
+  };
+  while (Old->next()) {
+    if (Old->integer(0) != TU) {
+      if (llvm::Error E = Flush())
+        return E;
+      TU = Old->integer(0);
+      Ids.clear();
+      Stamps.clear();
+    }
+    Ids.push_back(Old->integer(1));
+    Stamps.push_back({"", Old->integer(2), Old->integer(3)});
+  }
+  if (llvm::Error E = Old->done("cannot migrate inputs"))
+    return E;
+  if (llvm::Error E = Flush())
+    return E;
+  return exec("DROP TABLE tu_input; UPDATE meta SET value='6' WHERE key='schema'");
+}
+
+llvm::Expected<std::vector<std::string>> Index::filePaths() {
+  std::vector<std::string> Paths;
+  auto Files = statement("SELECT id, path FROM file");
+  if (!Files)
+    return Files.takeError();
+  while (Files->next()) {
+    int64_t Id = Files->integer(0);
+    if (Id < 0 || Id > (int64_t(1) << 32))
+      continue; // Not an id the index hands out; no input names it.
+    if (size_t(Id) >= Paths.size())
+      Paths.resize(Id + 1);
+    Paths[Id] = Files->text(1);
+  }
+  if (llvm::Error E = Files->done("cannot read files"))
+    return std::move(E);
+  return Paths;
+}
+
+/// A TU's inputs, by path, from its stored ids; false for damaged ones.
+static bool inputsOf(llvm::ArrayRef<uint8_t> Blob, llvm::ArrayRef<std::string> Paths,
+                     std::vector<InputStamp> &Out) {
+  llvm::SmallVector<int64_t, 64> Ids;
+  if (!decodeInputIds(Blob, Ids))
+    return false;
+  for (int64_t Id : Ids) {
+    if (Id <= 0 || size_t(Id) >= Paths.size() || Paths[Id].empty())
+      return false;
+    Out.push_back({Paths[Id], -1, -1});
+  }
+  return true;
+}
+
 llvm::Expected<llvm::StringMap<TUState>>
 Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
   if (!OnlyFiles.empty())
@@ -752,16 +873,24 @@ Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
   llvm::DenseMap<int64_t, TUState *> ById;
   if (llvm::Error E = loadTUStates(Result, ById))
     return std::move(E);
-  auto Inputs = statement("SELECT tu_input.tu, file.path, tu_input.size, tu_input.mtime "
-                          "FROM tu_input JOIN file ON file.id = tu_input.file");
+  llvm::Expected<std::vector<std::string>> Paths = filePaths();
+  if (!Paths)
+    return Paths.takeError();
+  auto Inputs = statement("SELECT tu, files, stamp_hash FROM tu_inputs");
   if (!Inputs)
     return Inputs.takeError();
   while (Inputs->next()) {
     auto It = ById.find(Inputs->integer(0));
     if (It == ById.end())
       continue;
-    It->second->Inputs.push_back({Inputs->text(1), Inputs->integer(2), Inputs->integer(3)});
+    TUState &S = *It->second;
+    // Damaged inputs: none, so the TU is parsed again.
+    if (!inputsOf(Inputs->blob(1), *Paths, S.Inputs))
+      S.Inputs.clear();
+    S.StampHash = uint64_t(Inputs->integer(2));
   }
+  if (llvm::Error E = Inputs->done("cannot read inputs"))
+    return std::move(E);
   return Result;
 }
 
@@ -769,45 +898,53 @@ llvm::Expected<llvm::StringMap<TUState>>
 Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now) {
   llvm::StringMap<TUState> Result;
   llvm::DenseMap<int64_t, TUState *> ById;
-  llvm::DenseMap<int64_t, bool> HasInputs;
   if (llvm::Error E = loadTUStates(Result, ById))
     return std::move(E);
-  // Each file once; the inputs are then compared as integers.
-  llvm::DenseMap<int64_t, std::pair<int64_t, int64_t>> Current;
-  {
-    auto Files = statement("SELECT id, path FROM file WHERE id IN "
-                           "(SELECT DISTINCT file FROM tu_input)");
-    if (!Files)
-      return Files.takeError();
-    while (Files->next()) {
-      InputStamp S = Now(Files->text(1));
-      Current[Files->integer(0)] = {S.Size, S.MTime};
-    }
-  }
-  auto Inputs = statement("SELECT tu, file, size, mtime FROM tu_input");
+  for (auto &[Id, S] : ById)
+    S->InputsChanged = true; // Until its inputs say otherwise.
+  llvm::Expected<std::vector<std::string>> Paths = filePaths();
+  if (!Paths)
+    return Paths.takeError();
+  // Each file asked once, when a TU first names it.
+  std::vector<std::pair<int64_t, int64_t>> Current(Paths->size());
+  std::vector<bool> Asked(Paths->size());
+  std::vector<InputStamp> Stamps;
+  llvm::SmallVector<int64_t, 1024> Ids;
+  auto Inputs = statement("SELECT tu, files, stamp_hash FROM tu_inputs");
   if (!Inputs)
     return Inputs.takeError();
   while (Inputs->next()) {
     auto It = ById.find(Inputs->integer(0));
-    if (It == ById.end())
+    if (It == ById.end() || !decodeInputIds(Inputs->blob(1), Ids) || Ids.empty())
       continue;
-    HasInputs[Inputs->integer(0)] = true;
-    auto Cur = Current.find(Inputs->integer(1));
-    if (Cur == Current.end() || Cur->second.first != Inputs->integer(2) ||
-        Cur->second.second != Inputs->integer(3))
-      It->second->InputsChanged = true;
+    Stamps.clear();
+    bool Known = true;
+    for (int64_t Id : Ids) {
+      if (Id <= 0 || size_t(Id) >= Paths->size() || (*Paths)[Id].empty()) {
+        Known = false;
+        break;
+      }
+      if (!Asked[Id]) {
+        InputStamp S = Now((*Paths)[Id]);
+        Current[Id] = {S.Size, S.MTime};
+        Asked[Id] = true;
+      }
+      Stamps.push_back({"", Current[Id].first, Current[Id].second});
+    }
+    if (Known && inputStampHash(Stamps) == uint64_t(Inputs->integer(2)))
+      It->second->InputsChanged = false;
   }
-  for (auto &[Id, S] : ById)
-    if (!HasInputs.count(Id))
-      S->InputsChanged = true;
+  if (llvm::Error E = Inputs->done("cannot read inputs"))
+    return std::move(E);
   return Result;
 }
 
 llvm::Expected<llvm::StringMap<TUState>>
 Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
-  // Patch mode asks about a handful of TUs; reading every TU's inputs (a
-  // million rows on a kernel) would cost more than parsing them.
+  // Patch mode asks about a handful of TUs; reading every TU's inputs would
+  // cost more than parsing them.
   llvm::StringMap<TUState> Result;
+  std::optional<std::vector<std::string>> Paths;
   for (const std::string &File : Files) {
     int64_t Id;
     {
@@ -826,14 +963,21 @@ Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
       S.Failed = TUs->integer(4) != 0;
       S.Error = TUs->text(5);
     }
-    auto Inputs = statement("SELECT file.path, tu_input.size, tu_input.mtime FROM tu_input "
-                            "JOIN file ON file.id = tu_input.file WHERE tu_input.tu = ?1");
+    if (!Paths) {
+      llvm::Expected<std::vector<std::string>> All = filePaths();
+      if (!All)
+        return All.takeError();
+      Paths = std::move(*All);
+    }
+    auto Inputs = statement("SELECT files, stamp_hash FROM tu_inputs WHERE tu = ?1");
     if (!Inputs)
       return Inputs.takeError();
-    Inputs->bind(Id);
     TUState &S = Result[File];
-    while (Inputs->next())
-      S.Inputs.push_back({Inputs->text(0), Inputs->integer(1), Inputs->integer(2)});
+    if (Inputs->bind(Id).next()) {
+      if (!inputsOf(Inputs->blob(0), *Paths, S.Inputs))
+        S.Inputs.clear();
+      S.StampHash = uint64_t(Inputs->integer(1));
+    }
   }
   return Result;
 }
@@ -841,15 +985,34 @@ Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
 llvm::Expected<std::vector<std::string>>
 Index::tusReading(llvm::ArrayRef<std::string> Paths) {
   std::vector<std::string> Result;
+  llvm::DenseSet<int64_t> Wanted;
   for (const std::string &P : Paths) {
-    auto S = statement("SELECT tu.file FROM tu WHERE tu.file = ?1 UNION "
-                       "SELECT tu.file FROM file JOIN tu_input ON tu_input.file = file.id "
-                       "JOIN tu ON tu.id = tu_input.tu WHERE file.path = ?1");
+    auto S = statement("SELECT tu.file FROM tu WHERE tu.file = ?1");
     if (!S)
       return S.takeError();
-    S->bind(P);
-    while (S->next())
+    if (S->bind(P).next())
       Result.push_back(S->text(0));
+    auto F = statement("SELECT id FROM file WHERE path = ?1");
+    if (!F)
+      return F.takeError();
+    if (F->bind(P).next())
+      Wanted.insert(F->integer(0));
+  }
+  if (!Wanted.empty()) {
+    // One pass over every TU's input ids (a row each), not a row per stamp.
+    auto S = statement("SELECT tu.file, tu_inputs.files FROM tu_inputs JOIN tu ON "
+                       "tu.id = tu_inputs.tu");
+    if (!S)
+      return S.takeError();
+    llvm::SmallVector<int64_t, 1024> Ids;
+    while (S->next()) {
+      if (!decodeInputIds(S->blob(1), Ids))
+        continue;
+      if (llvm::any_of(Ids, [&](int64_t Id) { return Wanted.count(Id); }))
+        Result.push_back(S->text(0));
+    }
+    if (llvm::Error E = S->done("cannot read inputs"))
+      return std::move(E);
   }
   llvm::sort(Result);
   Result.erase(std::unique(Result.begin(), Result.end()), Result.end());
@@ -1052,18 +1215,19 @@ llvm::Error Index::storeTU(const TUState &State, const TUFacts *Facts) {
   if (Facts)
     if (llvm::Error E = storeFacts(TU, *Facts))
       return E;
-  if (llvm::Error E = runStatement(statement("DELETE FROM tu_input WHERE tu=?1"),
-                                   "cannot replace inputs", TU))
-    return E;
+  std::vector<int64_t> Ids;
+  Ids.reserve(State.Inputs.size());
   for (const InputStamp &In : State.Inputs) {
     llvm::Expected<int64_t> File = internFile(In.Path);
     if (!File)
       return File.takeError();
-    if (llvm::Error E =
-            runStatement(statement("INSERT INTO tu_input VALUES(?1, ?2, ?3, ?4)"),
-                         "cannot record input", TU, *File, In.Size, In.MTime))
-      return E;
+    Ids.push_back(*File);
   }
+  if (llvm::Error E =
+          runStatement(statement("INSERT OR REPLACE INTO tu_inputs VALUES(?1, ?2, ?3)"),
+                       "cannot record inputs", TU, llvm::ArrayRef<uint8_t>(encodeInputIds(Ids)),
+                       int64_t(inputStampHash(State.Inputs))))
+    return E;
   if (StoredTUs++ == CrashAfter)
     std::_Exit(3); // Everything for this TU is written but not committed.
   return T->commit();
@@ -1086,7 +1250,7 @@ llvm::Error Index::removeTU(llvm::StringRef File) {
   if (llvm::Error E = storeFacts(TU, Empty))
     return E;
   for (const char *SQL :
-       {"DELETE FROM tu_input WHERE tu=?1", "DELETE FROM tu WHERE id=?1"}) {
+       {"DELETE FROM tu_inputs WHERE tu=?1", "DELETE FROM tu WHERE id=?1"}) {
     if (llvm::Error E = runStatement(statement(SQL), "cannot remove TU", TU))
       return E;
   }

@@ -333,14 +333,12 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
     auto It = Known->find(File);
     bool Fresh = It != Known->end() && It->second.CommandHash == commandHash(Cmd) &&
                  (Only.empty() ? !It->second.InputsChanged : !It->second.Inputs.empty());
-    if (Fresh && !Only.empty())
-      for (const InputStamp &In : It->second.Inputs) {
-        InputStamp Now = Stamps.stamp(In.Path);
-        if (Now.Size != In.Size || Now.MTime != In.MTime) {
-          Fresh = false;
-          break;
-        }
-      }
+    if (Fresh && !Only.empty()) {
+      std::vector<InputStamp> Now;
+      for (const InputStamp &In : It->second.Inputs)
+        Now.push_back(Stamps.stamp(In.Path));
+      Fresh = inputStampHash(Now) == It->second.StampHash;
+    }
     if (Fresh) {
       ++Stats.UpToDate;
       continue;

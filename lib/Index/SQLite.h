@@ -7,6 +7,7 @@
 #ifndef KREACH_INDEX_SQLITE_H
 #define KREACH_INDEX_SQLITE_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/FunctionExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -42,6 +43,13 @@ public:
   }
   void bindOne(int I, const std::string &V) { bindOne(I, llvm::StringRef(V)); }
   void bindOne(int I, const char *V) { bindOne(I, llvm::StringRef(V)); }
+  void bindOne(int I, llvm::ArrayRef<uint8_t> V) {
+    // An empty blob, not NULL (which a null pointer would bind).
+    if (V.empty())
+      sqlite3_bind_zeroblob(S, I, 0);
+    else
+      sqlite3_bind_blob(S, I, V.data(), int(V.size()), SQLITE_TRANSIENT);
+  }
 
   /// Steps once: true with a row to read.
   bool next() { return (RC = sqlite3_step(S)) == SQLITE_ROW; }
@@ -62,6 +70,12 @@ public:
   /// Result of the last step.
   int result() const { return RC; }
   int64_t integer(int Col) const { return sqlite3_column_int64(S, Col); }
+  /// Valid until the next step.
+  llvm::ArrayRef<uint8_t> blob(int Col) const {
+    const void *B = sqlite3_column_blob(S, Col);
+    return B ? llvm::ArrayRef(static_cast<const uint8_t *>(B), size_t(sqlite3_column_bytes(S, Col)))
+             : llvm::ArrayRef<uint8_t>();
+  }
   std::string text(int Col) const {
     const unsigned char *T = sqlite3_column_text(S, Col);
     return T ? std::string(reinterpret_cast<const char *>(T), sqlite3_column_bytes(S, Col))
