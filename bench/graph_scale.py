@@ -13,13 +13,16 @@ Usage: bench/graph_scale.py --kreach build/bin/kreach --functions 1000000
            [--baseline-kreach OLD]
 The tree is kept in WORKDIR/N-M and reused when it exists. With
 --baseline-kreach, the old binary runs the same checks interleaved, pair by
-pair, and the ratios new/old are printed; both must hash compile commands alike
-(the same facts revision, include/kreach/Facts.h), or each re-parses the tree the
-other wrote and the default check times the parse. The last line is
+pair, on its own copy of the index (kreach.baseline.db, taken before the new
+binary first opens the tree, which may migrate it), and the ratios new/old are
+printed; both must hash compile commands alike (the same facts revision,
+include/kreach/Facts.h), or each re-parses the tree the other wrote and the
+default check times the parse. The last line is
 `check_seconds=X peak_rss_mb=Y` for the default check (medians).
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,20 +63,31 @@ def main():
                                "--edges", str(args.edges)])
         open(os.path.join(tree, "done"), "w").close()
         print("built the tree in %.0f s" % (time.perf_counter() - start))
-    binaries = {"new": args.kreach}
+    # Each binary checks its own copy of the index: a newer kreach may
+    # migrate the index to a schema the older one cannot read. The copy is
+    # taken before the new binary first opens the tree's index.
+    binaries = {"new": (args.kreach, db)}
     if args.baseline_kreach:
-        binaries["old"] = args.baseline_kreach
+        old_db = os.path.join(tree, "kreach.baseline.db")
+        if not os.path.exists(old_db):
+            shutil.copyfile(db, old_db)
+        binaries["old"] = (args.baseline_kreach, old_db)
     modes = {"check": [], "check --no-update": ["--no-update"]}
-    # The first check of each binary writes its summaries; not timed.
-    for exe in binaries.values():
-        timed([exe, "check", "-p", tree, "--quiet"])
+    # The first check of each binary writes its summaries (and migrates its
+    # copy, if it must); not timed.
+    for exe, index in binaries.values():
+        timed([exe, "check", "-p", tree, "--db", index, "--quiet"])
     results = {(b, m): [] for b in binaries for m in modes}
     for _ in range(args.runs):
         for mode, extra in modes.items():
-            for name, exe in binaries.items():
-                results[(name, mode)].append(timed([exe, "check", "-p", tree, "--quiet"] + extra))
-    print("tree: %d functions, %d direct calls; index %.0f MB"
-          % (args.functions, args.edges, os.path.getsize(db) / 1e6))
+            for name, (exe, index) in binaries.items():
+                results[(name, mode)].append(
+                    timed([exe, "check", "-p", tree, "--db", index, "--quiet"] + extra))
+    snapshot = db + ".graph"
+    print("tree: %d functions, %d direct calls; index %.0f MB, graph snapshot %s"
+          % (args.functions, args.edges, os.path.getsize(db) / 1e6,
+             "%.0f MB" % (os.path.getsize(snapshot) / 1e6) if os.path.exists(snapshot)
+             else "none"))
     med = {}
     for (name, mode), runs in results.items():
         t = statistics.median(r[0] for r in runs)
