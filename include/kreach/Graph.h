@@ -60,9 +60,16 @@ enum class EdgeKind : uint8_t {
 };
 
 struct Edge {
-  NodeId To;
-  Loc Site; ///< The call; for FieldTarget, the store.
+  Edge() = default;
+  Edge(NodeId To, const Loc &Site, EdgeKind Kind = EdgeKind::Direct)
+      : To(To), Kind(Kind), Site(Site) {}
+
+  NodeId To = NoNode;
+  // Kind and HoistLength sit before Site, in what would be its padding: a
+  // whole tree holds tens of millions of edges.
   EdgeKind Kind = EdgeKind::Direct;
+  uint16_t HoistLength = 0; ///< The chain's length (Hoist).
+  Loc Site; ///< The call; for FieldTarget, the store.
   /// For Bound: how the value was found ("kref_put(release)"), interned
   /// with the fields so that a hop's Via can name it.
   FieldId Label = 0;
@@ -74,7 +81,6 @@ struct Edge {
   /// for (CallGraph::hoistChain), or 0. A rule that ends or blocks chains
   /// at one of them drops the edge, as it would stop the call itself.
   uint32_t Hoist = 0;
-  uint16_t HoistLength = 0; ///< The chain's length.
   /// For MaskCall: index into CallGraph::maskEdge(). Label then spells the
   /// argument, Through names the field of a call through one.
   uint32_t Mask = 0;
@@ -85,6 +91,8 @@ struct Edge {
     return Kind == EdgeKind::FieldTarget || Kind == EdgeKind::Entered ? 0 : 1 + HoistLength;
   }
 };
+
+static_assert(sizeof(Edge) <= 48, "an edge grew: a whole tree holds tens of millions");
 
 struct Node {
   NodeKind Kind = NodeKind::Function;
