@@ -7,6 +7,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/xxhash.h"
 #include <chrono>
 
@@ -116,15 +117,58 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   TreeCheck R;
   if (llvm::Error E = loadFinalizedGraph(I, Rules, RefreshSummaries, R))
     return std::move(E);
+  // Each rule's question is answered on its own, so the rules run side by
+  // side (the graph and the reverse edges are shared, read only); rules
+  // whose specs come out the same (the fence-wait rules block every rule's
+  // root fields, so theirs usually do) share one search. What touches the
+  // index stays on this thread, in rule order.
+  struct RuleWork {
+    const Rule *TheRule;
+    ReachSpec Spec;
+    std::vector<SinkStep> Steps;
+    std::vector<Finding> Found;
+    llvm::DenseSet<NodeId> Roots;
+    size_t SameAs = ~size_t(0); ///< An earlier rule with the same spec.
+  };
+  std::vector<RuleWork> Work;
+  for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability))
+    Work.push_back({Rl, {}, {}, {}, {}});
+  std::optional<ReverseEdges> Reverse;
+  {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency());
+    Pool.async([&] { Reverse.emplace(R.Graph); });
+    for (RuleWork &W : Work)
+      Pool.async([&] { W.Spec = reachSpec(R.Graph, *W.TheRule); });
+    Pool.wait();
+    for (size_t I = 0; I < Work.size(); ++I)
+      for (size_t J = 0; J < I && Work[I].SameAs == ~size_t(0); ++J)
+        if (Work[J].SameAs == ~size_t(0) && Work[J].Spec.MaskBits == Work[I].Spec.MaskBits &&
+            Work[J].Spec.Roles == Work[I].Spec.Roles)
+          Work[I].SameAs = J;
+    for (RuleWork &W : Work)
+      if (W.SameAs == ~size_t(0))
+        Pool.async([&] { W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse); });
+    Pool.wait();
+    for (RuleWork &W : Work)
+      if (W.SameAs != ~size_t(0))
+        W.Steps = Work[W.SameAs].Steps;
+    // Allowed chains are found even when not listed: the per-rule stats say
+    // how many the allowed paths excuse.
+    for (RuleWork &W : Work)
+      Pool.async([&] {
+        W.Found = findFindings(
+            R.Graph, W.Spec, W.Steps, *W.TheRule,
+            [&](llvm::StringRef F) { return Paths.relative(F); }, /*IncludeAllowed=*/true);
+        W.Roots = rootsOf(R.Graph, *W.TheRule);
+      });
+    Pool.wait();
+  }
   llvm::DenseSet<NodeId> AllRoots;
   llvm::StringSet<> Refreshed;
-  const ReverseEdges Reverse(R.Graph);
-  for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability)) {
-    RuleCheck C{Rl, {}, 0};
-    ReachSpec Spec = reachSpec(R.Graph, *Rl);
-    C.Steps = computeSinkSteps(R.Graph, Spec, Reverse);
+  for (RuleWork &W : Work) {
+    const Rule *Rl = W.TheRule;
     if (R.Rules.empty()) {
-      EdgeCounts Counts = countEdges(R.Graph, Spec);
+      EdgeCounts Counts = countEdges(R.Graph, W.Spec);
       R.Stats.CallEdges = Counts.Calls;
       R.Stats.UnresolvedIndirectCalls = Counts.UnresolvedIndirectCalls;
     }
@@ -137,26 +181,19 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       if (!Has)
         return Has.takeError();
       if (RefreshSummaries || !*Has)
-        if (llvm::Error E = I.storeSummaries(R.Graph, C.Steps, Fingerprint, Rl->name()))
+        if (llvm::Error E = I.storeSummaries(R.Graph, W.Steps, Fingerprint, Rl->name()))
           return std::move(E);
     }
-    // Allowed chains are counted even when not listed: the per-rule stats
-    // say how many the allowed paths excuse.
-    std::vector<Finding> Found = findFindings(
-        R.Graph, Spec, C.Steps, *Rl, [&](llvm::StringRef F) { return Paths.relative(F); },
-        /*IncludeAllowed=*/true);
     RuleStats &RS = R.Stats.Rules.emplace_back();
     RS.Name = Rl->name();
-    llvm::DenseSet<NodeId> Roots = rootsOf(R.Graph, *Rl);
-    RS.Roots = Roots.size();
-    AllRoots.insert(Roots.begin(), Roots.end());
-    for (const Finding &F : Found)
+    RS.Roots = W.Roots.size();
+    AllRoots.insert(W.Roots.begin(), W.Roots.end());
+    for (const Finding &F : W.Found)
       ++(F.Allowed ? RS.Allowed : RS.Findings);
     if (!IncludeAllowed)
-      llvm::erase_if(Found, [](const Finding &F) { return F.Allowed; });
-    llvm::append_range(R.Findings, std::move(Found));
-    C.Roots = RS.Roots;
-    R.Rules.push_back(std::move(C));
+      llvm::erase_if(W.Found, [](const Finding &F) { return F.Allowed; });
+    llvm::append_range(R.Findings, std::move(W.Found));
+    R.Rules.push_back({Rl, std::move(W.Steps), RS.Roots});
   }
   sortFindings(R.Findings);
 
