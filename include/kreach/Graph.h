@@ -22,6 +22,8 @@
 #include "llvm/ADT/StringMap.h"
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -391,7 +393,11 @@ private:
   std::vector<Store> Stores;
   std::vector<std::string> Files, Fields;
   std::vector<NodeId> FieldNodes;
-  llvm::StringMap<NodeId> NodeByKey;
+  /// Built on first use in a graph read from a snapshot (most checks never
+  /// look a key up); once_flag keeps that safe for concurrent readers.
+  mutable llvm::StringMap<NodeId> NodeByKey;
+  mutable std::unique_ptr<std::once_flag> KeysPending;
+  void indexKeys() const;
   llvm::StringMap<FileId> FileIds;
   FileId LastFile = 0; ///< The file internFile returned last.
   llvm::StringMap<FieldId> FieldIds;

@@ -241,21 +241,30 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   if (!O.NoUpdate)
     if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
       return fail(llvm::toString(std::move(E)));
-  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed > 0);
-  if (!R)
-    return fail(llvm::toString(R.takeError()));
-  for (const std::string &W : R->Warnings)
+  llvm::Expected<TreeCheck> Checked =
+      checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed > 0);
+  if (!Checked)
+    return fail(llvm::toString(Checked.takeError()));
+  // The process ends right after the report: a whole tree's graph (millions
+  // of edges and strings) is left for the exit to reclaim instead of freed
+  // piece by piece, as clang leaves its AST. Reachable from a static, so
+  // leak checkers do not count it.
+  static TreeCheck *Kept;
+  delete Kept; // An earlier check's, if a process ever runs two.
+  Kept = new TreeCheck(std::move(*Checked));
+  TreeCheck &R = *Kept;
+  for (const std::string &W : R.Warnings)
     llvm::WithColor::warning(llvm::errs(), "kreach") << W << "\n";
-  R->Stats.IndexSeconds = S.Seconds;
-  R->Stats.Parsed = S.Parsed;
+  R.Stats.IndexSeconds = S.Seconds;
+  R.Stats.Parsed = S.Parsed;
   IndexCounts Held;
-  Held.TUs = R->Stats.TUs;
-  Held.FailedTUs = R->Stats.FailedTUs;
+  Held.TUs = R.Stats.TUs;
+  Held.FailedTUs = R.Stats.FailedTUs;
   // The report is still written; the exit status says it is incomplete.
   std::string Incomplete;
   if (llvm::Error E = checkCoverage(Held, Paths, *Tree.I, O.MaxFailedTUs))
     Incomplete = llvm::toString(std::move(E));
-  warnOutsideRoot(R->Findings, R->Graph, Paths);
+  warnOutsideRoot(R.Findings, R.Graph, Paths);
   llvm::json::Array FailedList;
   if (llvm::Expected<std::vector<TUState>> Failed = Tree.I->failedTUs()) {
     for (const TUState &T : *Failed)
@@ -265,24 +274,24 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     llvm::consumeError(Failed.takeError());
   }
 
-  size_t TreeFindings = R->Findings.size();
+  size_t TreeFindings = R.Findings.size();
   if (PatchMode)
-    llvm::erase_if(R->Findings, [&](const Finding &F) {
-      return !touchesChange(F, R->Graph, Paths, Changed);
+    llvm::erase_if(R.Findings, [&](const Finding &F) {
+      return !touchesChange(F, R.Graph, Paths, Changed);
     });
 
 
   std::vector<BaselineState> States =
-      baselineStates(R->Findings, Baseline ? &*Baseline : nullptr);
-  GateCounts Counts = countViolations(R->Findings, States, Gate.size());
+      baselineStates(R.Findings, Baseline ? &*Baseline : nullptr);
+  GateCounts Counts = countViolations(R.Findings, States, Gate.size());
 
   if (!C.WriteBaseline.empty())
     if (int RC = writeOutputFile(C.WriteBaseline, [&](llvm::raw_ostream &OS) {
-          OS << llvm::formatv("{0:2}", toJSON(R->Findings, R->Stats, Paths)) << "\n";
+          OS << llvm::formatv("{0:2}", toJSON(R.Findings, R.Stats, Paths)) << "\n";
         }))
       return RC;
 
-  CheckRun Run{*R,      Tree.Rules, Paths,   S,           States,
+  CheckRun Run{R,      Tree.Rules, Paths,   S,           States,
                Gate,    PatchMode,  Changed, TreeFindings, C.ListUnresolved};
   int Written = emit(C.OutputFile, [&](llvm::raw_ostream &OS) {
     writeReport(OS, C.Format, Run, std::move(FailedList));

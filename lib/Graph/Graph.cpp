@@ -41,7 +41,18 @@ FieldId CallGraph::internField(llvm::StringRef Field) {
   return It->second;
 }
 
+void CallGraph::indexKeys() const {
+  if (!KeysPending)
+    return;
+  std::call_once(*KeysPending, [&] {
+    for (NodeId N = 0; N < Nodes.size(); ++N)
+      if (!Nodes[N].Key.empty())
+        NodeByKey.try_emplace(Nodes[N].Key, N);
+  });
+}
+
 NodeId CallGraph::getOrAddNode(llvm::StringRef Key, llvm::StringRef Name) {
+  indexKeys();
   auto [It, Inserted] = NodeByKey.try_emplace(Key, Nodes.size());
   if (Inserted) {
     Node N;
@@ -69,6 +80,7 @@ NodeId CallGraph::fieldNode(FieldId Field) {
 }
 
 NodeId CallGraph::lookup(llvm::StringRef Key) const {
+  indexKeys();
   auto It = NodeByKey.find(Key);
   return It == NodeByKey.end() ? NoNode : It->second;
 }

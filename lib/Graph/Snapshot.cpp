@@ -371,9 +371,9 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
     N.Def = D.loc(NumFiles);
     N.Base = D.node(NumNodes);
     N.Param = uint32_t(D.u());
-    if (!Key.empty())
-      G.NodeByKey.try_emplace(Key, NodeId(I));
   }
+  G.NodeByKey.clear();
+  G.KeysPending = std::make_unique<std::once_flag>();
   size_t NumFieldNodes = D.count();
   if (NumFieldNodes != NumFields)
     return false;
