@@ -213,6 +213,13 @@ void ValueFlow::instantiate(NodeId Callee, const Effect &E) {
           if (Bound.K == EffectKind::Assign && !Bound.B.isParam())
             applyAssign(Bound.A, Bound.B, Bound.Site);
           addEffect(Caller, std::move(Bound));
+        } else if (Bound.K == EffectKind::Assign) {
+          // Applied now rather than kept: nothing is resolved before every
+          // effect has climbed, and on a whole tree these are most of the
+          // concrete effects (each callback handed down to call_rcu and the
+          // list and wait-queue helpers, once per call path), each holding
+          // its whole hoist chain, which an assignment does not need.
+          applyAssign(Bound.A, Bound.B, Bound.Site);
         } else {
           addConcrete(Caller, std::move(Bound));
         }
