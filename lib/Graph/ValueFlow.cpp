@@ -368,11 +368,17 @@ void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, Fie
       unresolved(Caller, Site, UnresolvedKind(K), W);
   llvm::ArrayRef<NodeId> Functions = R.Functions;
   llvm::ArrayRef<FieldId> Fields = R.Fields;
+  // The chain is kept once an edge needs it: a dispatch binds every item on
+  // its head, call path by call path, and most of those edges exist already
+  // (on the whole kernel, keeping a chain per attempt took 11 GB).
   uint32_t Hoist = 0;
-  if (!Chain.empty() && (!Functions.empty() || !Fields.empty())) {
-    G.HoistChains.emplace_back(Chain.begin(), Chain.end());
-    Hoist = G.HoistChains.size();
-  }
+  auto hoist = [&] {
+    if (!Hoist && !Chain.empty()) {
+      G.HoistChains.emplace_back(Chain.begin(), Chain.end());
+      Hoist = G.HoistChains.size();
+    }
+    return Hoist;
+  };
   FieldId Through = W.Path.empty() ? 0 : G.internField(W.Path.back());
   // A call through a value found here names the field it read last, as a
   // call through a field always has; a bare global or result its spelling.
@@ -384,7 +390,7 @@ void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, Fie
     Edge E{F, Site, EdgeKind::Bound};
     E.Label = Label;
     E.Through = Through;
-    E.Hoist = Hoist;
+    E.Hoist = hoist();
     if (Through)
       G.fieldNode(Through); // So a rule can make the field a sink or a boundary.
     G.addEdge(Caller, E);
@@ -394,11 +400,11 @@ void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, Fie
     NodeId FN = G.fieldNode(F);
     if (!EdgeSeen.insert({Caller, FN, Site.File, Site.Line, Site.Column}).second)
       continue;
-    if (Hoist) {
+    if (!Chain.empty()) {
       // Type-based, but on a callee's behalf: bound, through the field.
       Edge E{FN, Site, EdgeKind::Bound};
       E.Label = Label;
-      E.Hoist = Hoist;
+      E.Hoist = hoist();
       E.HoistLength = uint16_t(std::min<size_t>(Chain.size(), UINT16_MAX));
       G.addEdge(Caller, E);
       continue;
