@@ -174,6 +174,54 @@ TEST(ValueFlowTest, RegistriesCallWhatWasRegisteredOnTheirHead) {
   EXPECT_EQ(G.registrations()[0].Site.Line, 11u);
 }
 
+// A wait queue's wake function is queued from a thousand places on heads of
+// one key: a dispatch binds every registration, and all but the first make an
+// edge that exists already. Their hoist chains must not be kept (the whole
+// kernel kept 11 GB of them).
+TEST(ValueFlowTest, RegistrationsOfOneItemMakeOneEdgeAndOneChain) {
+  ValueFlowConfig Config;
+  Registry &R = Config.Registries.emplace_back();
+  R.Name = "chain";
+  R.Field = "nb::call";
+  R.Register.push_back({"chain_register", 0, 1});
+  R.Call.push_back({"chain_call", 0, 0});
+  CallGraph G;
+  NodeId Reg = G.getOrAddNode("chain_register", "chain_register");
+  NodeId Call = G.getOrAddNode("chain_call", "chain_call");
+  NodeId Wrap = defined(G, "wake_list", 1), Top = defined(G, "top", 5);
+  NodeId Cb = defined(G, "wake_cb", 8);
+  G.addAssign(NoNode, FlowValue::global("my_nb").member("nb::call"),
+              FlowValue::function("wake_cb"), at(9));
+  for (unsigned I = 0; I < 20; ++I) {
+    NodeId Init = defined(G, "init" + std::to_string(I), 100 + 10 * I);
+    G.addCall(Init, Reg, at(101 + 10 * I));
+    G.addArgument(Init, Reg, 0, {}, FlowValue::global("the_list"), at(101 + 10 * I));
+    G.addArgument(Init, Reg, 1, {}, FlowValue::global("my_nb"), at(101 + 10 * I));
+  }
+  // Dispatched through a wrapper, so the bound call has a hoist chain.
+  G.addCall(Wrap, Call, at(2));
+  G.addArgument(Wrap, Call, 0, {}, FlowValue::param(0, "head"), at(2));
+  G.addCall(Top, Wrap, at(6));
+  G.addArgument(Top, Wrap, 0, {}, FlowValue::global("the_list"), at(6));
+  G.finalize(Config);
+  unsigned ToCb = 0;
+  uint32_t Hoist = 0;
+  for (const Edge &E : G.edges(Top))
+    if (E.Kind == EdgeKind::Bound && E.To == Cb) {
+      ++ToCb;
+      Hoist = E.Hoist;
+    }
+  EXPECT_EQ(ToCb, 1u);
+  ASSERT_NE(Hoist, 0u);
+  // wake_list calls chain_call, which calls the item registered.
+  ASSERT_EQ(G.hoistChain(Hoist).size(), 2u);
+  EXPECT_EQ(G.hoistChain(Hoist).front().first, Wrap);
+  EXPECT_EQ(G.hoistChain(Hoist).back().first, Call);
+  // The only chain kept is the edge's.
+  EXPECT_TRUE(G.hoistChain(Hoist + 1).empty());
+  EXPECT_EQ(G.registrations().size(), 20u);
+}
+
 // A rule's boundary on a callee a bound call was hoisted through drops the
 // call, as it stops the call itself.
 TEST(ValueFlowTest, BoundariesApplyToTheCalleesABoundCallPassesThrough) {
