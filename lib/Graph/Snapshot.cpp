@@ -11,6 +11,7 @@
 #include "kreach/GraphSnapshot.h"
 
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/LEB128.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -37,11 +38,8 @@ public:
   explicit Encoder(llvm::raw_fd_ostream &OS) : OS(OS) {}
 
   void u(uint64_t V) {
-    while (V >= 0x80) {
-      Buf.push_back(char(uint8_t(V) | 0x80));
-      V >>= 7;
-    }
-    Buf.push_back(char(V));
+    uint8_t Bytes[16];
+    Buf.append(reinterpret_cast<const char *>(Bytes), llvm::encodeULEB128(V, Bytes));
     if (Buf.size() >= 2 * HashBlock)
       drain(false);
   }
@@ -91,20 +89,16 @@ public:
   Decoder(const uint8_t *Begin, const uint8_t *End) : P(Begin), End(End) {}
 
   uint64_t u() {
-    if (P < End && *P < 0x80)
+    if (P < End && *P < 0x80) // Most ids, lines and columns.
       return *P++;
-    uint64_t V = 0;
-    unsigned Shift = 0;
-    while (P < End && Shift < 64) {
-      uint8_t B = *P++;
-      V |= uint64_t(B & 0x7f) << Shift;
-      if (!(B & 0x80))
-        return V;
-      Shift += 7;
+    const char *Error = nullptr;
+    uint64_t V = llvm::decodeULEB128AndInc(P, End, &Error);
+    if (Error) {
+      Bad = true;
+      P = End;
+      return 0;
     }
-    Bad = true;
-    P = End;
-    return 0;
+    return V;
   }
   /// A number that must be below Limit (an id into a table of that size).
   uint32_t below(uint64_t Limit) {

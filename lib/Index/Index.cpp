@@ -9,6 +9,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/LEB128.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -66,8 +67,6 @@ CREATE TABLE sym(id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, name TEXT NOT
 CREATE TABLE field(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
 CREATE TABLE tu(id INTEGER PRIMARY KEY, file TEXT UNIQUE NOT NULL, directory TEXT,
                 command_hash TEXT, failed INTEGER NOT NULL DEFAULT 0, error TEXT);
-CREATE TABLE tu_inputs(tu INTEGER PRIMARY KEY, files BLOB NOT NULL,
-                       stamp_hash INTEGER NOT NULL);
 CREATE TABLE func(sym INTEGER PRIMARY KEY, file INTEGER, line INTEGER, col INTEGER,
                   internal INTEGER, body_hash TEXT);
 CREATE TABLE tu_func(tu INTEGER NOT NULL, sym INTEGER NOT NULL,
@@ -141,36 +140,31 @@ UPDATE meta SET value='5' WHERE key='schema';
 std::vector<uint8_t> encodeInputIds(llvm::ArrayRef<int64_t> Ids) {
   std::vector<uint8_t> Out;
   Out.reserve(Ids.size() * 2);
-  for (int64_t Id : Ids) {
-    uint64_t V = uint64_t(Id);
-    while (V >= 0x80) {
-      Out.push_back(uint8_t(V) | 0x80);
-      V >>= 7;
-    }
-    Out.push_back(uint8_t(V));
-  }
+  uint8_t Bytes[16];
+  for (int64_t Id : Ids)
+    Out.insert(Out.end(), Bytes, Bytes + llvm::encodeULEB128(uint64_t(Id), Bytes));
   return Out;
 }
 
 /// False for a blob encodeInputIds did not write.
 bool decodeInputIds(llvm::ArrayRef<uint8_t> Blob, llvm::SmallVectorImpl<int64_t> &Ids) {
   Ids.clear();
-  uint64_t V = 0;
-  unsigned Shift = 0;
-  for (uint8_t B : Blob) {
-    if (Shift >= 63)
+  const uint8_t *P = Blob.begin();
+  while (P != Blob.end()) {
+    const char *Error = nullptr;
+    uint64_t V = llvm::decodeULEB128AndInc(P, Blob.end(), &Error);
+    if (Error)
       return false;
-    V |= uint64_t(B & 0x7f) << Shift;
-    if (B & 0x80) {
-      Shift += 7;
-      continue;
-    }
     Ids.push_back(int64_t(V));
-    V = 0;
-    Shift = 0;
   }
-  return Shift == 0;
+  return true;
 }
+
+/// The tu_inputs table, as a new index and the migration from schema 5 make it.
+const char *const TUInputsSQL = R"sql(
+CREATE TABLE tu_inputs(tu INTEGER PRIMARY KEY, files BLOB NOT NULL,
+                       stamp_hash INTEGER NOT NULL);
+)sql";
 
 /// How many summary sets (distinct sinks and boundaries) an index keeps; the
 /// least recently stored go first.
@@ -703,7 +697,7 @@ llvm::Error Index::initSchema() {
   auto T = transaction(/*Immediate=*/false);
   if (!T)
     return T.takeError();
-  if (llvm::Error E = exec(std::string(SchemaSQL) + ValueFlowSQL + MaskSQL))
+  if (llvm::Error E = exec(std::string(SchemaSQL) + TUInputsSQL + ValueFlowSQL + MaskSQL))
     return E;
   if (llvm::Error E = exec("INSERT INTO meta VALUES('schema', '" +
                            std::to_string(IndexSchemaVersion) + "')"))
@@ -798,8 +792,7 @@ llvm::Error Index::migrateInputsFrom5() {
   // Schema 5 kept one row per input stamp (a kernel TU reads some 760
   // files): each TU's become one row of file ids and the hash of their
   // stamps, which is all a freshness check compares.
-  if (llvm::Error E = exec("CREATE TABLE tu_inputs(tu INTEGER PRIMARY KEY, files BLOB NOT NULL, "
-                           "stamp_hash INTEGER NOT NULL)"))
+  if (llvm::Error E = exec(TUInputsSQL))
     return E;
   auto Old = statement("SELECT tu, file, size, mtime FROM tu_input ORDER BY tu, rowid");
   if (!Old)
