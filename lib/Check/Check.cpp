@@ -8,6 +8,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/xxhash.h"
 #include <chrono>
 
@@ -69,6 +70,7 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   auto [TokenGeneration, TokenRandom] = llvm::StringRef(*Token).split(':');
   bool TokenNamesFacts = !TokenRandom.empty();
   if (TokenNamesFacts && !RefreshSummaries) {
+    llvm::TimeTraceScope Scope("read graph snapshot");
     llvm::Expected<bool> Read = readGraphSnapshot(R.Graph, SnapshotPath, keyFor(*Token));
     if (Read && *Read) {
       R.Stats.GraphSource = "snapshot";
@@ -80,9 +82,15 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
     }
   }
   std::string Generation;
-  if (llvm::Error E = I.loadGraph(R.Graph, &Generation))
-    return E;
-  R.Graph.finalize(Flow);
+  {
+    llvm::TimeTraceScope Scope("load graph from index");
+    if (llvm::Error E = I.loadGraph(R.Graph, &Generation))
+      return E;
+  }
+  {
+    llvm::TimeTraceScope Scope("finalize graph (value flow)");
+    R.Graph.finalize(Flow);
+  }
   R.Stats.GraphSource = "index";
   // A value fact that does not decode was not written by kreach: the graph
   // would be missing its calls, so the check fails instead of passing.
@@ -97,6 +105,7 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   if (TokenNamesFacts && TokenGeneration == Generation && !RefreshSummaries) {
     Current = *Token;
   } else {
+    llvm::TimeTraceScope Scope("store effects");
     llvm::Expected<std::string> Stored = I.storeEffects(R.Graph, Generation);
     if (!Stored)
       return Stored.takeError();
@@ -104,6 +113,7 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   }
   // Empty when a TU was stored meanwhile: this graph is already older than
   // the index, and no snapshot may claim otherwise.
+  llvm::TimeTraceScope Scope("write graph snapshot");
   if (!Current.empty())
     if (llvm::Error E = writeGraphSnapshot(R.Graph, SnapshotPath, keyFor(Current)))
       R.Warnings.push_back(llvm::toString(std::move(E)) +
@@ -136,24 +146,31 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   std::optional<ReverseEdges> Reverse;
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency());
-    Pool.async([&] { Reverse.emplace(R.Graph); });
-    for (RuleWork &W : Work)
-      Pool.async([&] { W.Spec = reachSpec(R.Graph, *W.TheRule); });
-    Pool.wait();
+    {
+      llvm::TimeTraceScope Scope("reverse edges and rule specs");
+      Pool.async([&] { Reverse.emplace(R.Graph); });
+      for (RuleWork &W : Work)
+        Pool.async([&] { W.Spec = reachSpec(R.Graph, *W.TheRule); });
+      Pool.wait();
+    }
     for (size_t I = 0; I < Work.size(); ++I)
       for (size_t J = 0; J < I && Work[I].SameAs == ~size_t(0); ++J)
         if (Work[J].SameAs == ~size_t(0) && Work[J].Spec.MaskBits == Work[I].Spec.MaskBits &&
             Work[J].Spec.Roles == Work[I].Spec.Roles)
           Work[I].SameAs = J;
-    for (RuleWork &W : Work)
-      if (W.SameAs == ~size_t(0))
-        Pool.async([&] { W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse); });
-    Pool.wait();
+    {
+      llvm::TimeTraceScope Scope("searches from the sinks");
+      for (RuleWork &W : Work)
+        if (W.SameAs == ~size_t(0))
+          Pool.async([&] { W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse); });
+      Pool.wait();
+    }
     for (RuleWork &W : Work)
       if (W.SameAs != ~size_t(0))
         W.Steps = Work[W.SameAs].Steps;
     // Allowed chains are found even when not listed: the per-rule stats say
     // how many the allowed paths excuse.
+    llvm::TimeTraceScope Scope("findings");
     for (RuleWork &W : Work)
       Pool.async([&] {
         W.Found = findFindings(
@@ -163,6 +180,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       });
     Pool.wait();
   }
+  llvm::TimeTraceScope Scope("summaries and stats");
   llvm::DenseSet<NodeId> AllRoots;
   llvm::StringSet<> Refreshed;
   for (RuleWork &W : Work) {

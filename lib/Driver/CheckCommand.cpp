@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -173,7 +174,10 @@ static void printCheckSummary(const CheckRun &Run, const GateCounts &Counts,
 }
 
 int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
-  llvm::Expected<Session> Opened = openSession(O, /*ForUpdate=*/!O.NoUpdate);
+  llvm::Expected<Session> Opened = [&] {
+    llvm::TimeTraceScope Scope("open the project and its index");
+    return openSession(O, /*ForUpdate=*/!O.NoUpdate);
+  }();
   if (!Opened)
     return fail(llvm::toString(Opened.takeError()));
   Session &Tree = *Opened;
@@ -231,6 +235,7 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     if (llvm::Error E = guardCompileDB(Tree.P, *Tree.I, O.Prune))
       return fail(llvm::toString(std::move(E)));
   if (!O.NoUpdate && (!PatchMode || !Reindex.empty())) {
+    llvm::TimeTraceScope Scope("update the index");
     llvm::Expected<IndexRunStats> Run =
         runIndex(O, Tree.P, *Tree.I, PatchMode ? &Reindex : nullptr);
     if (!Run)
@@ -241,8 +246,10 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   if (!O.NoUpdate)
     if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
       return fail(llvm::toString(std::move(E)));
-  llvm::Expected<TreeCheck> Checked =
-      checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed > 0);
+  llvm::Expected<TreeCheck> Checked = [&] {
+    llvm::TimeTraceScope Scope("check the tree");
+    return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed > 0);
+  }();
   if (!Checked)
     return fail(llvm::toString(Checked.takeError()));
   // The process ends right after the report: a whole tree's graph (millions
@@ -294,6 +301,7 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   CheckRun Run{R,      Tree.Rules, Paths,   S,           States,
                Gate,    PatchMode,  Changed, TreeFindings, C.ListUnresolved};
   int Written = emit(C.OutputFile, [&](llvm::raw_ostream &OS) {
+    llvm::TimeTraceScope Scope("write the report");
     writeReport(OS, C.Format, Run, std::move(FailedList));
   });
   if (Written != ExitClean)

@@ -6,6 +6,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -77,12 +78,16 @@ llvm::Expected<IndexRunStats> runIndex(const SessionOptions &O, const Project &P
 }
 
 llvm::Expected<Session> openSession(const SessionOptions &O, bool ForUpdate) {
-  llvm::Expected<Project> P = loadProject(O);
+  llvm::Expected<Project> P = [&] {
+    llvm::TimeTraceScope Scope("load the project");
+    return loadProject(O);
+  }();
   if (!P)
     return P.takeError();
   llvm::Expected<RuleSet> Rules = loadRules(*P, O.AllRoots);
   if (!Rules)
     return Rules.takeError();
+  llvm::TimeTraceScope Scope("open the index");
   llvm::Expected<std::unique_ptr<Index>> I = openIndex(O, *P, ForUpdate);
   if (!I)
     return I.takeError();

@@ -21,6 +21,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/xxhash.h"
@@ -297,10 +298,12 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   StampCache Stamps;
   // The whole tree: inputs verified inside the index, each file stat()ed
   // once. Patch mode: the few TUs' inputs, listed.
-  llvm::Expected<llvm::StringMap<TUState>> Known =
-      Opts.OnlyFiles.empty()
-          ? I.tuStatesVerified([&](llvm::StringRef Path) { return Stamps.stamp(Path); })
-          : I.tuStates(Opts.OnlyFiles);
+  llvm::Expected<llvm::StringMap<TUState>> Known = [&] {
+    llvm::TimeTraceScope Scope("verify input stamps");
+    return Opts.OnlyFiles.empty()
+               ? I.tuStatesVerified([&](llvm::StringRef Path) { return Stamps.stamp(Path); })
+               : I.tuStates(Opts.OnlyFiles);
+  }();
   if (!Known)
     return Known.takeError();
 

@@ -18,6 +18,8 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/TimeProfiler.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace kreach;
@@ -155,6 +157,13 @@ static cl::opt<unsigned> LockTimeout("lock-timeout",
                                       cl::init(600), cl::sub(IndexCmd), cl::sub(CheckCmd),
                                       cl::sub(ExplainCmd), cl::cat(Category));
 
+static cl::opt<std::string> TimeTrace(
+    "time-trace",
+    cl::desc("Write where the time went (Chrome trace JSON, as clang's -ftime-trace) "
+             "to this file"),
+    cl::value_desc("file"), cl::sub(IndexCmd), cl::sub(CheckCmd), cl::sub(ExplainCmd),
+    cl::cat(Category));
+
 static SessionOptions sessionOptions() {
   SessionOptions O;
   O.BuildPath = BuildPath;
@@ -210,13 +219,28 @@ int main(int argc, char **argv) {
                                    "drivers/gpu can reach a dma_fence wait\n",
                                    &llvm::errs()))
     return ExitError;
+  if (!IndexCmd && !CheckCmd && !FactsCmd && !ExplainCmd)
+    return fail("no command given; try 'kreach check -p BUILD_DIR' or 'kreach --help'");
+  if (!TimeTrace.empty())
+    // Every phase, however short: kreach opens few scopes.
+    llvm::timeTraceProfilerInitialize(/*TimeTraceGranularity=*/0, "kreach");
+  int Code;
   if (IndexCmd)
-    return runIndexCommand(sessionOptions());
-  if (CheckCmd)
-    return runCheckCommand(sessionOptions(), checkOptions());
-  if (FactsCmd)
-    return runFactsCommand(sessionOptions(), FactsFile);
-  if (ExplainCmd)
-    return runExplainCommand(sessionOptions(), explainOptions());
-  return fail("no command given; try 'kreach check -p BUILD_DIR' or 'kreach --help'");
+    Code = runIndexCommand(sessionOptions());
+  else if (CheckCmd)
+    Code = runCheckCommand(sessionOptions(), checkOptions());
+  else if (FactsCmd)
+    Code = runFactsCommand(sessionOptions(), FactsFile);
+  else
+    Code = runExplainCommand(sessionOptions(), explainOptions());
+  if (llvm::timeTraceProfilerEnabled()) {
+    // The trace is a by-product: failing to write it changes no verdict,
+    // but is said.
+    if (llvm::Error E = llvm::timeTraceProfilerWrite(TimeTrace, TimeTrace)) {
+      llvm::WithColor::warning(llvm::errs(), "kreach")
+          << "cannot write the time trace: " << llvm::toString(std::move(E)) << "\n";
+    }
+    llvm::timeTraceProfilerCleanup();
+  }
+  return Code;
 }
