@@ -5,6 +5,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include <algorithm>
 #include <map>
 #include <queue>
 #include <tuple>
@@ -428,53 +429,130 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
   return computeSinkSteps(G, Spec, ReverseEdges(G), Seeds);
 }
 
+namespace {
+/// The search's queue: weights are small integers, so distances below a
+/// bound are kept in one bucket each (Dial's queue: no heap, each entry
+/// pushed and popped once); a distance past the bound (a seed from a
+/// damaged or unusual summary) waits in a heap, so no input makes the
+/// buckets huge.
+class DistanceQueue {
+public:
+  static constexpr uint32_t BucketLimit = 1u << 20;
+  void push(uint32_t Dist, NodeId N) {
+    if (Dist >= BucketLimit) {
+      Far.push({Dist, N});
+      return;
+    }
+    if (Dist >= Buckets.size())
+      Buckets.resize(std::max<size_t>(Dist + 1, Buckets.size() * 2));
+    Buckets[Dist].push_back(N);
+    ++Near;
+  }
+  /// The next entry in distance order (ties in any order: the search's
+  /// result does not depend on it); false when empty.
+  bool pop(uint32_t &Dist, NodeId &N) {
+    while (Near) {
+      std::vector<NodeId> &B = Buckets[Current];
+      if (Position < B.size()) {
+        Dist = Current;
+        N = B[Position++];
+        --Near;
+        return true;
+      }
+      // A bucket is done once passed: a zero-weight edge pushes into the
+      // bucket being read, which the position above still reaches.
+      std::vector<NodeId>().swap(B);
+      Position = 0;
+      ++Current;
+    }
+    if (Far.empty())
+      return false;
+    std::tie(Dist, N) = Far.top();
+    Far.pop();
+    return true;
+  }
+
+private:
+  std::vector<std::vector<NodeId>> Buckets;
+  size_t Near = 0;
+  uint32_t Current = 0;
+  size_t Position = 0;
+  using Item = std::pair<uint32_t, NodeId>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> Far;
+};
+} // namespace
+
 std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
                                        const ReverseEdges &Reverse,
                                        llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds) {
   const size_t N = G.size();
   std::vector<SinkStep> Steps(N);
-  using Item = std::pair<uint32_t, NodeId>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> Queue;
-  for (NodeId I = 0; I < N; ++I)
-    if (Spec.role(I) == ReachSpec::Sink) {
-      Steps[I].Dist = 0;
-      Queue.push({0, I});
+  // The distances apart from the steps: the search reads one for every edge
+  // it scans and the rest of a step only when it improves, so a dense array
+  // keeps more of what it reads in cache. A node that is not Normal starts at
+  // 0 with no next step, which no scan can improve on: one load per edge
+  // decides both its role and its distance.
+  std::vector<uint32_t> Dist(N, UINT32_MAX);
+  DistanceQueue Queue;
+  for (NodeId I = 0; I < N; ++I) {
+    switch (Spec.role(I)) {
+    case ReachSpec::Normal:
+      break;
+    case ReachSpec::Sink:
+      Dist[I] = 0;
+      Queue.push(0, I);
+      break;
+    case ReachSpec::Blocked:
+      Dist[I] = 0;
+      break;
     }
-  for (auto [Seed, Dist] : Seeds)
-    if (Seed < N && Spec.role(Seed) != ReachSpec::Blocked && Dist < Steps[Seed].Dist) {
-      Steps[Seed].Dist = Dist;
-      Queue.push({Dist, Seed});
+  }
+  for (auto [Seed, SeedDist] : Seeds)
+    if (Seed < N && Spec.role(Seed) == ReachSpec::Normal && SeedDist < Dist[Seed]) {
+      Dist[Seed] = SeedDist;
+      Queue.push(SeedDist, Seed);
     }
-  while (!Queue.empty()) {
-    auto [Dist, To] = Queue.top();
-    Queue.pop();
-    if (Dist != Steps[To].Dist)
+  uint32_t At;
+  NodeId To;
+  while (Queue.pop(At, To)) {
+    if (At != Dist[To])
       continue;
     uint32_t Entry = Reverse.start(To);
-    for (auto [From, EdgeIndex] : Reverse.into(To)) {
+    llvm::ArrayRef<std::pair<NodeId, uint32_t>> Into = Reverse.into(To);
+    for (size_t K = 0; K < Into.size(); ++K) {
+      // The distances read are scattered over the graph: ask for one a few
+      // edges ahead while this one is compared.
+      if (K + 8 < Into.size())
+        __builtin_prefetch(&Dist[Into[K + 8].first]);
+      auto [From, EdgeIndex] = Into[K];
       uint8_t Plain = Reverse.plainWeight(Entry++);
-      if (Spec.role(From) != ReachSpec::Normal)
+      uint32_t &Old = Dist[From];
+      if (Old < At + (Plain == ReverseEdges::AskSpec ? 0 : Plain))
         continue;
       uint32_t New;
       if (Plain != ReverseEdges::AskSpec) {
-        New = Dist + Plain;
+        New = At + Plain;
       } else {
         const Edge &E = G.edges(From)[EdgeIndex];
         if (effectiveTarget(G, Spec, E) != To)
           continue;
-        New = Dist + E.weight();
+        New = At + E.weight();
       }
+      if (New > Old)
+        continue;
       SinkStep &S = Steps[From];
-      if (New < S.Dist || (New == S.Dist && EdgeIndex < S.EdgeIndex && S.Next != NoNode)) {
-        bool Improved = New < S.Dist;
-        S.Dist = New;
+      if (New < Old || (EdgeIndex < S.EdgeIndex && S.Next != NoNode)) {
+        bool Improved = New < Old;
+        Old = New;
         S.Next = To;
         S.EdgeIndex = EdgeIndex;
         if (Improved)
-          Queue.push({S.Dist, From});
+          Queue.push(New, From);
       }
     }
   }
+  for (NodeId I = 0; I < N; ++I)
+    Steps[I].Dist = Spec.role(I) == ReachSpec::Blocked ? UINT32_MAX : Dist[I];
   return Steps;
 }
 
