@@ -21,6 +21,15 @@ llvm::Expected<std::string> readUserFile(llvm::StringRef Path, llvm::StringRef W
 /// deep enough document overflows the stack; callers check this first.
 bool jsonNestedTooDeep(llvm::StringRef Text, unsigned MaxDepth);
 
+/// Checks that Text is one JSON document that llvm::json::parse accepts,
+/// and nests no deeper than MaxDepth, without building it: a whole
+/// kernel's compile DB is 40 MB, and building a json::Value of it only to
+/// discard it took a second of every check. Callers that read a document
+/// through a laxer parser (clang's compile DB parser is YAML's, which takes
+/// more than JSON) check it first, so a malformed file is refused instead
+/// of read as something else. The error says where, as llvm::json's does.
+llvm::Error checkJSONSyntax(llvm::StringRef Text, unsigned MaxDepth);
+
 /// Sizes readUserFile callers allow: a configuration or a list is small; a
 /// kernel's compile DB or a baseline of a whole tree is not.
 constexpr uint64_t MaxConfigBytes = 4u << 20;

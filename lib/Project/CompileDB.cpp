@@ -4,7 +4,6 @@
 #include "kreach/FileIO.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
@@ -22,15 +21,10 @@ loadCompileDB(llvm::StringRef Path) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot load compilation database '" + Path + "': " + Why);
   };
-  if (jsonNestedTooDeep(*Text, MaxCompileDBDepth))
-    return Bad("JSON nested deeper than " + llvm::Twine(MaxCompileDBDepth) + " levels");
-  {
-    llvm::Expected<llvm::json::Value> Doc = llvm::json::parse(*Text);
-    if (!Doc)
-      return Bad(llvm::toString(Doc.takeError()));
-    if (!Doc->getAsArray())
-      return Bad("expected an array of compile commands");
-  }
+  if (llvm::Error E = checkJSONSyntax(*Text, MaxCompileDBDepth))
+    return Bad(llvm::toString(std::move(E)));
+  if (!llvm::StringRef(*Text).ltrim(" \t\r\n").starts_with("["))
+    return Bad("expected an array of compile commands");
   std::string Error;
   std::unique_ptr<clang::tooling::CompilationDatabase> CDB =
       clang::tooling::JSONCompilationDatabase::loadFromBuffer(
