@@ -17,6 +17,7 @@
 #include "llvm/Support/xxhash.h"
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 namespace kreach {
@@ -258,13 +259,18 @@ Index::~Index() {
   }
 }
 
+/// What inputStampHash hashes for one input: its size and time, 16 bytes.
+static void stampRecord(const InputStamp &In, uint8_t *Out) {
+  llvm::support::endian::write64le(Out, uint64_t(In.Size));
+  llvm::support::endian::write64le(Out + 8, uint64_t(In.MTime));
+}
+
 uint64_t inputStampHash(llvm::ArrayRef<InputStamp> Inputs) {
   llvm::SmallVector<uint8_t, 1024> Bytes;
   Bytes.resize_for_overwrite(Inputs.size() * 16);
   uint8_t *P = Bytes.data();
   for (const InputStamp &In : Inputs) {
-    llvm::support::endian::write64le(P, uint64_t(In.Size));
-    llvm::support::endian::write64le(P + 8, uint64_t(In.MTime));
+    stampRecord(In, P);
     P += 16;
   }
   return llvm::xxh3_64bits(Bytes);
@@ -898,10 +904,14 @@ Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now
   llvm::Expected<std::vector<std::string>> Paths = filePaths();
   if (!Paths)
     return Paths.takeError();
-  // Each file asked once, when a TU first names it.
-  std::vector<std::pair<int64_t, int64_t>> Current(Paths->size());
+  // Each file asked once, when a TU first names it, and kept as the bytes
+  // inputStampHash hashes for it: a TU's hash is then its files' records
+  // copied side by side, with no stamp built per input (a whole tree names
+  // tens of millions of inputs).
+  constexpr size_t RecordBytes = 16;
+  std::vector<uint8_t> Records(Paths->size() * RecordBytes);
   std::vector<bool> Asked(Paths->size());
-  std::vector<InputStamp> Stamps;
+  llvm::SmallVector<uint8_t, 16384> Bytes;
   llvm::SmallVector<int64_t, 1024> Ids;
   auto Inputs = statement("SELECT tu, files, stamp_hash FROM tu_inputs");
   if (!Inputs)
@@ -910,21 +920,23 @@ Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now
     auto It = ById.find(Inputs->integer(0));
     if (It == ById.end() || !decodeInputIds(Inputs->blob(1), Ids) || Ids.empty())
       continue;
-    Stamps.clear();
+    Bytes.resize_for_overwrite(Ids.size() * RecordBytes);
+    uint8_t *Out = Bytes.data();
     bool Known = true;
     for (int64_t Id : Ids) {
       if (Id <= 0 || size_t(Id) >= Paths->size() || (*Paths)[Id].empty()) {
         Known = false;
         break;
       }
+      uint8_t *Record = &Records[size_t(Id) * RecordBytes];
       if (!Asked[Id]) {
-        InputStamp S = Now((*Paths)[Id]);
-        Current[Id] = {S.Size, S.MTime};
+        stampRecord(Now((*Paths)[Id]), Record);
         Asked[Id] = true;
       }
-      Stamps.push_back({"", Current[Id].first, Current[Id].second});
+      std::memcpy(Out, Record, RecordBytes);
+      Out += RecordBytes;
     }
-    if (Known && inputStampHash(Stamps) == uint64_t(Inputs->integer(2)))
+    if (Known && llvm::xxh3_64bits(Bytes) == uint64_t(Inputs->integer(2)))
       It->second->InputsChanged = false;
   }
   if (llvm::Error E = Inputs->done("cannot read inputs"))
