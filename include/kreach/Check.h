@@ -20,6 +20,8 @@ namespace kreach {
 /// One rule's answer on the whole graph.
 struct RuleCheck {
   const Rule *TheRule;
+  /// Empty when nothing needed them: a rule with no root, in a check that
+  /// writes no summary of it and explains nothing.
   std::vector<SinkStep> Steps;
   size_t Roots = 0;
 };
@@ -36,11 +38,17 @@ struct TreeCheck {
   const std::vector<SinkStep> *stepsOf(const Rule &R) const;
 };
 
+/// Which functions' distances to a sink a check must know: its roots' (the
+/// findings need no more), or every function's (an explanation may start
+/// anywhere).
+enum class StepsFor { Roots, EveryFunction };
+
 /// Loads the index into a graph and, for every reachability rule, refreshes
 /// its sink summaries if the index has none for the rule's sinks and
 /// boundaries, and lists its findings.
 llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
-                                    bool IncludeAllowed, bool RefreshSummaries);
+                                    bool IncludeAllowed, bool RefreshSummaries,
+                                    StepsFor Needed = StepsFor::Roots);
 
 /// Appends the index's summary chain from Key to Chain (Key's own hop
 /// first). Returns false if the index has no summary for Key.

@@ -122,7 +122,8 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
 }
 
 llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
-                                    bool IncludeAllowed, bool RefreshSummaries) {
+                                    bool IncludeAllowed, bool RefreshSummaries,
+                                    StepsFor Needed) {
   auto Start = std::chrono::steady_clock::now();
   TreeCheck R;
   if (llvm::Error E = loadFinalizedGraph(I, Rules, RefreshSummaries, R))
@@ -139,6 +140,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     std::vector<Finding> Found;
     llvm::DenseSet<NodeId> Roots;
     size_t SameAs = ~size_t(0); ///< An earlier rule with the same spec.
+    bool NeedsSteps = false;
   };
   std::vector<RuleWork> Work;
   for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability))
@@ -153,6 +155,21 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
         Pool.async([&] { W.Spec = reachSpec(R.Graph, *W.TheRule); });
       Pool.wait();
     }
+    // A rule's search is needed for its roots' findings, for summaries
+    // about to be written, or for an explanation; a rule with no root in
+    // this tree needs it for neither of the first two.
+    for (RuleWork &W : Work)
+      Pool.async([&] { W.Roots = rootsOf(R.Graph, *W.TheRule); });
+    Pool.wait();
+    for (RuleWork &W : Work) {
+      W.NeedsSteps = Needed == StepsFor::EveryFunction || !W.Roots.empty();
+      if (W.NeedsSteps || I.readOnly())
+        continue;
+      llvm::Expected<bool> Has = I.hasSummaries(W.TheRule->summaryFingerprint());
+      if (!Has)
+        return Has.takeError();
+      W.NeedsSteps = RefreshSummaries || !*Has;
+    }
     for (size_t I = 0; I < Work.size(); ++I)
       for (size_t J = 0; J < I && Work[I].SameAs == ~size_t(0); ++J)
         if (Work[J].SameAs == ~size_t(0) && Work[J].Spec.MaskBits == Work[I].Spec.MaskBits &&
@@ -160,24 +177,28 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
           Work[I].SameAs = J;
     {
       llvm::TimeTraceScope Scope("searches from the sinks");
+      // A search shared by rules runs when any of them needs it.
       for (RuleWork &W : Work)
-        if (W.SameAs == ~size_t(0))
+        if (W.SameAs != ~size_t(0) && W.NeedsSteps)
+          Work[W.SameAs].NeedsSteps = true;
+      for (RuleWork &W : Work)
+        if (W.SameAs == ~size_t(0) && W.NeedsSteps)
           Pool.async([&] { W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse); });
       Pool.wait();
     }
     for (RuleWork &W : Work)
-      if (W.SameAs != ~size_t(0))
+      if (W.SameAs != ~size_t(0) && W.NeedsSteps)
         W.Steps = Work[W.SameAs].Steps;
     // Allowed chains are found even when not listed: the per-rule stats say
     // how many the allowed paths excuse.
     llvm::TimeTraceScope Scope("findings");
     for (RuleWork &W : Work)
-      Pool.async([&] {
-        W.Found = findFindings(
-            R.Graph, W.Spec, W.Steps, *W.TheRule,
-            [&](llvm::StringRef F) { return Paths.relative(F); }, /*IncludeAllowed=*/true);
-        W.Roots = rootsOf(R.Graph, *W.TheRule);
-      });
+      if (!W.Roots.empty())
+        Pool.async([&] {
+          W.Found = findFindings(
+              R.Graph, W.Spec, W.Steps, *W.TheRule,
+              [&](llvm::StringRef F) { return Paths.relative(F); }, /*IncludeAllowed=*/true);
+        });
     Pool.wait();
   }
   llvm::TimeTraceScope Scope("summaries and stats");
@@ -198,7 +219,8 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       llvm::Expected<bool> Has = I.hasSummaries(Fingerprint);
       if (!Has)
         return Has.takeError();
-      if (RefreshSummaries || !*Has)
+      // NeedsSteps said yes to exactly this, above.
+      if ((RefreshSummaries || !*Has) && W.NeedsSteps)
         if (llvm::Error E = I.storeSummaries(R.Graph, W.Steps, Fingerprint, Rl->name()))
           return std::move(E);
     }
