@@ -259,7 +259,8 @@ Index::~Index() {
   }
 }
 
-/// What inputStampHash hashes for one input: its size and time, 16 bytes.
+/// What inputStampHash hashes for one input: its size and time.
+constexpr size_t StampRecordBytes = 16;
 static void stampRecord(const InputStamp &In, uint8_t *Out) {
   llvm::support::endian::write64le(Out, uint64_t(In.Size));
   llvm::support::endian::write64le(Out + 8, uint64_t(In.MTime));
@@ -267,11 +268,11 @@ static void stampRecord(const InputStamp &In, uint8_t *Out) {
 
 uint64_t inputStampHash(llvm::ArrayRef<InputStamp> Inputs) {
   llvm::SmallVector<uint8_t, 1024> Bytes;
-  Bytes.resize_for_overwrite(Inputs.size() * 16);
+  Bytes.resize_for_overwrite(Inputs.size() * StampRecordBytes);
   uint8_t *P = Bytes.data();
   for (const InputStamp &In : Inputs) {
     stampRecord(In, P);
-    P += 16;
+    P += StampRecordBytes;
   }
   return llvm::xxh3_64bits(Bytes);
 }
@@ -908,8 +909,7 @@ Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now
   // inputStampHash hashes for it: a TU's hash is then its files' records
   // copied side by side, with no stamp built per input (a whole tree names
   // tens of millions of inputs).
-  constexpr size_t RecordBytes = 16;
-  std::vector<uint8_t> Records(Paths->size() * RecordBytes);
+  std::vector<uint8_t> Records(Paths->size() * StampRecordBytes);
   std::vector<bool> Asked(Paths->size());
   llvm::SmallVector<uint8_t, 16384> Bytes;
   llvm::SmallVector<int64_t, 1024> Ids;
@@ -920,7 +920,7 @@ Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now
     auto It = ById.find(Inputs->integer(0));
     if (It == ById.end() || !decodeInputIds(Inputs->blob(1), Ids) || Ids.empty())
       continue;
-    Bytes.resize_for_overwrite(Ids.size() * RecordBytes);
+    Bytes.resize_for_overwrite(Ids.size() * StampRecordBytes);
     uint8_t *Out = Bytes.data();
     bool Known = true;
     for (int64_t Id : Ids) {
@@ -928,13 +928,13 @@ Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now
         Known = false;
         break;
       }
-      uint8_t *Record = &Records[size_t(Id) * RecordBytes];
+      uint8_t *Record = &Records[size_t(Id) * StampRecordBytes];
       if (!Asked[Id]) {
         stampRecord(Now((*Paths)[Id]), Record);
         Asked[Id] = true;
       }
-      std::memcpy(Out, Record, RecordBytes);
-      Out += RecordBytes;
+      std::memcpy(Out, Record, StampRecordBytes);
+      Out += StampRecordBytes;
     }
     if (Known && llvm::xxh3_64bits(Bytes) == uint64_t(Inputs->integer(2)))
       It->second->InputsChanged = false;
