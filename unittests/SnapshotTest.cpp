@@ -3,6 +3,7 @@
 #include "kreach/GraphSnapshot.h"
 #include "kreach/FlowValue.h"
 #include "kreach/Graph.h"
+#include "Registries.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -102,17 +103,8 @@ std::string dump(const CallGraph &G) {
 /// A graph with something of every kind a snapshot keeps: direct calls, a
 /// call through an ops field and its stores, a parameter call bound per call
 /// site through a helper one call deeper (a hoist chain), a notifier-style
-/// registry, a mask argument, and a call nothing resolves.
-ValueFlowConfig config() {
-  ValueFlowConfig Config;
-  Registry &R = Config.Registries.emplace_back();
-  R.Name = "chain";
-  R.Field = "nb::call";
-  R.Register.push_back({"chain_register", 0, 1});
-  R.Call.push_back({"chain_call", 0, 0});
-  return Config;
-}
-
+/// registry (finalized under test::chainConfig()), a mask argument, and a
+/// call nothing resolves.
 void build(CallGraph &G) {
   NodeId Wait = G.getOrAddNode("dma_fence_wait", "dma_fence_wait");
   NodeId Put = defined(G, "kref_put", 1);
@@ -170,7 +162,7 @@ std::string tempPath(llvm::StringRef Name) {
 TEST(SnapshotTest, RoundTripAnswersEveryQueryAlike) {
   CallGraph G;
   build(G);
-  G.finalize(config());
+  G.finalize(test::chainConfig());
   std::string Path = tempPath("g.graph");
   ASSERT_FALSE(bool(writeGraphSnapshot(G, Path, "key-1")));
   CallGraph Back;
@@ -204,7 +196,7 @@ TEST(SnapshotTest, RoundTripAnswersEveryQueryAlike) {
 TEST(SnapshotTest, AnotherKeyOrNoFileIsNotASnapshot) {
   CallGraph G;
   build(G);
-  G.finalize(config());
+  G.finalize(test::chainConfig());
   std::string Path = tempPath("g.graph");
   CallGraph Missing;
   llvm::Expected<bool> None = readGraphSnapshot(Missing, Path, "key-1");
@@ -228,7 +220,7 @@ TEST(SnapshotTest, AnotherKeyOrNoFileIsNotASnapshot) {
 TEST(SnapshotTest, DamageIsAnErrorNeverAGraph) {
   CallGraph G;
   build(G);
-  G.finalize(config());
+  G.finalize(test::chainConfig());
   std::string Path = tempPath("g.graph");
   ASSERT_FALSE(bool(writeGraphSnapshot(G, Path, "k")));
   auto Original = llvm::MemoryBuffer::getFile(Path);

@@ -2,6 +2,7 @@
 
 #include "kreach/FlowValue.h"
 #include "kreach/Graph.h"
+#include "Registries.h"
 #include "gtest/gtest.h"
 
 using namespace kreach;
@@ -16,18 +17,6 @@ std::vector<SinkStep> reachFrom(const CallGraph &G, llvm::StringRef Sink) {
   Spec.Roles.assign(G.size(), ReachSpec::Normal);
   Spec.Roles[G.lookup(Sink)] = ReachSpec::Sink;
   return computeSinkSteps(G, Spec);
-}
-
-/// One registry: chain_register(head, item) and chain_call(head), items
-/// called through nb::call.
-ValueFlowConfig chainConfig() {
-  ValueFlowConfig Config;
-  Registry &R = Config.Registries.emplace_back();
-  R.Name = "chain";
-  R.Field = "nb::call";
-  R.Register.push_back({"chain_register", 0, 1});
-  R.Call.push_back({"chain_call", 0, 0});
-  return Config;
 }
 
 NodeId defined(CallGraph &G, llvm::StringRef Name, unsigned Line) {
@@ -149,7 +138,7 @@ TEST(ValueFlowTest, AddressTakenFunctionsFallBackToTypesAndCount) {
 // A registry: items registered on a head are what a call on that head
 // calls, through wrappers; another head's items are not.
 TEST(ValueFlowTest, RegistriesCallWhatWasRegisteredOnTheirHead) {
-  ValueFlowConfig Config = chainConfig();
+  ValueFlowConfig Config = test::chainConfig();
   CallGraph G;
   NodeId Reg = G.getOrAddNode("chain_register", "chain_register");
   NodeId Call = G.getOrAddNode("chain_call", "chain_call");
@@ -186,7 +175,7 @@ TEST(ValueFlowTest, RegistriesCallWhatWasRegisteredOnTheirHead) {
 // edge that exists already. Their hoist chains must not be kept (the whole
 // kernel kept 11 GB of them).
 TEST(ValueFlowTest, RegistrationsOfOneItemMakeOneEdgeAndOneChain) {
-  ValueFlowConfig Config = chainConfig();
+  ValueFlowConfig Config = test::chainConfig();
   CallGraph G;
   NodeId Reg = G.getOrAddNode("chain_register", "chain_register");
   NodeId Call = G.getOrAddNode("chain_call", "chain_call");
