@@ -72,7 +72,7 @@ TEST_F(IndexTest, RoundTripsFactsAndSharesHeaderBodies) {
   std::vector<SinkStep> Steps = computeSinkSteps(G, reachSpec(G, P));
   EXPECT_EQ(Steps[G.lookup("root_a")].Dist, 2u);
   EXPECT_FALSE(llvm::cantFail(I->hasSummaries(P.summaryFingerprint())));
-  ASSERT_FALSE(bool(I->storeSummaries(G, Steps, P.summaryFingerprint(), P.name())));
+  llvm::cantFail(I->storeSummaries(G, Steps, P.summaryFingerprint(), P.name()));
   EXPECT_TRUE(llvm::cantFail(I->hasSummaries(P.summaryFingerprint())));
   auto Row = llvm::cantFail(I->summary(P.summaryFingerprint(), "root_b"));
   ASSERT_TRUE(Row.has_value());
@@ -95,19 +95,61 @@ TEST_F(IndexTest, SummariesOfSeveralRulesCoexist) {
   Rule Loud = llvm::cantFail(Rule::create(*Config.find("linuxkernel-mmu-notifier-dma-fence-wait")));
   Rule Cut = llvm::cantFail(Rule::create(Quiet));
   ASSERT_NE(Loud.summaryFingerprint(), Cut.summaryFingerprint());
-  ASSERT_FALSE(bool(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Loud)),
-                                      Loud.summaryFingerprint(), "loud")));
-  ASSERT_FALSE(bool(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Cut)),
-                                      Cut.summaryFingerprint(), "cut")));
+  llvm::cantFail(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Loud)),
+                                   Loud.summaryFingerprint(), "loud"));
+  llvm::cantFail(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Cut)),
+                                   Cut.summaryFingerprint(), "cut"));
   // Storing the second set left the first as it was.
   EXPECT_TRUE(llvm::cantFail(I->summary(Loud.summaryFingerprint(), "root_a")).has_value());
   EXPECT_FALSE(llvm::cantFail(I->summary(Cut.summaryFingerprint(), "root_a")).has_value());
   // Only the most recently stored few sets are kept.
   for (int N = 0; N < 8; ++N)
-    ASSERT_FALSE(bool(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Cut)),
-                                        "experiment-" + std::to_string(N), "cut")));
+    llvm::cantFail(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, Cut)),
+                                     "experiment-" + std::to_string(N), "cut"));
   EXPECT_FALSE(llvm::cantFail(I->hasSummaries(Loud.summaryFingerprint())));
   EXPECT_TRUE(llvm::cantFail(I->hasSummaries("experiment-7")));
+}
+
+TEST_F(IndexTest, StoringSummariesAgainWritesOnlyTheRowsThatChanged) {
+  auto I = open();
+  TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
+  TUFacts B = facts("/b.c", "root_b", "/h.h:inl");
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A)));
+  ASSERT_FALSE(bool(I->storeTU(state("/b.c"), &B)));
+  RuleSet Rules = RuleSet::builtin();
+  const Rule &P = *Rules.find("linuxkernel-mmu-notifier-dma-fence-wait");
+  auto Store = [&] {
+    CallGraph G;
+    EXPECT_FALSE(bool(I->loadGraph(G)));
+    G.finalize();
+    return llvm::cantFail(I->storeSummaries(G, computeSinkSteps(G, reachSpec(G, P)),
+                                            P.summaryFingerprint(), P.name()));
+  };
+  SummaryWrite First = Store();
+  EXPECT_EQ(First.Written, 4u); // root_a, root_b, inl and the wait itself.
+  EXPECT_EQ(First.Removed + First.Kept, 0u);
+  SummaryWrite Same = Store();
+  EXPECT_EQ(Same.Written + Same.Removed, 0u);
+  EXPECT_EQ(Same.Kept, 4u);
+
+  // root_b now waits itself (its row changes) and a.c no longer reaches.
+  TUFacts B2 = facts("/b.c", "root_b", "/h.h:inl");
+  B2.Calls[0] = {"root_b", "dma_fence_wait", "dma_fence_wait", {"/b.c", 2, 3}};
+  ASSERT_FALSE(bool(I->storeTU(state("/b.c"), &B2)));
+  TUFacts A2;
+  A2.MainFile = "/a.c";
+  A2.Functions.push_back({"root_a", "root_a", {"/a.c", 1, 1}, false});
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A2)));
+  SummaryWrite Changed = Store();
+  EXPECT_EQ(Changed.Written, 1u);
+  EXPECT_EQ(Changed.Kept, 2u); // inl (still defined by b.c) and the wait.
+  EXPECT_EQ(Changed.Removed, 1u);
+  auto RowB = llvm::cantFail(I->summary(P.summaryFingerprint(), "root_b"));
+  ASSERT_TRUE(RowB.has_value());
+  EXPECT_EQ(RowB->Dist, 1u);
+  EXPECT_EQ(RowB->NextName, "dma_fence_wait");
+  EXPECT_EQ(RowB->Site.Line, 2u);
+  EXPECT_FALSE(llvm::cantFail(I->summary(P.summaryFingerprint(), "root_a")).has_value());
 }
 
 TEST_F(IndexTest, ReplacingATUDropsItsOldFactsOnly) {

@@ -67,6 +67,9 @@ struct CheckStats {
   /// calls resolved by field type, registry calls, and what stayed
   /// unresolved, by UnresolvedKind.
   uint64_t BoundCalls = 0, TypeFallbacks = 0, RegistryCalls = 0;
+  /// Sink-summary rows this check wrote, removed, and found unchanged (all
+  /// zero when the stored summaries were current).
+  uint64_t SummaryRowsWritten = 0, SummaryRowsRemoved = 0, SummaryRowsKept = 0;
   uint64_t Unresolved[NumUnresolvedKinds] = {};
   IndirectPrecision Precision;
   uint64_t unresolvedValues() const {

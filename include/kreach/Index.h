@@ -62,6 +62,11 @@ struct TUState {
 /// index keeps it, and each input's file id, instead of every stamp.
 uint64_t inputStampHash(llvm::ArrayRef<InputStamp> Inputs);
 
+/// What storing a set of summaries did to its rows.
+struct SummaryWrite {
+  uint64_t Written = 0, Removed = 0, Kept = 0;
+};
+
 struct SummaryRow {
   std::string Key, Name;
   uint32_t Dist = 0;
@@ -171,8 +176,11 @@ public:
   /// Summaries are kept per Fingerprint (a rule's sinks and boundaries), so
   /// rules and configurations sharing one index never overwrite each
   /// other's; the index keeps the most recently stored few.
-  llvm::Error storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
-                             llvm::StringRef Fingerprint, llvm::StringRef RuleName);
+  /// Only the rows that differ from the stored set are written or removed.
+  llvm::Expected<SummaryWrite> storeSummaries(const CallGraph &G,
+                                              const std::vector<SinkStep> &Steps,
+                                              llvm::StringRef Fingerprint,
+                                              llvm::StringRef RuleName);
   llvm::Expected<bool> hasSummaries(llvm::StringRef Fingerprint);
   /// The value-flow effects of every function and the registrations made
   /// anywhere (after CallGraph::finalize), replacing those stored before.

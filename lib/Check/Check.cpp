@@ -220,9 +220,15 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       if (!Has)
         return Has.takeError();
       // NeedsSteps said yes to exactly this, above.
-      if ((RefreshSummaries || !*Has) && W.NeedsSteps)
-        if (llvm::Error E = I.storeSummaries(R.Graph, W.Steps, Fingerprint, Rl->name()))
-          return std::move(E);
+      if ((RefreshSummaries || !*Has) && W.NeedsSteps) {
+        llvm::Expected<SummaryWrite> Stored =
+            I.storeSummaries(R.Graph, W.Steps, Fingerprint, Rl->name());
+        if (!Stored)
+          return Stored.takeError();
+        R.Stats.SummaryRowsWritten += Stored->Written;
+        R.Stats.SummaryRowsRemoved += Stored->Removed;
+        R.Stats.SummaryRowsKept += Stored->Kept;
+      }
     }
     RuleStats &RS = R.Stats.Rules.emplace_back();
     RS.Name = Rl->name();

@@ -1409,10 +1409,13 @@ static bool decodeSteps(
     llvm::StringRef Text,
     llvm::function_ref<void(llvm::StringRef Key, llvm::StringRef Name, SourcePos Site)> Each);
 
-llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep> &Steps,
-                                  llvm::StringRef Fingerprint, llvm::StringRef RuleName) {
+llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
+                                                  const std::vector<SinkStep> &Steps,
+                                                  llvm::StringRef Fingerprint,
+                                                  llvm::StringRef RuleName) {
+  SummaryWrite Done;
   if (M == Mode::ReadOnly)
-    return llvm::Error::success();
+    return Done;
   auto T = transaction(/*Immediate=*/true);
   if (!T)
     return T.takeError();
@@ -1425,28 +1428,77 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
     if (!Set)
       return Set.takeError();
     if (llvm::Error E = Set->bind(Fingerprint, RuleName).row("cannot store summary"))
-      return E;
+      return std::move(E);
     SetId = Set->integer(0);
   }
-  if (llvm::Error E = exec("DELETE FROM summary WHERE rule_set = " + std::to_string(SetId)))
-    return E;
+  // The rows already stored, by what they say rather than by ids, so that
+  // an unchanged row costs neither a write nor a symbol lookup: after a
+  // small change almost every row of a whole tree's set stays as it was.
+  struct Stored {
+    std::string Row;
+    int64_t Sym;
+    bool Current = false;
+  };
+  llvm::StringMap<Stored> Old;
+  {
+    auto Rows = statement(
+        "SELECT s.key, s.id, summary.dist, n.key, file.path, summary.line, summary.col, "
+        "v.name, summary.hops, m.name FROM summary JOIN sym s ON s.id = summary.sym "
+        "LEFT JOIN sym n ON n.id = summary.next LEFT JOIN file ON file.id = summary.file "
+        "LEFT JOIN field v ON v.id = summary.via LEFT JOIN field m ON m.id = summary.mask "
+        "WHERE summary.rule_set = ?1");
+    if (!Rows)
+      return Rows.takeError();
+    Rows->bind(SetId);
+    while (Rows->next()) {
+      std::string Row;
+      llvm::raw_string_ostream OS(Row);
+      OS << Rows->integer(2) << '\x1f' << Rows->text(3) << '\x1f' << Rows->text(4) << '\x1f'
+         << Rows->integer(5) << '\x1f' << Rows->integer(6) << '\x1f' << Rows->text(7) << '\x1f'
+         << Rows->text(8) << '\x1f' << Rows->text(9);
+      Old[Rows->text(0)] = {std::move(Row), Rows->integer(1)};
+    }
+    if (llvm::Error E = Rows->done("cannot read summaries"))
+      return std::move(E);
+  }
   for (NodeId N = 0; N < G.size(); ++N) {
     const SinkStep &S = Steps[N];
     if (!S.reaches() || G.node(N).Kind != NodeKind::Function)
       continue;
+    std::optional<PathHop> H = nextHop(G, Steps, N);
+    // A bound call stands for the calls it was hoisted through: kept, so
+    // that a per-TU front end shows the same hops as the CLI.
+    std::string Hops = H ? encodeSteps(G, G.hoistChain(H->Hoist)) : std::string();
+    std::string NextKey;
+    if (H) {
+      const Node &Callee = G.node(H->Callee);
+      NextKey = Callee.Kind == NodeKind::Field ? (FieldSinkPrefix + Callee.Name).str()
+                                               : Callee.Key;
+    }
+    std::string Row;
+    {
+      llvm::raw_string_ostream OS(Row);
+      OS << int64_t(S.Dist) << '\x1f' << NextKey << '\x1f'
+         << (H ? G.file(H->Site.File) : llvm::StringRef()) << '\x1f'
+         << (H ? int64_t(H->Site.Line) : 0) << '\x1f' << (H ? int64_t(H->Site.Column) : 0)
+         << '\x1f' << (H && H->Via ? G.field(H->Via) : llvm::StringRef()) << '\x1f' << Hops
+         << '\x1f' << (H && H->Mask ? G.field(H->Mask) : llvm::StringRef());
+    }
+    auto It = Old.find(G.node(N).Key);
+    if (It != Old.end()) {
+      It->second.Current = true;
+      if (It->second.Row == Row) {
+        ++Done.Kept;
+        continue;
+      }
+    }
     auto Sym = internSym(G.node(N).Key, G.node(N).Name);
     if (!Sym)
       return Sym.takeError();
     int64_t Next = 0, File = 0, Line = 0, Col = 0, Via = 0, Mask = 0;
-    std::string Hops;
-    if (std::optional<PathHop> H = nextHop(G, Steps, N)) {
-      // A bound call stands for the calls it was hoisted through: kept, so
-      // that a per-TU front end shows the same hops as the CLI.
-      Hops = encodeSteps(G, G.hoistChain(H->Hoist));
+    if (H) {
       const Node &Callee = G.node(H->Callee);
-      auto NextSym = Callee.Kind == NodeKind::Field
-                         ? internSym((FieldSinkPrefix + Callee.Name).str(), Callee.Name)
-                         : internSym(Callee.Key, Callee.Name);
+      auto NextSym = internSym(NextKey, Callee.Name);
       if (!NextSym)
         return NextSym.takeError();
       auto F = internFile(G.file(H->Site.File));
@@ -1470,17 +1522,30 @@ llvm::Error Index::storeSummaries(const CallGraph &G, const std::vector<SinkStep
       }
     }
     if (llvm::Error E = runStatement(
-            statement("INSERT INTO summary VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-            "cannot store summary", SetId, *Sym, int64_t(S.Dist), Next, File, Line, Col,
-            Via, Hops, Mask))
-      return E;
+            statement("INSERT OR REPLACE INTO summary "
+                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            "cannot store summary", SetId, *Sym, int64_t(S.Dist), Next, File, Line, Col, Via,
+            Hops, Mask))
+      return std::move(E);
+    ++Done.Written;
+  }
+  for (const auto &Entry : Old) {
+    if (Entry.getValue().Current)
+      continue;
+    if (llvm::Error E =
+            runStatement(statement("DELETE FROM summary WHERE rule_set = ?1 AND sym = ?2"),
+                         "cannot store summary", SetId, Entry.getValue().Sym))
+      return std::move(E);
+    ++Done.Removed;
   }
   std::string Keep = "(SELECT id FROM summary_set ORDER BY used DESC LIMIT " +
                      std::to_string(MaxSummarySets) + ")";
   if (llvm::Error E = exec("DELETE FROM summary WHERE rule_set NOT IN " + Keep +
                            "; DELETE FROM summary_set WHERE id NOT IN " + Keep + ";"))
-    return E;
-  return T->commit();
+    return std::move(E);
+  if (llvm::Error E = T->commit())
+    return std::move(E);
+  return Done;
 }
 
 llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerprint,

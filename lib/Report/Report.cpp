@@ -162,6 +162,10 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
                                    {"index_seconds", Stats.IndexSeconds},
                                    {"check_seconds", Stats.CheckSeconds},
                                    {"graph", Stats.GraphSource},
+                                   {"summary_rows",
+                                    llvm::json::Object{{"written", Stats.SummaryRowsWritten},
+                                                       {"removed", Stats.SummaryRowsRemoved},
+                                                       {"kept", Stats.SummaryRowsKept}}},
                                    {"rules", std::move(Rules)}}}};
 }
 
