@@ -28,8 +28,10 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/TimeProfiler.h"
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -515,6 +517,9 @@ void ValueFlow::run() {
         addEffect(F, E);
 
   // Up the call graph, one function's new effect at a time.
+  // Each phase is one event of --time-trace.
+  std::optional<llvm::TimeTraceScope> Phase;
+  Phase.emplace("value flow: effects up the call graph");
   while (!Work.empty()) {
     auto [F, Index] = Work.front();
     Work.pop_front();
@@ -550,6 +555,8 @@ void ValueFlow::run() {
   }
 
   // Registrations first: dispatches read them.
+  Phase.reset();
+  Phase.emplace("value flow: resolve at the call sites");
   for (const CallGraph::RegistrationRow &R : G.ExternalRegistrations)
     for (unsigned I = 0; I < Config.Registries.size(); ++I)
       if (Config.Registries[I].Field == R.RegistryField) {
