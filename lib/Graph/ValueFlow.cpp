@@ -101,6 +101,20 @@ private:
   void addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, FieldId Label,
                 llvm::ArrayRef<CallGraph::HoistStep> Chain,
                 bool AllowRegistryField = false);
+  /// LastStepAt, when given, is where the chain's last call is shown (a
+  /// dispatch's: where the item was registered).
+  void addResolvedEdges(NodeId Caller, const FlowValue &W, const Resolution &R, const Loc &Site,
+                        FieldId Label, llvm::ArrayRef<CallGraph::HoistStep> Chain,
+                        const Loc *LastStepAt);
+  /// An item on a head, resolved: what a dispatch on the head calls for it.
+  struct DispatchItem {
+    FlowValue Callback;
+    const Resolution *Targets;
+    Loc Where;
+  };
+  /// The items a dispatch on Key (empty: a head nobody could name) calls,
+  /// resolved once per head rather than once per dispatching call site.
+  const std::vector<DispatchItem> &itemsOnHead(unsigned Registry, const std::string &Key);
   void unresolved(NodeId Caller, const Loc &Site, UnresolvedKind K, const FlowValue &V);
   std::string headKey(const FlowValue &Head, unsigned Depth = 0) const;
   bool isRegistryField(llvm::StringRef F) const { return RegistryFields.count(F) != 0; }
@@ -128,8 +142,9 @@ private:
   using Item = std::pair<FlowValue, Loc>;
   std::vector<llvm::StringMap<std::vector<Item>>> Registered;
   std::vector<std::vector<Item>> RegisteredAnywhere;
-  std::set<std::tuple<NodeId, NodeId, FileId, uint32_t, uint32_t>> EdgeSeen;
+  llvm::DenseSet<std::tuple<NodeId, NodeId, FileId, uint32_t, uint32_t>> EdgeSeen;
   llvm::StringMap<Resolution> Resolved[2];
+  std::map<std::pair<unsigned, std::string>, std::vector<DispatchItem>> HeadItems;
   llvm::StringSet<> InProgress;
   /// Unresolved calls said once per place and kind.
   std::set<std::tuple<NodeId, FileId, uint32_t, uint32_t, unsigned>> UnresolvedSeen;
@@ -364,7 +379,14 @@ void ValueFlow::resolveInto(const FlowValue &W, unsigned Depth, bool AllowRegist
 void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, FieldId Label,
                          llvm::ArrayRef<CallGraph::HoistStep> Chain,
                          bool AllowRegistryField) {
-  const Resolution &R = resolved(W, 0, AllowRegistryField);
+  addResolvedEdges(Caller, W, resolved(W, 0, AllowRegistryField), Site, Label, Chain,
+                   /*LastStepAt=*/nullptr);
+}
+
+void ValueFlow::addResolvedEdges(NodeId Caller, const FlowValue &W, const Resolution &R,
+                                 const Loc &Site, FieldId Label,
+                                 llvm::ArrayRef<CallGraph::HoistStep> Chain,
+                                 const Loc *LastStepAt) {
   for (unsigned K = 0; K < NumUnresolvedKinds; ++K)
     if (R.Unresolved & (1u << K))
       unresolved(Caller, Site, UnresolvedKind(K), W);
@@ -377,6 +399,8 @@ void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, Fie
   auto hoist = [&] {
     if (!Hoist && !Chain.empty()) {
       G.HoistChains.emplace_back(Chain.begin(), Chain.end());
+      if (LastStepAt)
+        G.HoistChains.back().back().second = *LastStepAt;
       Hoist = G.HoistChains.size();
     }
     return Hoist;
@@ -440,6 +464,26 @@ std::string ValueFlow::headKey(const FlowValue &Head, unsigned Depth) const {
     return Key;
   }
   return std::string();
+}
+
+const std::vector<ValueFlow::DispatchItem> &ValueFlow::itemsOnHead(unsigned Registry,
+                                                                   const std::string &Key) {
+  auto [It, New] = HeadItems.try_emplace({Registry, Key});
+  if (!New)
+    return It->second;
+  std::vector<Item> Items = RegisteredAnywhere[Registry];
+  if (Key.empty()) {
+    for (auto &Entry : Registered[Registry])
+      llvm::append_range(Items, Entry.getValue());
+  } else if (auto Head = Registered[Registry].find(Key); Head != Registered[Registry].end()) {
+    llvm::append_range(Items, Head->getValue());
+  }
+  for (const auto &[Value, Where] : Items) {
+    FlowValue Callback = Value.member(Config.Registries[Registry].Field);
+    const Resolution &Targets = resolved(Callback, 0, /*AllowRegistryField=*/true);
+    It->second.push_back({std::move(Callback), &Targets, Where});
+  }
+  return It->second;
 }
 
 void ValueFlow::run() {
@@ -583,27 +627,15 @@ void ValueFlow::run() {
       addEdges(C.Caller, C.E.A, C.E.Site, C.E.Label, C.E.Chain);
       break;
     case EffectKind::Dispatch: {
-      const Registry &Reg = Config.Registries[C.E.Registry];
       std::string Key = headKey(C.E.A);
-      std::vector<Item> Items = RegisteredAnywhere[C.E.Registry];
-      if (Key.empty()) {
+      if (Key.empty())
         unresolved(C.Caller, C.E.Site, UnresolvedKind::UnknownHead, C.E.A);
-        for (auto &Entry : Registered[C.E.Registry])
-          llvm::append_range(Items, Entry.getValue());
-      } else if (auto It = Registered[C.E.Registry].find(Key);
-                 It != Registered[C.E.Registry].end()) {
-        llvm::append_range(Items, It->getValue());
-      }
       size_t Before = G.Flow.BoundCalls;
-      for (const auto &[Value, Where] : Items) {
-        // The chain's last call is the registry's: shown where the item
-        // was registered.
-        llvm::SmallVector<CallGraph::HoistStep, 2> Chain(C.E.Chain.begin(), C.E.Chain.end());
-        if (!Chain.empty() && Where.File)
-          Chain.back().second = Where;
-        addEdges(C.Caller, Value.member(Reg.Field), C.E.Site, C.E.Label, Chain,
-                 /*AllowRegistryField=*/true);
-      }
+      // The chain's last call is the registry's: shown where the item was
+      // registered.
+      for (const DispatchItem &Item : itemsOnHead(C.E.Registry, Key))
+        addResolvedEdges(C.Caller, Item.Callback, *Item.Targets, C.E.Site, C.E.Label, C.E.Chain,
+                         Item.Where.File ? &Item.Where : nullptr);
       G.Flow.RegistryCalls += G.Flow.BoundCalls - Before;
       break;
     }
