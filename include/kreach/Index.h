@@ -161,6 +161,8 @@ public:
   llvm::Expected<llvm::StringMap<TUState>>
   tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now);
   llvm::Expected<std::vector<std::string>> tusReading(llvm::ArrayRef<std::string> Paths);
+  /// The main file of every TU the index holds.
+  llvm::Expected<std::vector<std::string>> tuFiles();
   /// Records a TU. With Facts, replaces its facts; without (the TU failed and
   /// produced nothing usable), keeps whatever facts it had.
   llvm::Error storeTU(const TUState &State, const TUFacts *Facts);

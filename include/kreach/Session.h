@@ -50,6 +50,11 @@ llvm::Error guardCompileDB(const Project &P, Index &I, bool Prune);
 /// one summary line.
 void printIndexSummary(Index &I, const IndexRunStats &S, const PathMapper &Paths, bool Quiet);
 
+/// For a check that does not update the index (--no-update): every C TU of
+/// the compile DB must be in the index, or the check would cover part of the
+/// tree as if it were the whole.
+llvm::Error checkIndexCoversCompileDB(const Project &P, Index &I, const PathMapper &Paths);
+
 /// An error when the index is incomplete, empty, or holds more failed TUs
 /// than MaxFailedTUs.
 llvm::Error checkCoverage(const IndexCounts &Held, const PathMapper &Paths, Index &I,

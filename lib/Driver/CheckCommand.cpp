@@ -271,6 +271,9 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   std::string Incomplete;
   if (llvm::Error E = checkCoverage(Held, Paths, *Tree.I, O.MaxFailedTUs))
     Incomplete = llvm::toString(std::move(E));
+  else if (O.NoUpdate)
+    if (llvm::Error E = checkIndexCoversCompileDB(Tree.P, *Tree.I, Paths))
+      Incomplete = llvm::toString(std::move(E));
   warnOutsideRoot(R.Findings, R.Graph, Paths);
   llvm::json::Array FailedList;
   if (llvm::Expected<std::vector<TUState>> Failed = Tree.I->failedTUs()) {

@@ -106,6 +106,9 @@ int runExplainCommand(const SessionOptions &O, const ExplainOptions &E) {
   Held.FailedTUs = R->Stats.FailedTUs;
   if (llvm::Error Err = checkCoverage(Held, Paths, *Tree.I, O.MaxFailedTUs))
     return fail(llvm::toString(std::move(Err)));
+  if (O.NoUpdate)
+    if (llvm::Error Err = checkIndexCoversCompileDB(Tree.P, *Tree.I, Paths))
+      return fail(llvm::toString(std::move(Err)));
   llvm::Expected<NodeId> Root = findFunction(R->Graph, Paths, E.Root);
   if (!Root)
     return fail(llvm::toString(Root.takeError()));

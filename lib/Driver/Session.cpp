@@ -2,7 +2,10 @@
 
 #include "kreach/Session.h"
 #include "kreach/Check.h"
+#include "kreach/Facts.h"
+#include "kreach/Indexer.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Process.h"
@@ -146,6 +149,35 @@ void printIndexSummary(Index &I, const IndexRunStats &S, const PathMapper &Paths
     llvm::errs() << ", " << S.Removed << " removed";
   llvm::errs() << ") in " << llvm::format("%.2f", S.Seconds) << "s; the index holds "
                << Held->TUs << " TUs (" << Held->FailedTUs << " failed)\n";
+}
+
+// --no-update trusts the index's facts as they are, but not to hold TUs it
+// never had: an update cut short after the compile DB grew, or a DB of
+// another tree, would otherwise have part of the tree checked as the whole.
+llvm::Error checkIndexCoversCompileDB(const Project &P, Index &I, const PathMapper &Paths) {
+  llvm::Expected<std::vector<std::string>> Held = I.tuFiles();
+  if (!Held)
+    return Held.takeError();
+  llvm::StringSet<> InIndex;
+  for (const std::string &F : *Held)
+    InIndex.insert(F);
+  llvm::StringSet<> Sources;
+  size_t Missing = 0;
+  std::string Example;
+  for (const std::string &F : P.CDB->getAllFiles()) {
+    if (!isSourceFile(F))
+      continue;
+    std::string File = normalizePath(F, "");
+    if (!Sources.insert(File).second || InIndex.count(File))
+      continue;
+    if (!Missing++)
+      Example = Paths.relative(File);
+  }
+  if (!Missing)
+    return llvm::Error::success();
+  return lineError("the index '" + I.path() + "' lacks " + llvm::Twine(Missing) + " of the " +
+                   llvm::Twine(Sources.size()) + " TUs of the compilation database (e.g. " +
+                   Example + "); run 'kreach index' or check without --no-update");
 }
 
 llvm::Error checkCoverage(const IndexCounts &Held, const PathMapper &Paths, Index &I,

@@ -1864,6 +1864,18 @@ llvm::Expected<IndexCounts> Index::counts() {
   return C;
 }
 
+llvm::Expected<std::vector<std::string>> Index::tuFiles() {
+  auto S = statement("SELECT file FROM tu");
+  if (!S)
+    return S.takeError();
+  std::vector<std::string> Files;
+  while (S->next())
+    Files.push_back(S->text(0));
+  if (llvm::Error E = S->done("cannot list TUs"))
+    return std::move(E);
+  return Files;
+}
+
 llvm::Expected<std::vector<TUState>> Index::failedTUs() {
   auto S = statement("SELECT file, error FROM tu WHERE failed ORDER BY file");
   if (!S)
