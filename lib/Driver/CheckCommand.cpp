@@ -182,6 +182,14 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     return fail(llvm::toString(Opened.takeError()));
   Session &Tree = *Opened;
   PathMapper Paths(Tree.P.Paths.SourceRoot);
+  // A configuration that turns every rule off (or leaves only the
+  // analyzer's) would pass the gate with nothing asked of the tree.
+  if (Tree.Rules.ofKind(RuleKind::Reachability).empty())
+    return fail("no reachability rule is enabled" +
+                (Tree.P.Paths.ConfigFile.empty()
+                     ? std::string()
+                     : " (configuration '" + Tree.P.Paths.ConfigFile + "')") +
+                "; nothing to check");
   for (auto [Out, Option] :
        {std::pair<llvm::StringRef, llvm::StringRef>{C.OutputFile, "-o"},
         {C.WriteBaseline, "--write-baseline"}})
