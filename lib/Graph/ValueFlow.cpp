@@ -633,9 +633,9 @@ void ValueFlow::run() {
       size_t Before = G.Flow.BoundCalls;
       // The chain's last call is the registry's: shown where the item was
       // registered.
-      for (const DispatchItem &Item : itemsOnHead(C.E.Registry, Key))
-        addResolvedEdges(C.Caller, Item.Callback, *Item.Targets, C.E.Site, C.E.Label, C.E.Chain,
-                         Item.Where.File ? &Item.Where : nullptr);
+      for (const DispatchItem &OnHead : itemsOnHead(C.E.Registry, Key))
+        addResolvedEdges(C.Caller, OnHead.Callback, *OnHead.Targets, C.E.Site, C.E.Label,
+                         C.E.Chain, OnHead.Where.File ? &OnHead.Where : nullptr);
       G.Flow.RegistryCalls += G.Flow.BoundCalls - Before;
       break;
     }
