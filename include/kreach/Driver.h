@@ -44,6 +44,9 @@ struct SessionOptions {
   /// standard input). Either one turns it on.
   std::string ChangedSince;
   std::string ChangedFiles;
+  /// Patch mode: accept changed C files the compile DB does not build
+  /// (named, not checked) instead of exiting 2.
+  bool AllowUnbuilt = false;
   bool patchMode() const { return !ChangedSince.empty() || !ChangedFiles.empty(); }
 };
 

@@ -53,8 +53,11 @@ llvm::Expected<llvm::StringSet<>> loadChangedFiles(const SessionOptions &O, Base
 
 /// Which TUs to re-parse: every TU reading a changed file, plus changed
 /// files that may be new TUs, after forgetting TUs the patch deleted.
+/// Unbuilt gets the changed C files that exist but that no command of the
+/// compile DB builds and no indexed TU reads: nothing of them is checked.
 llvm::Expected<std::vector<std::string>> tusToReindex(const Project &P, Index &I,
-                                                      const llvm::StringSet<> &Changed);
+                                                      const llvm::StringSet<> &Changed,
+                                                      std::vector<std::string> &Unbuilt);
 
 /// Whether a finding's chain passes through a changed file: its root, a
 /// registration, a call site or a definition on the chain.

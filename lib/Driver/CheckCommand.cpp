@@ -219,7 +219,7 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     Tree.Rules = std::move(*BaseRules);
   }
   llvm::StringSet<> Changed;
-  std::vector<std::string> Reindex;
+  std::vector<std::string> Reindex, Unbuilt;
   if (PatchMode) {
     llvm::Expected<llvm::StringSet<>> Files = loadChangedFiles(O, Base, Paths);
     if (!Files)
@@ -230,7 +230,8 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     if (!Changes)
       return fail(llvm::toString(Changes.takeError()));
     Gate = std::move(*Changes);
-    llvm::Expected<std::vector<std::string>> TUs = tusToReindex(Tree.P, *Tree.I, Changed);
+    llvm::Expected<std::vector<std::string>> TUs =
+        tusToReindex(Tree.P, *Tree.I, Changed, Unbuilt);
     if (!TUs)
       return fail(llvm::toString(TUs.takeError()));
     Reindex = std::move(*TUs);
@@ -282,6 +283,17 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   else if (O.NoUpdate)
     if (llvm::Error E = checkIndexCoversCompileDB(Tree.P, *Tree.I, Paths))
       Incomplete = llvm::toString(std::move(E));
+  if (!Unbuilt.empty()) {
+    std::string Line = "patch mode: " + std::to_string(Unbuilt.size()) +
+                       " changed C file" + (Unbuilt.size() == 1 ? "" : "s") +
+                       " that no command of the compilation database builds (" +
+                       Paths.relative(Unbuilt.front()) +
+                       (Unbuilt.size() > 1 ? ", ..." : "") + ") went unchecked";
+    if (O.AllowUnbuilt)
+      llvm::WithColor::warning(llvm::errs(), "kreach") << Line << "\n";
+    else if (Incomplete.empty())
+      Incomplete = Line + "; regenerate compile_commands.json, or pass --allow-unbuilt";
+  }
   warnOutsideRoot(R.Findings, R.Graph, Paths);
   llvm::json::Array FailedList;
   if (llvm::Expected<std::vector<TUState>> Failed = Tree.I->failedTUs()) {

@@ -3,6 +3,7 @@
 #include "kreach/PatchMode.h"
 #include "kreach/ChangedFiles.h"
 #include "kreach/FileIO.h"
+#include "kreach/Indexer.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -107,7 +108,8 @@ llvm::Expected<llvm::StringSet<>> loadChangedFiles(const SessionOptions &O, Base
 }
 
 llvm::Expected<std::vector<std::string>> tusToReindex(const Project &P, Index &I,
-                                                      const llvm::StringSet<> &Changed) {
+                                                      const llvm::StringSet<> &Changed,
+                                                      std::vector<std::string> &Unbuilt) {
   llvm::Expected<IndexCounts> Counts = I.counts();
   if (!Counts)
     return Counts.takeError();
@@ -138,10 +140,18 @@ llvm::Expected<std::vector<std::string>> tusToReindex(const Project &P, Index &I
     }
     Only.push_back(TU);
   }
-  // A changed file the index does not know may be a new TU.
-  for (const std::string &Abs : ChangedPaths)
-    if (!llvm::is_contained(*Readers, Abs))
+  // A changed file the index does not know may be a new TU; a C file that
+  // no command builds (new, and the compile DB not regenerated, or outside
+  // this configuration) cannot be checked at all.
+  for (const std::string &Abs : ChangedPaths) {
+    if (llvm::is_contained(*Readers, Abs))
+      continue;
+    if (isSourceFile(Abs) && llvm::sys::fs::exists(Abs) && P.CDB->getCompileCommands(Abs).empty())
+      Unbuilt.push_back(Abs);
+    else
       Only.push_back(Abs);
+  }
+  llvm::sort(Unbuilt);
   llvm::sort(Only);
   Only.erase(std::unique(Only.begin(), Only.end()), Only.end());
   return Only;

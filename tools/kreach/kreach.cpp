@@ -123,6 +123,12 @@ static cl::opt<std::string> ChangedFiles(
              "source root or absolute; '-' reads standard input)"),
     cl::value_desc("file"), cl::sub(CheckCmd), cl::cat(Category));
 
+static cl::opt<bool> AllowUnbuilt(
+    "allow-unbuilt",
+    cl::desc("Patch mode: accept changed C files that no command of the compilation "
+             "database builds (named, not checked) instead of exiting 2"),
+    cl::sub(CheckCmd), cl::cat(Category));
+
 static cl::opt<bool> ConfigFromBase(
     "config-from-base",
     cl::desc("Patch mode with --changed-since: judge the patch by the configuration "
@@ -180,6 +186,7 @@ static SessionOptions sessionOptions() {
   O.NoUpdate = NoUpdate;
   O.ChangedSince = ChangedSince;
   O.ChangedFiles = ChangedFiles;
+  O.AllowUnbuilt = AllowUnbuilt;
   return O;
 }
 
