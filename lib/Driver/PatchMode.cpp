@@ -82,13 +82,15 @@ llvm::Expected<llvm::StringSet<>> loadChangedFiles(const SessionOptions &O, Base
   std::string Text;
   if (!O.ChangedSince.empty()) {
     // --relative: names relative to the source root even when the kernel is
-    // a subdirectory of the repository. New files a patch adds without
-    // committing them count too.
+    // a subdirectory of the repository. --no-renames: a renamed file is its
+    // old name deleted and its new one added, so the old TU leaves the
+    // index. New files a patch adds without committing them count too.
     llvm::Expected<std::string> Commit = Base.commit();
     if (!Commit)
       return Commit.takeError();
     llvm::Expected<std::string> Diff = runGit(
-        Base.root(), {"diff", "--name-only", "--relative", "--end-of-options", *Commit, "--"});
+        Base.root(), {"diff", "--name-only", "--no-renames", "--relative", "--end-of-options",
+                      *Commit, "--"});
     if (!Diff)
       return Diff.takeError();
     llvm::Expected<std::string> Untracked =
