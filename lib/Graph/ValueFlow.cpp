@@ -25,6 +25,7 @@
 
 #include "kreach/Graph.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -128,7 +129,7 @@ private:
   std::vector<Concrete> Concretes;
   /// Direct call sites of each function: (caller, edge index).
   std::vector<std::vector<std::pair<NodeId, uint32_t>>> Callers;
-  std::map<SiteKey, std::vector<uint32_t>> ArgsAt;
+  llvm::DenseMap<SiteKey, llvm::SmallVector<uint32_t, 2>> ArgsAt;
   llvm::DenseSet<NodeId> &AddressTaken = G.AddressTaken;
   /// What each global holds, by access path.
   llvm::StringMap<std::vector<std::pair<llvm::SmallVector<std::string, 1>, FlowValue>>>
