@@ -1409,6 +1409,18 @@ static bool decodeSteps(
     llvm::StringRef Text,
     llvm::function_ref<void(llvm::StringRef Key, llvm::StringRef Name, SourcePos Site)> Each);
 
+/// A summary row by what it says (names, not ids), in one format for the row
+/// read back and the row computed, so that storeSummaries compares them.
+static std::string summaryRowText(int64_t Dist, llvm::StringRef NextKey, llvm::StringRef File,
+                                  int64_t Line, int64_t Col, llvm::StringRef Via,
+                                  llvm::StringRef Hops, llvm::StringRef Mask) {
+  std::string Row;
+  llvm::raw_string_ostream(Row) << Dist << '\x1f' << NextKey << '\x1f' << File << '\x1f' << Line
+                                << '\x1f' << Col << '\x1f' << Via << '\x1f' << Hops << '\x1f'
+                                << Mask;
+  return Row;
+}
+
 llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
                                                   const std::vector<SinkStep> &Steps,
                                                   llvm::StringRef Fingerprint,
@@ -1450,14 +1462,11 @@ llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
     if (!Rows)
       return Rows.takeError();
     Rows->bind(SetId);
-    while (Rows->next()) {
-      std::string Row;
-      llvm::raw_string_ostream OS(Row);
-      OS << Rows->integer(2) << '\x1f' << Rows->text(3) << '\x1f' << Rows->text(4) << '\x1f'
-         << Rows->integer(5) << '\x1f' << Rows->integer(6) << '\x1f' << Rows->text(7) << '\x1f'
-         << Rows->text(8) << '\x1f' << Rows->text(9);
-      Old[Rows->text(0)] = {std::move(Row), Rows->integer(1)};
-    }
+    while (Rows->next())
+      Old[Rows->text(0)] = {summaryRowText(Rows->integer(2), Rows->text(3), Rows->text(4),
+                                           Rows->integer(5), Rows->integer(6), Rows->text(7),
+                                           Rows->text(8), Rows->text(9)),
+                            Rows->integer(1)};
     if (llvm::Error E = Rows->done("cannot read summaries"))
       return std::move(E);
   }
@@ -1475,15 +1484,10 @@ llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
       NextKey = Callee.Kind == NodeKind::Field ? (FieldSinkPrefix + Callee.Name).str()
                                                : Callee.Key;
     }
-    std::string Row;
-    {
-      llvm::raw_string_ostream OS(Row);
-      OS << int64_t(S.Dist) << '\x1f' << NextKey << '\x1f'
-         << (H ? G.file(H->Site.File) : llvm::StringRef()) << '\x1f'
-         << (H ? int64_t(H->Site.Line) : 0) << '\x1f' << (H ? int64_t(H->Site.Column) : 0)
-         << '\x1f' << (H && H->Via ? G.field(H->Via) : llvm::StringRef()) << '\x1f' << Hops
-         << '\x1f' << (H && H->Mask ? G.field(H->Mask) : llvm::StringRef());
-    }
+    std::string Row = summaryRowText(
+        S.Dist, NextKey, H ? G.file(H->Site.File) : llvm::StringRef(), H ? H->Site.Line : 0,
+        H ? H->Site.Column : 0, H && H->Via ? G.field(H->Via) : llvm::StringRef(), Hops,
+        H && H->Mask ? G.field(H->Mask) : llvm::StringRef());
     auto It = Old.find(G.node(N).Key);
     if (It != Old.end()) {
       It->second.Current = true;
