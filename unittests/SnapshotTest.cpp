@@ -92,7 +92,7 @@ std::string dump(const CallGraph &G) {
      << P.SignatureTargets << "\n";
   for (const CallGraph::RegistrationRow &R : G.registrations()) {
     OS << "registration " << R.RegistryField << " " << R.Head << " ";
-    dumpValue(OS, R.Item);
+    dumpValue(OS, R.Callback);
     OS << " ";
     dumpLoc(OS, G, R.Site);
     OS << "\n";

@@ -213,6 +213,83 @@ TEST(ValueFlowTest, RegistrationsOfOneItemMakeOneEdgeAndOneChain) {
   EXPECT_EQ(G.registrations().size(), 20u);
 }
 
+/// The functions a dispatch of `top` (chain_call on the_list) reaches when
+/// `init` registers a block it allocated, filled as Fill says, and another
+/// function stored a waiting callback into some nb::call elsewhere.
+std::vector<std::string>
+dispatchTargets(llvm::function_ref<void(CallGraph &, NodeId Init)> Fill) {
+  ValueFlowConfig Config = test::chainConfig();
+  CallGraph G;
+  NodeId Reg = G.getOrAddNode("chain_register", "chain_register");
+  NodeId Call = G.getOrAddNode("chain_call", "chain_call");
+  NodeId Top = defined(G, "top", 1);
+  NodeId Init = defined(G, "init", 10);
+  defined(G, "quiet_cb", 20);
+  NodeId Elsewhere = defined(G, "waiting_cb", 30);
+  G.addStore("nb::call", Elsewhere, at(31));
+  G.addCall(Init, Reg, at(11));
+  G.addArgument(Init, Reg, 0, {}, FlowValue::global("the_list"), at(11));
+  Fill(G, Init);
+  G.addCall(Top, Call, at(2));
+  G.addArgument(Top, Call, 0, {}, FlowValue::global("the_list"), at(2));
+  G.finalize(Config);
+  std::vector<std::string> Targets;
+  for (const Edge &E : G.edges(Top))
+    if (E.Kind == EdgeKind::Bound)
+      Targets.push_back(G.node(E.To).Name);
+  llvm::sort(Targets);
+  return Targets;
+}
+
+// nb = kcalloc(...); nb[i].call = quiet_cb; chain_register(&list, &nb[i]):
+// the call site's argument has the field written (a part), and the block is
+// fresh, so its type adds nothing: the dispatch calls quiet_cb only, not
+// every nb::call of the tree (iommu's bus notifier blocks on the kernel).
+TEST(ValueFlowTest, AFieldWrittenIntoAFreshItemIsWhatTheDispatchCalls) {
+  EXPECT_EQ(dispatchTargets([](CallGraph &G, NodeId Init) {
+              G.addArgument(Init, G.lookup("chain_register"), 1, {},
+                            FlowValue::returnOf("kcalloc"), at(11));
+              G.addArgument(Init, G.lookup("chain_register"), 1, {"nb::call"},
+                            FlowValue::function("quiet_cb"), at(11));
+            }),
+            std::vector<std::string>{"quiet_cb"});
+  // Without the written field, the block says only its type: every stored
+  // nb::call.
+  EXPECT_EQ(dispatchTargets([](CallGraph &G, NodeId Init) {
+              G.addArgument(Init, G.lookup("chain_register"), 1, {},
+                            FlowValue::returnOf("kcalloc"), at(11));
+            }),
+            std::vector<std::string>{"waiting_cb"});
+}
+
+// nb = kzalloc(...); nb->call = quiet_cb; chain_register(&list, nb): the write
+// is the caller's assign into the fresh result it passes, which binds as a
+// part of the argument does.
+TEST(ValueFlowTest, AWriteThroughALocalPointerToAFreshItemBindsAsAPart) {
+  std::vector<std::string> Targets = dispatchTargets([](CallGraph &G, NodeId Init) {
+    G.addArgument(Init, G.lookup("chain_register"), 1, {}, FlowValue::returnOf("kzalloc"),
+                  at(11));
+    G.addAssign(Init, FlowValue::returnOf("kzalloc").member("nb::call"),
+                FlowValue::function("quiet_cb"), at(12));
+  });
+  EXPECT_EQ(Targets, std::vector<std::string>{"quiet_cb"});
+}
+
+// An item that is not fresh (a global the tree initializes elsewhere) keeps
+// what its own contents say beside the field its caller wrote: no strong
+// update on an object others can write.
+TEST(ValueFlowTest, AFieldWrittenIntoAGlobalItemAddsToItsContents) {
+  std::vector<std::string> Targets = dispatchTargets([](CallGraph &G, NodeId Init) {
+    G.addArgument(Init, G.lookup("chain_register"), 1, {}, FlowValue::global("shared_nb"),
+                  at(11));
+    G.addArgument(Init, G.lookup("chain_register"), 1, {"nb::call"},
+                  FlowValue::function("quiet_cb"), at(11));
+    G.addAssign(NoNode, FlowValue::global("shared_nb").member("nb::call"),
+                FlowValue::function("waiting_cb"), at(40));
+  });
+  EXPECT_EQ(Targets, (std::vector<std::string>{"quiet_cb", "waiting_cb"}));
+}
+
 // A rule's boundary on a callee a bound call was hoisted through drops the
 // call, as it stops the call itself.
 TEST(ValueFlowTest, BoundariesApplyToTheCalleesABoundCallPassesThrough) {

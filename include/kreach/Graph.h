@@ -204,12 +204,18 @@ struct ValueFlowStats {
 /// parameters), to be bound where it is called: call one (Invoke), write
 /// one into memory (Assign), register an item on a head (Register), call
 /// everything registered on a head (Dispatch).
+/// What stored effects and registrations mean: part of the token they are
+/// stored under and of the rules' summary fingerprints, so that what an
+/// older kreach stored is computed again rather than misread.
+/// 2: a registration holds the item's callback, bound field by field.
+constexpr unsigned ValueFlowRevision = 2;
+
 struct ValueEffect {
   enum class Kind : uint8_t { Invoke, Assign, Register, Dispatch };
   Kind K = Kind::Invoke;
   unsigned Registry = 0; ///< Index into ValueFlowConfig::Registries.
   FlowValue A, B; ///< Invoke: callee. Assign: target, value. Register: head,
-                  ///< item. Dispatch: head.
+                  ///< the item's callback (item|field). Dispatch: head.
   Loc Site;       ///< Where it arises in its function.
   FieldId Label = 0; ///< The value as first spelled, for messages.
   /// The callees it was hoisted through, outermost first, each with where
@@ -289,11 +295,12 @@ public:
   void addReturn(NodeId Function, const FlowValue &V);
   void addAssign(NodeId Owner, const FlowValue &Target, const FlowValue &V,
                  const SourcePos &Site);
-  /// A concrete registration: Item registered on Head (a head key; empty
-  /// when unknown) of the registry whose callback field is RegistryField.
+  /// A concrete registration on Head (a head key; empty when unknown) of
+  /// the registry whose callback field is RegistryField: Callback is what
+  /// the registered item holds in that field.
   struct RegistrationRow {
     std::string RegistryField, Head;
-    FlowValue Item;
+    FlowValue Callback;
     Loc Site; ///< The registering call.
   };
   /// Each function's effects after finalize (empty for most).

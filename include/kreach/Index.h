@@ -195,9 +195,13 @@ public:
                                            llvm::StringRef LoadedGeneration);
   llvm::Expected<bool> hasEffects();
   /// The token of the stored effects: empty when none are stored, and
-  /// "<generation>:<random>" when this kreach stored them. It is deleted
-  /// whenever facts change, so a token names one state of the facts.
+  /// "<generation>:v<ValueFlowRevision>-<random>" when this kreach stored
+  /// them. It is deleted whenever facts change, so a token names one state
+  /// of the facts.
   llvm::Expected<std::string> effectsToken();
+  /// Whether Token names effects this kreach stored, in its own terms (an
+  /// older kreach's token says only that effects of some meaning exist).
+  static bool isCurrentEffectsToken(llvm::StringRef Token);
   /// Where a check keeps the finalized graph of this index (GraphSnapshot.h).
   std::string graphSnapshotPath() const;
   /// For a per-TU check, before finalize: the stored effects of Functions

@@ -65,10 +65,10 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   llvm::Expected<std::string> Token = I.effectsToken();
   if (!Token)
     return Token.takeError();
-  // Only a token this kreach wrote ("<generation>:<random>") names a state
-  // of the facts; an older kreach's says only that effects are stored.
-  auto [TokenGeneration, TokenRandom] = llvm::StringRef(*Token).split(':');
-  bool TokenNamesFacts = !TokenRandom.empty();
+  // Only a token this kreach wrote names a state of the facts; an older
+  // kreach's says only that effects are stored, perhaps of another meaning.
+  llvm::StringRef TokenGeneration = llvm::StringRef(*Token).split(':').first;
+  bool TokenNamesFacts = Index::isCurrentEffectsToken(*Token);
   if (TokenNamesFacts && !RefreshSummaries) {
     llvm::TimeTraceScope Scope("read graph snapshot");
     llvm::Expected<bool> Read = readGraphSnapshot(R.Graph, SnapshotPath, keyFor(*Token));

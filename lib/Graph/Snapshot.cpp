@@ -301,7 +301,7 @@ void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
   for (const CallGraph::RegistrationRow &R : G.Registrations) {
     E.str(R.RegistryField);
     E.str(R.Head);
-    writeFlowValue(E, R.Item);
+    writeFlowValue(E, R.Callback);
     E.loc(R.Site);
   }
 
@@ -478,7 +478,7 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
     CallGraph::RegistrationRow R;
     R.RegistryField = D.str().str();
     R.Head = D.str().str();
-    R.Item = readFlowValue(D);
+    R.Callback = readFlowValue(D);
     R.Site = D.loc(NumFiles);
     G.Registrations.push_back(std::move(R));
   }

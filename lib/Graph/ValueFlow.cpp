@@ -103,10 +103,12 @@ private:
                 llvm::ArrayRef<CallGraph::HoistStep> Chain,
                 bool AllowRegistryField = false);
   /// LastStepAt, when given, is where the chain's last call is shown (a
-  /// dispatch's: where the item was registered).
+  /// dispatch's: where the item was registered). Through, when given, is the
+  /// field the call reads last (a dispatch's: the registry's, whatever the
+  /// item's callback was bound to); otherwise W's last field.
   void addResolvedEdges(NodeId Caller, const FlowValue &W, const Resolution &R, const Loc &Site,
                         FieldId Label, llvm::ArrayRef<CallGraph::HoistStep> Chain,
-                        const Loc *LastStepAt);
+                        const Loc *LastStepAt, FieldId Through = 0);
   /// An item on a head, resolved: what a dispatch on the head calls for it.
   struct DispatchItem {
     FlowValue Callback;
@@ -119,6 +121,10 @@ private:
   void unresolved(NodeId Caller, const Loc &Site, UnresolvedKind K, const FlowValue &V);
   std::string headKey(const FlowValue &Head, unsigned Depth = 0) const;
   bool isRegistryField(llvm::StringRef F) const { return RegistryFields.count(F) != 0; }
+  /// Whether V is an object nothing but its type says anything of: an
+  /// allocation's result (a function with no returns indexed) or memory
+  /// only a type names.
+  bool isFresh(const FlowValue &V) const;
 
   CallGraph &G;
   const ValueFlowConfig &Config;
@@ -138,8 +144,11 @@ private:
   /// field ("outer::f|inner::g"): the two-layer types of MLTA.
   llvm::StringMap<llvm::SmallVector<NodeId, 2>> TwoLayer;
   llvm::DenseMap<NodeId, std::vector<uint32_t>> ReturnsOf;
+  /// Each function's writes into fresh objects (isFresh), by its assigns.
+  llvm::DenseMap<NodeId, llvm::SmallVector<uint32_t, 2>> FreshWrites;
   /// Per registry: items registered per head, and on heads nobody could name.
-  /// An item and where it was registered (the last hop of a dispatch).
+  /// An item's callback and where it was registered (the last hop of a
+  /// dispatch).
   using Item = std::pair<FlowValue, Loc>;
   std::vector<llvm::StringMap<std::vector<Item>>> Registered;
   std::vector<std::vector<Item>> RegisteredAnywhere;
@@ -174,6 +183,15 @@ void ValueFlow::addConcrete(NodeId Caller, Effect E) {
   Concretes.push_back({Caller, std::move(E)});
 }
 
+bool ValueFlow::isFresh(const FlowValue &V) const {
+  if (V.Kind == FlowValue::Base::Unknown)
+    return true;
+  if (V.Kind != FlowValue::Base::Return)
+    return false;
+  NodeId F = G.lookup(V.Name);
+  return F == NoNode || !ReturnsOf.count(F);
+}
+
 llvm::SmallVector<FlowValue, 2> ValueFlow::bind(const FlowValue &V, NodeId Caller,
                                                 NodeId Callee, const Loc &Site) {
   llvm::SmallVector<FlowValue, 2> Out;
@@ -181,6 +199,13 @@ llvm::SmallVector<FlowValue, 2> ValueFlow::bind(const FlowValue &V, NodeId Calle
     Out.push_back(V);
     return Out;
   }
+  // What the caller passes that V reads into: the argument's part holding
+  // it (Part, a prefix of V's path) and its value there.
+  struct Known {
+    llvm::SmallVector<std::string, 2> Part;
+    const FlowValue *Value;
+  };
+  llvm::SmallVector<Known, 4> Matching;
   auto It = ArgsAt.find({Caller, Callee, Site.File, Site.Line, Site.Column});
   bool Matched = false;
   if (It != ArgsAt.end())
@@ -189,10 +214,46 @@ llvm::SmallVector<FlowValue, 2> ValueFlow::bind(const FlowValue &V, NodeId Calle
       if (A.Index != V.Param)
         continue;
       Matched = true;
-      if (!pathHasPrefix(V.Path, A.Part) || Out.size() >= MaxBindings)
+      if (!pathHasPrefix(V.Path, A.Part))
         continue;
-      Out.push_back(A.Value.append(llvm::ArrayRef<std::string>(V.Path).drop_front(A.Part.size())));
+      Matching.push_back({{A.Part.begin(), A.Part.end()}, &A.Value});
+      // A fresh object the caller passes (`nb = kzalloc(...)`, then
+      // `nb->notifier_call = cb`): its own writes into it are parts of the
+      // argument, as a local struct's fields are.
+      if (!isFresh(A.Value))
+        continue;
+      auto Writes = FreshWrites.find(Caller);
+      if (Writes == FreshWrites.end())
+        continue;
+      for (uint32_t W : Writes->second) {
+        const CallGraph::AssignRow &Write = G.Assigns[W];
+        if (Write.Target.Kind != A.Value.Kind || Write.Target.Name != A.Value.Name ||
+            Write.Target.Path.size() <= A.Value.Path.size() ||
+            !pathHasPrefix(Write.Target.Path, A.Value.Path))
+          continue;
+        Known Part{{A.Part.begin(), A.Part.end()}, &Write.Value};
+        llvm::append_range(Part.Part,
+                           llvm::ArrayRef<std::string>(Write.Target.Path)
+                               .drop_front(A.Value.Path.size()));
+        if (pathHasPrefix(V.Path, Part.Part))
+          Matching.push_back(std::move(Part));
+      }
     }
+  // A field the caller wrote into a fresh object is what the object holds
+  // there (a strong update: only the caller holds it); the object's type,
+  // which is all a fresh object's value says, adds nothing more. On the
+  // kernel, iommu's kcalloc'd bus notifier blocks otherwise call every
+  // notifier_call of the tree.
+  size_t Deepest = 0;
+  for (const Known &K : Matching)
+    Deepest = std::max(Deepest, K.Part.size());
+  for (const Known &K : Matching) {
+    if (K.Part.size() < Deepest && isFresh(*K.Value))
+      continue;
+    if (Out.size() >= MaxBindings)
+      break;
+    Out.push_back(K.Value->append(llvm::ArrayRef<std::string>(V.Path).drop_front(K.Part.size())));
+  }
   if (!Matched) // Nothing is known of the argument: only its type.
     Out.push_back(FlowValue::unknown().append(V.Path));
   return Out;
@@ -387,7 +448,7 @@ void ValueFlow::addEdges(NodeId Caller, const FlowValue &W, const Loc &Site, Fie
 void ValueFlow::addResolvedEdges(NodeId Caller, const FlowValue &W, const Resolution &R,
                                  const Loc &Site, FieldId Label,
                                  llvm::ArrayRef<CallGraph::HoistStep> Chain,
-                                 const Loc *LastStepAt) {
+                                 const Loc *LastStepAt, FieldId Through) {
   for (unsigned K = 0; K < NumUnresolvedKinds; ++K)
     if (R.Unresolved & (1u << K))
       unresolved(Caller, Site, UnresolvedKind(K), W);
@@ -406,7 +467,8 @@ void ValueFlow::addResolvedEdges(NodeId Caller, const FlowValue &W, const Resolu
     }
     return Hoist;
   };
-  FieldId Through = W.Path.empty() ? 0 : G.internField(W.Path.back());
+  if (!Through && !W.Path.empty())
+    Through = G.internField(W.Path.back());
   // A call through a value found here names the field it read last, as a
   // call through a field always has; a bare global or result its spelling.
   if (!Label)
@@ -479,10 +541,9 @@ const std::vector<ValueFlow::DispatchItem> &ValueFlow::itemsOnHead(unsigned Regi
   } else if (auto Head = Registered[Registry].find(Key); Head != Registered[Registry].end()) {
     llvm::append_range(Items, Head->getValue());
   }
-  for (const auto &[Value, Where] : Items) {
-    FlowValue Callback = Value.member(Config.Registries[Registry].Field);
+  for (const auto &[Callback, Where] : Items) {
     const Resolution &Targets = resolved(Callback, 0, /*AllowRegistryField=*/true);
-    It->second.push_back({std::move(Callback), &Targets, Where});
+    It->second.push_back({Callback, &Targets, Where});
   }
   return It->second;
 }
@@ -510,6 +571,10 @@ void ValueFlow::run() {
   }
   for (uint32_t I = 0; I < G.Returns.size(); ++I)
     ReturnsOf[G.Returns[I].Function].push_back(I);
+  for (uint32_t I = 0; I < G.Assigns.size(); ++I)
+    if (const CallGraph::AssignRow &A = G.Assigns[I];
+        A.Owner != NoNode && !A.Target.Path.empty() && isFresh(A.Target))
+      FreshWrites[A.Owner].push_back(I);
   for (const Store &S : G.Stores)
     AddressTaken.insert(S.Target);
   for (const CallGraph::AssignRow &A : G.Assigns)
@@ -547,7 +612,7 @@ void ValueFlow::run() {
     for (const RegistryApi &Api : Reg.Register)
       for (NodeId F : ByName.lookup(Api.Function))
         addEffect(F, {EffectKind::Register, R, FlowValue::param(Api.Head, "head"),
-                      FlowValue::param(Api.Item, "item"), G.Nodes[F].Def, 0});
+                      FlowValue::param(Api.Item, "item").member(Reg.Field), G.Nodes[F].Def, 0});
     for (const RegistryApi &Api : Reg.Call)
       for (NodeId F : ByName.lookup(Api.Function))
         addEffect(F, {EffectKind::Dispatch, R, FlowValue::param(Api.Head, "head"), {},
@@ -606,9 +671,9 @@ void ValueFlow::run() {
     for (unsigned I = 0; I < Config.Registries.size(); ++I)
       if (Config.Registries[I].Field == R.RegistryField) {
         if (R.Head.empty())
-          RegisteredAnywhere[I].push_back({R.Item, R.Site});
+          RegisteredAnywhere[I].push_back({R.Callback, R.Site});
         else
-          Registered[I][R.Head].push_back({R.Item, R.Site});
+          Registered[I][R.Head].push_back({R.Callback, R.Site});
       }
   for (const Concrete &C : Concretes) {
     if (C.E.K == EffectKind::Assign)
@@ -636,7 +701,8 @@ void ValueFlow::run() {
       // registered.
       for (const DispatchItem &OnHead : itemsOnHead(C.E.Registry, Key))
         addResolvedEdges(C.Caller, OnHead.Callback, *OnHead.Targets, C.E.Site, C.E.Label,
-                         C.E.Chain, OnHead.Where.File ? &OnHead.Where : nullptr);
+                         C.E.Chain, OnHead.Where.File ? &OnHead.Where : nullptr,
+                         G.internField(Config.Registries[C.E.Registry].Field));
       G.Flow.RegistryCalls += G.Flow.BoundCalls - Before;
       break;
     }

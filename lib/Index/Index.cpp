@@ -1679,6 +1679,10 @@ llvm::Expected<std::string> Index::generation() {
 
 llvm::Expected<std::string> Index::effectsToken() { return meta("effects"); }
 
+bool Index::isCurrentEffectsToken(llvm::StringRef Token) {
+  return Token.split(':').second.starts_with("v" + std::to_string(ValueFlowRevision) + "-");
+}
+
 std::string Index::graphSnapshotPath() const {
   return (FinalPath.empty() ? Path : FinalPath) + ".graph";
 }
@@ -1721,13 +1725,13 @@ llvm::Expected<std::string> Index::storeEffects(const CallGraph &G,
     if (llvm::Error Err = runStatement(
             statement("INSERT INTO effect(sym, kind, registry, a, b, file, line, col) "
                       "VALUES(NULL, -1, ?1, ?2, ?3, ?4, ?5, ?6)"),
-            "cannot store effects", R.RegistryField, R.Head, R.Item.encode(),
+            "cannot store effects", R.RegistryField, R.Head, R.Callback.encode(),
             G.file(R.Site.File), int64_t(R.Site.Line), int64_t(R.Site.Column)))
       return Err;
   // The token names this store of the effects (and so this state of the
   // facts): any later change of facts deletes it, and no other store, by
   // this index or a copy of it, makes the same one.
-  std::string Token = LoadedGeneration.str() + ":" +
+  std::string Token = LoadedGeneration.str() + ":v" + std::to_string(ValueFlowRevision) + "-" +
                       llvm::utohexstr((uint64_t(llvm::sys::Process::GetRandomNumber()) << 32) ^
                                       llvm::sys::Process::GetRandomNumber() ^
                                       uint64_t(std::chrono::steady_clock::now()
@@ -1758,6 +1762,14 @@ llvm::Error Index::loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
                                    "index '" + Path + "' holds a malformed effect; run "
                                    "'kreach index --rebuild'");
   };
+  llvm::Expected<std::string> Token = effectsToken();
+  if (!Token)
+    return Token.takeError();
+  if (!Token->empty() && !isCurrentEffectsToken(*Token))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "index '" + Path + "' holds value-flow effects that an "
+                                   "older kreach stored; run 'kreach check' to store them "
+                                   "again");
   for (NodeId N : Functions) {
     auto S = statement("SELECT effect.kind, effect.registry, effect.a, effect.b, "
                        "effect.file, effect.line, effect.col, effect.label, effect.chain "
@@ -1795,11 +1807,11 @@ llvm::Error Index::loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
   if (!R)
     return R.takeError();
   while (R->next()) {
-    std::optional<FlowValue> Item = FlowValue::decode(R->text(2));
-    if (!Item)
+    std::optional<FlowValue> Callback = FlowValue::decode(R->text(2));
+    if (!Callback)
       return Bad();
     G.addExternalRegistration(
-        {R->text(0), R->text(1), *Item,
+        {R->text(0), R->text(1), *Callback,
          G.toLoc({R->text(3), unsigned(R->integer(4)), unsigned(R->integer(5))})});
   }
   return R->done("cannot read effects");

@@ -2,6 +2,8 @@
 
 #include "kreach/Rules.h"
 
+#include "kreach/Graph.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringExtras.h"
@@ -188,6 +190,9 @@ std::string Rule::summaryFingerprint() const {
     OS << "alloc:" << llvm::join(Config.AllocationFunctions, ",") << "/" << ReclaimFlagBits
        << ";";
   OS << RegistrySource;
+  // Summaries hold chains that value flow found: another meaning of its
+  // effects is another set of summaries.
+  OS << ";value flow " << ValueFlowRevision;
   return llvm::utohexstr(llvm::xxh3_64bits(S));
 }
 

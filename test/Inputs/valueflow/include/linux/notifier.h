@@ -29,5 +29,7 @@ int register_vmap_purge_notifier(struct notifier_block *nb);
 void vmap_purge(void);
 int register_reboot_notifier(struct notifier_block *nb);
 void kernel_restart_prepare(void);
+int register_gfx_unbind_notifier(struct notifier_block *nb);
+void gfx_unbind_notify(void);
 
 #endif

@@ -51,3 +51,36 @@ void gfx_watch(struct done_waiter *w)
 	w->entry.func = gfx_done_wake;
 	add_wait_queue(&w->done_wq, &w->entry);
 }
+
+/* The GPU driver's own chain, fired from outside drivers/gpu, with a block
+ * it allocates and fills before registering: the wait is reached through
+ * what was written into the block. */
+#include <linux/slab.h>
+
+static BLOCKING_NOTIFIER_HEAD(gfx_unbind_list);
+
+int register_gfx_unbind_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&gfx_unbind_list, nb);
+}
+
+void gfx_unbind_notify(void)
+{
+	blocking_notifier_call_chain(&gfx_unbind_list, 0, NULL);
+}
+
+static int gfx_unbind_wait(struct notifier_block *nb, unsigned long action, void *data)
+{
+	return dma_fence_wait(gfx_fence, false);
+}
+
+int gfx_unbind_init(void)
+{
+	struct notifier_block *nb = kzalloc(sizeof(*nb), 0);
+
+	if (!nb)
+		return -1;
+	nb->notifier_call = gfx_unbind_wait;
+	return register_gfx_unbind_notifier(nb);
+}
+const struct gfx_driver gfx_unbind_driver = { .probe = (int (*)(struct gfx_dev *))gfx_unbind_init };
