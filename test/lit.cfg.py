@@ -26,6 +26,7 @@ add_tool("%clang-tidy", os.path.join(config.llvm_tools_dir, "clang-tidy"))
 add_tool("%clang", os.path.join(config.llvm_tools_dir, "clang"))
 add_tool("%tidy-plugin", os.path.join(config.kreach_lib_dir, "KreachTidy.so"))
 add_tool("%analyzer-plugin", os.path.join(config.kreach_lib_dir, "KreachAnalyzer.so"))
+add_tool("%facts-plugin", os.path.join(config.kreach_lib_dir, "KreachFacts.so"))
 add_tool("%python", config.python_executable)
 add_tool("%minikernel", os.path.join(config.kreach_src_root, "examples", "minikernel"))
 # The one set of mock kernel headers every suite compiles against: the
@@ -64,9 +65,11 @@ if not sanitized and os.path.exists(os.path.join(config.kreach_lib_dir, "KreachT
     config.available_features.add("tidy-plugin")
 if not sanitized and os.path.exists(os.path.join(config.kreach_lib_dir, "KreachAnalyzer.so")):
     config.available_features.add("analyzer-plugin")
+if not sanitized and os.path.exists(os.path.join(config.kreach_lib_dir, "KreachFacts.so")):
+    config.available_features.add("facts-plugin")
 if os.path.exists(os.path.join(config.kreach_tools_dir, "kreach-clangd")):
     config.available_features.add("kreach-clangd")
-for tool in ["dot", "npx", "git"]:
+for tool in ["dot", "npx", "git", "ccache"]:
     if shutil.which(tool):
         config.available_features.add(tool)
 # scan-build of the same LLVM release as the plugin.

@@ -56,6 +56,9 @@ size_t factCount(const TUFacts &Facts, FactKind K);
 /// The values of the I'th fact of kind K, one per column of the kind.
 void factValues(const TUFacts &Facts, FactKind K, size_t I,
                 llvm::SmallVectorImpl<FactValue> &Out);
+/// Adds a fact of kind K from its values, one per column of the kind (as
+/// factValues gives them; a Site's Text is its file).
+void appendFact(TUFacts &Facts, FactKind K, llvm::ArrayRef<FactValue> Values);
 
 } // namespace kreach
 

@@ -57,7 +57,7 @@ struct RuleStats {
 
 struct CheckStats {
   uint64_t TUs = 0, FailedTUs = 0, Functions = 0, CallEdges = 0, Roots = 0,
-           UnresolvedIndirectCalls = 0, Parsed = 0;
+           UnresolvedIndirectCalls = 0, Parsed = 0, FromBuild = 0;
   double IndexSeconds = 0, CheckSeconds = 0;
   /// Where the check's graph came from: "index" (its rows) or "snapshot"
   /// (GraphSnapshot.h).

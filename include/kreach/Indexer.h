@@ -2,6 +2,7 @@
 #ifndef KREACH_INDEXER_H
 #define KREACH_INDEXER_H
 
+#include "kreach/FactsRecord.h"
 #include "kreach/Index.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/raw_ostream.h"
@@ -23,6 +24,9 @@ struct IndexOptions {
 struct IndexRunStats {
   unsigned Total = 0;    ///< TUs considered.
   unsigned Parsed = 0;   ///< Re-parsed because inputs changed.
+  /// Taken from the facts the plugin wrote into the TU's object (not
+  /// parsed, and not counted in Parsed).
+  unsigned FromBuild = 0;
   unsigned UpToDate = 0;
   unsigned Failed = 0;   ///< Parsed with errors in this run.
   unsigned Removed = 0;
@@ -45,7 +49,18 @@ std::vector<std::string> indexingArguments(const clang::tooling::CompileCommand 
 /// facts are whatever clang recovered.
 TUFacts parseTU(const clang::tooling::CompileCommand &Cmd, std::string &FirstError);
 
-/// Re-parses every TU whose command or inputs changed and stores its facts.
+/// The facts the facts plugin (tools/facts-plugin) wrote into the object
+/// that Cmd builds, when they are this TU's and still hold: made by this
+/// kreach's extractor, from a compile that parses as Cmd does, from inputs
+/// as Stamp finds them now. std::nullopt otherwise (no object, no facts in
+/// it, or stale ones); a damaged facts section is said in Problem.
+std::optional<FactsRecord>
+factsFromBuild(const clang::tooling::CompileCommand &Cmd,
+               llvm::function_ref<FileStamp(llvm::StringRef)> Stamp, std::string &Problem);
+
+/// Re-indexes every TU whose command or inputs changed and stores its
+/// facts: from its object when the build recorded them there, otherwise
+/// parsed.
 llvm::Expected<IndexRunStats> updateIndex(const clang::tooling::CompilationDatabase &CDB,
                                           Index &I, const IndexOptions &Opts);
 

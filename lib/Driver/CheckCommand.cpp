@@ -257,7 +257,7 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
       return fail(llvm::toString(std::move(E)));
   llvm::Expected<TreeCheck> Checked = [&] {
     llvm::TimeTraceScope Scope("check the tree");
-    return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed > 0);
+    return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed + S.FromBuild > 0);
   }();
   if (!Checked)
     return fail(llvm::toString(Checked.takeError()));
@@ -273,6 +273,7 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     llvm::WithColor::warning(llvm::errs(), "kreach") << W << "\n";
   R.Stats.IndexSeconds = S.Seconds;
   R.Stats.Parsed = S.Parsed;
+  R.Stats.FromBuild = S.FromBuild;
   IndexCounts Held;
   Held.TUs = R.Stats.TUs;
   Held.FailedTUs = R.Stats.FailedTUs;

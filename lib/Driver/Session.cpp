@@ -143,8 +143,10 @@ void printIndexSummary(Index &I, const IndexRunStats &S, const PathMapper &Paths
   }
   if (Quiet)
     return;
-  llvm::errs() << "kreach: indexed " << S.Parsed << " of " << S.Total << " TUs ("
-               << S.UpToDate << " up to date, " << S.Failed << " failed";
+  llvm::errs() << "kreach: indexed " << S.Parsed + S.FromBuild << " of " << S.Total << " TUs (";
+  if (S.FromBuild)
+    llvm::errs() << S.FromBuild << " from the build's objects, " << S.Parsed << " parsed, ";
+  llvm::errs() << S.UpToDate << " up to date, " << S.Failed << " failed";
   if (S.Removed)
     llvm::errs() << ", " << S.Removed << " removed";
   llvm::errs() << ") in " << llvm::format("%.2f", S.Seconds) << "s; the index holds "
@@ -224,7 +226,7 @@ int runIndexCommand(const SessionOptions &O) {
   if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
     return fail(llvm::toString(std::move(E)));
   // Keep the summaries the per-TU front ends read in step with the facts.
-  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->Parsed > 0);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->Parsed + S->FromBuild > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   for (const std::string &W : R->Warnings)

@@ -67,4 +67,31 @@ void factValues(const TUFacts &Facts, FactKind K, size_t I,
   }
 }
 
+namespace {
+void assign(std::string &Member, const FactValue &V) { Member = V.Text.str(); }
+void assign(int64_t &Member, const FactValue &V) { Member = V.Int; }
+} // namespace
+
+void appendFact(TUFacts &Facts, FactKind K, llvm::ArrayRef<FactValue> Values) {
+  size_t C = 0;
+  switch (K) {
+#define KREACH_COLUMN(Column, Type, Member) assign(F.Member, Values[C++]);
+#define KREACH_SYMBOL(Column, KeyMember, NameMember)                                       \
+  F.KeyMember = Values[C].Text.str();                                                      \
+  F.NameMember = Values[C].Name.str();                                                     \
+  ++C;
+#define KREACH_SITE(Member)                                                                \
+  F.Member.File = Values[C].Text.str();                                                    \
+  F.Member.Line = unsigned(Values[C + 1].Int);                                             \
+  F.Member.Column = unsigned(Values[C + 2].Int);                                           \
+  C += 3;
+#define KREACH_FACT_KIND(Kind, Struct, Member, Table, HashTag, Columns)                    \
+  case FactKind::Kind: {                                                                   \
+    Struct &F = Facts.Member.emplace_back();                                               \
+    Columns return;                                                                        \
+  }
+#include "kreach/FactKinds.def"
+  }
+}
+
 } // namespace kreach

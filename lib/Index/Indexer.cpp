@@ -11,6 +11,10 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Frontend/Utils.h"
+#if __has_include("clang/Driver/CreateInvocationFromArgs.h")
+#include "clang/Driver/CreateInvocationFromArgs.h" // LLVM 22 moved it.
+#endif
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringExtras.h"
@@ -24,6 +28,8 @@
 #include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/VirtualFileSystem.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/xxhash.h"
 #include <chrono>
 #include <mutex>
@@ -55,6 +61,11 @@ std::vector<std::string> indexingArguments(const tooling::CompileCommand &Cmd) {
     llvm::StringRef A = Args[I];
     // Kbuild writes dependency files through the preprocessor.
     if (A.starts_with("-Wp,-MD,") || A.starts_with("-Wp,-MMD,"))
+      continue;
+    // A build that records facts in its objects loads kreach's facts
+    // plugin; a parse by kreach records them itself.
+    if ((A.starts_with("-fplugin=") || A.starts_with("-fpass-plugin=")) &&
+        llvm::sys::path::filename(A.split('=').second) == "KreachFacts.so")
       continue;
     if (A.starts_with("-resource-dir"))
       HasResourceDir = true;
@@ -286,6 +297,81 @@ private:
 
 } // namespace
 
+/// The object a compile command writes: its -o, relative to its directory.
+static std::string objectOf(const tooling::CompileCommand &Cmd) {
+  llvm::StringRef Out = Cmd.Output;
+  for (size_t I = 0; Out.empty() && I < Cmd.CommandLine.size(); ++I) {
+    llvm::StringRef A = Cmd.CommandLine[I];
+    if (A == "-o" && I + 1 < Cmd.CommandLine.size())
+      Out = Cmd.CommandLine[I + 1];
+    else if (A.starts_with("-o") && A.size() > 2)
+      Out = A.drop_front(2);
+  }
+  if (Out.empty() || Out == "-")
+    return std::string();
+  return normalizePath(Out, Cmd.Directory);
+}
+
+std::optional<FactsRecord> factsFromBuild(const tooling::CompileCommand &Cmd,
+                                          llvm::function_ref<FileStamp(llvm::StringRef)> Stamp,
+                                          std::string &Problem) {
+  std::string Object = objectOf(Cmd);
+  if (Object.empty() || !llvm::sys::fs::exists(Object))
+    return std::nullopt;
+  llvm::Expected<llvm::object::OwningBinary<llvm::object::ObjectFile>> File =
+      llvm::object::ObjectFile::createObjectFile(Object);
+  if (!File) {
+    llvm::consumeError(File.takeError()); // Not an object kreach can read.
+    return std::nullopt;
+  }
+  std::string MainFile = normalizePath(Cmd.Filename, Cmd.Directory);
+  for (const llvm::object::SectionRef &Section : File->getBinary()->sections()) {
+    llvm::Expected<llvm::StringRef> Name = Section.getName();
+    if (!Name || *Name != FactsSectionName) {
+      if (!Name)
+        llvm::consumeError(Name.takeError());
+      continue;
+    }
+    llvm::Expected<llvm::StringRef> Contents = Section.getContents();
+    llvm::Expected<std::vector<FactsRecord>> Records =
+        Contents ? decodeFactsSection(*Contents)
+                 : llvm::Expected<std::vector<FactsRecord>>(Contents.takeError());
+    if (!Records) {
+      Problem = Object + ": " + llvm::toString(Records.takeError());
+      return std::nullopt;
+    }
+    for (FactsRecord &R : *Records) {
+      if (R.Facts.MainFile != MainFile)
+        continue; // Another TU of a composite object.
+      for (const FileStamp &In : R.Inputs)
+        if (!(Stamp(In.Path) == In))
+          return std::nullopt; // Made from inputs that have changed since.
+      // Made by a compile that parses as this command does: not an object
+      // left from other flags. The driver only, no parse.
+      std::vector<std::string> Args = indexingArguments(Cmd);
+      std::vector<const char *> Argv;
+      for (const std::string &A : Args)
+        Argv.push_back(A.c_str());
+      llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = llvm::vfs::createPhysicalFileSystem();
+      FS->setCurrentWorkingDirectory(Cmd.Directory);
+      CreateInvocationOptions Opts;
+      Opts.VFS = FS;
+      IgnoringDiagConsumer Quiet;
+#if LLVM_VERSION_MAJOR >= 21
+      DiagnosticOptions DiagOpts;
+      Opts.Diags = CompilerInstance::createDiagnostics(*FS, DiagOpts, &Quiet, false);
+#else
+      Opts.Diags = CompilerInstance::createDiagnostics(new DiagnosticOptions(), &Quiet, false);
+#endif
+      std::shared_ptr<CompilerInvocation> Invocation = createInvocation(Argv, std::move(Opts));
+      if (!Invocation || parseFingerprint(*Invocation) != R.Fingerprint)
+        return std::nullopt;
+      return std::move(R);
+    }
+  }
+  return std::nullopt;
+}
+
 bool isSourceFile(llvm::StringRef File) {
   llvm::StringRef Ext = llvm::sys::path::extension(File);
   return Ext == ".c" || Ext == ".cc" || Ext == ".cpp" || Ext == ".cxx" || Ext == ".i";
@@ -385,8 +471,16 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
     for (const tooling::CompileCommand &Cmd : Work) {
       Pool.async([&, Cmd] {
-        std::string FirstError;
-        TUFacts Facts = parseTU(Cmd, FirstError);
+        std::string FirstError, BuildProblem;
+        std::optional<FactsRecord> Built = factsFromBuild(
+            Cmd,
+            [&](llvm::StringRef Path) {
+              std::lock_guard<std::mutex> Guard(Lock);
+              InputStamp S = Stamps.stamp(Path);
+              return FileStamp{S.Path, S.Size, S.MTime};
+            },
+            BuildProblem);
+        TUFacts Facts = Built ? std::move(Built->Facts) : parseTU(Cmd, FirstError);
         if (DelayMs)
           std::this_thread::sleep_for(std::chrono::milliseconds(DelayMs));
         std::lock_guard<std::mutex> Guard(Lock);
@@ -399,13 +493,19 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
         State.CommandHash = commandHash(Cmd);
         State.Failed = !FirstError.empty();
         State.Error = FirstError;
-        for (const std::string &Input : Facts.Inputs)
-          State.Inputs.push_back(Stamps.stamp(Input));
+        if (Built) {
+          // The stamps the compile saw, which still hold.
+          for (const FileStamp &In : Built->Inputs)
+            State.Inputs.push_back({In.Path, In.Size, In.MTime});
+        } else {
+          for (const std::string &Input : Facts.Inputs)
+            State.Inputs.push_back(Stamps.stamp(Input));
+        }
         if (State.Inputs.empty())
           State.Inputs.push_back(Stamps.stamp(Cmd.Filename));
         if (State.Failed)
           ++Stats.Failed;
-        ++Stats.Parsed;
+        ++(Built ? Stats.FromBuild : Stats.Parsed);
         // A TU that failed keeps the facts an earlier run stored, unless it
         // never had any: then what clang recovered is better than nothing.
         bool KeepOld = State.Failed && Known->count(Cmd.Filename);
@@ -422,6 +522,9 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
           Log << (Opts.Progress ? "\n" : "") << "kreach: warning: "
               << Paths.relative(Cmd.Filename)
               << ": " << FirstError << "\n";
+        if (!BuildProblem.empty())
+          Log << (Opts.Progress ? "\n" : "") << "kreach: warning: " << BuildProblem
+              << "; parsed " << Paths.relative(Cmd.Filename) << " instead\n";
       });
     }
     Pool.wait();

@@ -153,6 +153,7 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
       {"stats", llvm::json::Object{{"tus", Stats.TUs},
                                    {"tus_failed", Stats.FailedTUs},
                                    {"tus_parsed", Stats.Parsed},
+                                   {"tus_from_build", Stats.FromBuild},
                                    {"functions", Stats.Functions},
                                    {"call_edges", Stats.CallEdges},
                                    {"roots", Stats.Roots},

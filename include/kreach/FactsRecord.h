@@ -1,0 +1,70 @@
+//===- kreach/FactsRecord.h - A TU's facts as bytes that travel with its object ===//
+//
+// The facts plugin (tools/facts-plugin) extracts a TU's facts while clang
+// compiles it and writes them, as one record, into the object's
+// `.kreach.facts` section; `kreach index` reads them back instead of parsing
+// the TU. A record says what it was made from (the parse's fingerprint and
+// the stamp of every input), so that an object older than its sources or
+// compiled with other flags is never trusted. `ld -r` concatenates the
+// sections of the objects it links, so a section holds any number of
+// records, each framed by its own magic and size.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KREACH_FACTSRECORD_H
+#define KREACH_FACTSRECORD_H
+
+#include "kreach/Facts.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace clang {
+class CompilerInvocation;
+} // namespace clang
+
+namespace kreach {
+
+/// The section the plugin writes: not allocated, and excluded from final
+/// links (SHF_EXCLUDE), so vmlinux and modules never load it, while `ld -r`
+/// keeps it.
+inline constexpr llvm::StringLiteral FactsSectionName = ".kreach.facts";
+
+/// What a file was when it was read: its size and modification time (-1
+/// each when it did not exist), as `kreach index` stamps inputs.
+struct FileStamp {
+  std::string Path;
+  int64_t Size = -1;
+  int64_t MTime = -1;
+  bool operator==(const FileStamp &O) const {
+    return Path == O.Path && Size == O.Size && MTime == O.MTime;
+  }
+};
+FileStamp statFile(llvm::StringRef Path);
+
+struct FactsRecord {
+  /// parseFingerprint() of the compile that made the facts.
+  std::string Fingerprint;
+  /// Every input as the compile found it.
+  std::vector<FileStamp> Inputs;
+  TUFacts Facts;
+};
+
+/// What in a compiler invocation can change the facts of its TU: the
+/// language, target, preprocessor and header search options, and nothing of
+/// code generation, diagnostics, outputs or plugins. The plugin's compile and
+/// kreach's syntax-only parse of the same compile command agree on it.
+std::string parseFingerprint(const clang::CompilerInvocation &Invocation);
+
+/// One framed record, for a facts section.
+std::string encodeFactsRecord(const FactsRecord &Record);
+
+/// Every record of a facts section. An error names what is malformed; a
+/// record of another facts revision or kreach version is skipped, not an
+/// error (its TU is parsed instead).
+llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Section);
+
+} // namespace kreach
+
+#endif

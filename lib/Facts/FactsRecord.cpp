@@ -1,0 +1,317 @@
+//===- FactsRecord.cpp - A TU's facts as bytes that travel with its object ===//
+//
+// Layout of a record: the magic "KRFACTS\x01", the payload's size (8 bytes,
+// little endian), the payload. The payload starts with the facts revision
+// and kreach's version (a record of another kreach is skipped), then a
+// string table, then everything else as ULEB128 numbers and string ids:
+// a kernel TU repeats its file names and function keys thousands of times.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kreach/FactsRecord.h"
+
+#include "kreach/Config.h"
+#include "kreach/FactKinds.h"
+#include "clang/Basic/TargetOptions.h"
+#include "clang/Frontend/CompilerInvocation.h"
+#include "clang/Lex/HeaderSearchOptions.h"
+#include "clang/Lex/PreprocessorOptions.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/LEB128.h"
+#include "llvm/Support/xxhash.h"
+
+namespace kreach {
+
+FileStamp statFile(llvm::StringRef Path) {
+  FileStamp S;
+  S.Path = Path.str();
+  llvm::sys::fs::file_status Status;
+  if (!llvm::sys::fs::status(Path, Status) && llvm::sys::fs::exists(Status)) {
+    S.Size = int64_t(Status.getSize());
+    S.MTime = Status.getLastModificationTime().time_since_epoch().count();
+  }
+  return S;
+}
+
+std::string parseFingerprint(const clang::CompilerInvocation &Invocation) {
+  clang::CompilerInvocation Kept(Invocation);
+  // What to do with the AST (a plugin compile emits an object, kreach
+  // parses for syntax only), where outputs go, which plugins load.
+  Kept.getFrontendOpts() = clang::FrontendOptions();
+  Kept.getCodeGenOpts() = clang::CodeGenOptions();
+  Kept.getDependencyOutputOpts() = clang::DependencyOutputOptions();
+  // How diagnostics are worded and which are on: ccache adds
+  // -fcolor-diagnostics, kreach -w. Reset field by field (in LLVM 19 the
+  // options object cannot be assigned).
+  clang::DiagnosticOptions &Diag = Kept.getDiagnosticOpts();
+  const clang::DiagnosticOptions Defaults;
+#define DIAGOPT(Name, Bits, Default) Diag.Name = Defaults.Name;
+#define ENUM_DIAGOPT(Name, Type, Bits, Default) Diag.set##Name(Defaults.get##Name());
+#include "clang/Basic/DiagnosticOptions.def"
+  Diag.Warnings.clear();
+  Diag.Remarks.clear();
+  Diag.DiagnosticLogFile.clear();
+  Diag.DiagnosticSerializationFile.clear();
+  std::string Text;
+  for (const std::string &Arg : Kept.getCC1CommandLine())
+    Text += Arg + '\0';
+  return llvm::utohexstr(llvm::xxh3_64bits(Text));
+}
+
+namespace {
+
+constexpr llvm::StringLiteral Magic("KRFACTS\x01");
+
+class Writer {
+public:
+  void u(uint64_t V) {
+    uint8_t Bytes[16];
+    Body.append(reinterpret_cast<const char *>(Bytes), llvm::encodeULEB128(V, Bytes));
+  }
+  void s(int64_t V) {
+    uint8_t Bytes[16];
+    Body.append(reinterpret_cast<const char *>(Bytes), llvm::encodeSLEB128(V, Bytes));
+  }
+  void str(llvm::StringRef S) {
+    auto [It, New] = Ids.try_emplace(S, Strings.size());
+    if (New)
+      Strings.push_back(S.str());
+    u(It->second);
+  }
+  void site(const SourcePos &P) {
+    str(P.File);
+    u(P.Line);
+    u(P.Column);
+  }
+  /// The payload: header, string table, then the body written so far.
+  std::string finish(llvm::StringRef Fingerprint) {
+    std::string Head;
+    auto U = [&](uint64_t V) {
+      uint8_t Bytes[16];
+      Head.append(reinterpret_cast<const char *>(Bytes), llvm::encodeULEB128(V, Bytes));
+    };
+    auto Raw = [&](llvm::StringRef S) {
+      U(S.size());
+      Head += S;
+    };
+    U(FactsRevision);
+    Raw(KREACH_VERSION);
+    Raw(Fingerprint);
+    U(Strings.size());
+    for (const std::string &S : Strings)
+      Raw(S);
+    return Head + Body;
+  }
+
+private:
+  std::string Body;
+  llvm::StringMap<uint64_t> Ids;
+  std::vector<std::string> Strings;
+};
+
+class Reader {
+public:
+  explicit Reader(llvm::StringRef Data) : Data(Data) {}
+  bool failed() const { return Failed; }
+  bool atEnd() const { return Data.empty(); }
+  uint64_t u() {
+    unsigned N = 0;
+    const char *Error = nullptr;
+    uint64_t V = llvm::decodeULEB128(reinterpret_cast<const uint8_t *>(Data.data()), &N,
+                                     reinterpret_cast<const uint8_t *>(Data.end()), &Error);
+    if (Error)
+      return fail();
+    Data = Data.drop_front(N);
+    return V;
+  }
+  int64_t s() {
+    unsigned N = 0;
+    const char *Error = nullptr;
+    int64_t V = llvm::decodeSLEB128(reinterpret_cast<const uint8_t *>(Data.data()), &N,
+                                    reinterpret_cast<const uint8_t *>(Data.end()), &Error);
+    if (Error)
+      return fail();
+    Data = Data.drop_front(N);
+    return V;
+  }
+  llvm::StringRef raw() {
+    uint64_t Size = u();
+    if (Failed || Size > Data.size())
+      return fail(), llvm::StringRef();
+    llvm::StringRef S = Data.take_front(Size);
+    Data = Data.drop_front(Size);
+    return S;
+  }
+  llvm::StringRef str() {
+    uint64_t Id = u();
+    if (Failed || Id >= Strings.size())
+      return fail(), llvm::StringRef();
+    return Strings[Id];
+  }
+  bool readStrings() {
+    uint64_t Count = u();
+    // Each string takes at least a byte: a count past the data is damage.
+    if (Failed || Count > Data.size())
+      return fail(), false;
+    Strings.reserve(Count);
+    for (uint64_t I = 0; I < Count && !Failed; ++I)
+      Strings.push_back(raw());
+    return !Failed;
+  }
+  /// A count of items that take at least a byte each.
+  uint64_t count() {
+    uint64_t N = u();
+    if (N > Data.size())
+      return fail();
+    return N;
+  }
+
+private:
+  uint64_t fail() {
+    Failed = true;
+    Data = llvm::StringRef();
+    return 0;
+  }
+  llvm::StringRef Data;
+  std::vector<llvm::StringRef> Strings;
+  bool Failed = false;
+};
+
+} // namespace
+
+std::string encodeFactsRecord(const FactsRecord &Record) {
+  Writer W;
+  const TUFacts &F = Record.Facts;
+  W.str(F.MainFile);
+  W.u(F.UnresolvedIndirectCalls);
+  W.u(Record.Inputs.size());
+  for (const FileStamp &In : Record.Inputs) {
+    W.str(In.Path);
+    W.s(In.Size);
+    W.s(In.MTime);
+  }
+  W.u(F.Functions.size());
+  for (const FunctionFact &Fn : F.Functions) {
+    W.str(Fn.Key);
+    W.str(Fn.Name);
+    W.site(Fn.Loc);
+    W.u(Fn.Internal);
+  }
+  llvm::SmallVector<FactValue, 8> Values;
+  for (const FactKindInfo &Kind : factKinds()) {
+    size_t N = factCount(F, Kind.Kind);
+    W.u(N);
+    for (size_t I = 0; I < N; ++I) {
+      Values.clear();
+      factValues(F, Kind.Kind, I, Values);
+      for (size_t C = 0; C < Values.size(); ++C)
+        switch (Kind.Columns[C].Kind) {
+        case ColumnKind::Symbol:
+          W.str(Values[C].Text);
+          W.str(Values[C].Name);
+          break;
+        case ColumnKind::Line:
+        case ColumnKind::Col:
+        case ColumnKind::Integer:
+          W.s(Values[C].Int);
+          break;
+        default:
+          W.str(Values[C].Text);
+          break;
+        }
+    }
+  }
+  std::string Payload = W.finish(Record.Fingerprint);
+  std::string Out(Magic);
+  char Size[8];
+  llvm::support::endian::write64le(Size, Payload.size());
+  Out.append(Size, 8);
+  return Out + Payload;
+}
+
+llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Section) {
+  auto Bad = [](llvm::StringRef What) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "malformed kreach facts section: " + What);
+  };
+  std::vector<FactsRecord> Records;
+  while (!Section.empty()) {
+    // ld -r may pad between the sections it concatenates.
+    if (Section.front() == '\0') {
+      Section = Section.drop_front();
+      continue;
+    }
+    if (!Section.starts_with(Magic) || Section.size() < Magic.size() + 8)
+      return Bad("no record header");
+    uint64_t Size = llvm::support::endian::read64le(Section.data() + Magic.size());
+    Section = Section.drop_front(Magic.size() + 8);
+    if (Size > Section.size())
+      return Bad("a record runs past the section");
+    Reader R(Section.take_front(Size));
+    Section = Section.drop_front(Size);
+    uint64_t Revision = R.u();
+    llvm::StringRef Version = R.raw();
+    llvm::StringRef Fingerprint = R.raw();
+    if (R.failed())
+      return Bad("a truncated record header");
+    if (Revision != FactsRevision || Version != KREACH_VERSION)
+      continue; // Another kreach's facts: the TU is parsed instead.
+    if (!R.readStrings())
+      return Bad("a truncated string table");
+    FactsRecord Record;
+    Record.Fingerprint = Fingerprint.str();
+    TUFacts &F = Record.Facts;
+    F.MainFile = R.str().str();
+    F.UnresolvedIndirectCalls = unsigned(R.u());
+    for (uint64_t I = 0, N = R.count(); I < N && !R.failed(); ++I) {
+      FileStamp In;
+      In.Path = R.str().str();
+      In.Size = R.s();
+      In.MTime = R.s();
+      F.Inputs.push_back(In.Path);
+      Record.Inputs.push_back(std::move(In));
+    }
+    for (uint64_t I = 0, N = R.count(); I < N && !R.failed(); ++I) {
+      FunctionFact &Fn = F.Functions.emplace_back();
+      Fn.Key = R.str().str();
+      Fn.Name = R.str().str();
+      Fn.Loc.File = R.str().str();
+      Fn.Loc.Line = unsigned(R.u());
+      Fn.Loc.Column = unsigned(R.u());
+      Fn.Internal = R.u() != 0;
+    }
+    llvm::SmallVector<FactValue, 8> Values;
+    for (const FactKindInfo &Kind : factKinds()) {
+      for (uint64_t I = 0, N = R.count(); I < N && !R.failed(); ++I) {
+        Values.clear();
+        for (const FactColumn &C : Kind.Columns) {
+          FactValue &V = Values.emplace_back();
+          switch (C.Kind) {
+          case ColumnKind::Symbol:
+            V.Text = R.str();
+            V.Name = R.str();
+            break;
+          case ColumnKind::Line:
+          case ColumnKind::Col:
+          case ColumnKind::Integer:
+            V.Int = R.s();
+            break;
+          default:
+            V.Text = R.str();
+            break;
+          }
+        }
+        if (!R.failed())
+          appendFact(F, Kind.Kind, Values);
+      }
+    }
+    if (R.failed() || !R.atEnd())
+      return Bad("a record's facts do not decode");
+    Records.push_back(std::move(Record));
+  }
+  return Records;
+}
+
+} // namespace kreach
