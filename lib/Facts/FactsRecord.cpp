@@ -12,10 +12,7 @@
 
 #include "kreach/Config.h"
 #include "kreach/FactKinds.h"
-#include "clang/Basic/TargetOptions.h"
-#include "clang/Frontend/CompilerInvocation.h"
-#include "clang/Lex/HeaderSearchOptions.h"
-#include "clang/Lex/PreprocessorOptions.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
@@ -33,31 +30,6 @@ FileStamp statFile(llvm::StringRef Path) {
     S.MTime = Status.getLastModificationTime().time_since_epoch().count();
   }
   return S;
-}
-
-std::string parseFingerprint(const clang::CompilerInvocation &Invocation) {
-  clang::CompilerInvocation Kept(Invocation);
-  // What to do with the AST (a plugin compile emits an object, kreach
-  // parses for syntax only), where outputs go, which plugins load.
-  Kept.getFrontendOpts() = clang::FrontendOptions();
-  Kept.getCodeGenOpts() = clang::CodeGenOptions();
-  Kept.getDependencyOutputOpts() = clang::DependencyOutputOptions();
-  // How diagnostics are worded and which are on: ccache adds
-  // -fcolor-diagnostics, kreach -w. Reset field by field (in LLVM 19 the
-  // options object cannot be assigned).
-  clang::DiagnosticOptions &Diag = Kept.getDiagnosticOpts();
-  const clang::DiagnosticOptions Defaults;
-#define DIAGOPT(Name, Bits, Default) Diag.Name = Defaults.Name;
-#define ENUM_DIAGOPT(Name, Type, Bits, Default) Diag.set##Name(Defaults.get##Name());
-#include "clang/Basic/DiagnosticOptions.def"
-  Diag.Warnings.clear();
-  Diag.Remarks.clear();
-  Diag.DiagnosticLogFile.clear();
-  Diag.DiagnosticSerializationFile.clear();
-  std::string Text;
-  for (const std::string &Arg : Kept.getCC1CommandLine())
-    Text += Arg + '\0';
-  return llvm::utohexstr(llvm::xxh3_64bits(Text));
 }
 
 namespace {

@@ -39,6 +39,7 @@
 #endif
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 #include <dlfcn.h>
 
@@ -51,6 +52,13 @@ namespace {
 std::string &pendingRecord() {
   static std::string Record;
   return Record;
+}
+
+/// Whether the AST half is part of this compile (LLVM 19 registers it only
+/// when the module is loaded with -fplugin=).
+bool &astHalfRuns() {
+  static bool Runs = false;
+  return Runs;
 }
 
 /// This module's own path, to name it as the compile's pass plugin.
@@ -84,6 +92,7 @@ class FactsAction : public PluginASTAction {
 protected:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
+    astHalfRuns() = true;
     std::string Self = ownPath();
 #if LLVM_VERSION_MAJOR >= 22
     // clang loads its pass plugins before any frontend action runs: the
@@ -117,6 +126,13 @@ protected:
 /// Writes the pending record into the module as the facts section.
 struct EmbedFactsPass : llvm::PassInfoMixin<EmbedFactsPass> {
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &) {
+    if (!astHalfRuns()) {
+      llvm::errs() << "warning: kreach-facts: loaded as a pass plugin only, so no facts "
+                      "are recorded for "
+                   << M.getSourceFileName()
+                   << "; pass '-fplugin=' with the same module as well\n";
+      return llvm::PreservedAnalyses::all();
+    }
     std::string Record = std::move(pendingRecord());
     pendingRecord().clear();
     if (Record.empty() || M.getNamedGlobal("__kreach_facts"))

@@ -1,0 +1,27 @@
+//===- FactsSectionFuzzer.cpp - Fuzz the reader of objects' facts sections ===//
+//
+// A `.kreach.facts` section comes from whatever object file the compile
+// DB's -o names: decodeFactsSection must return records or one llvm::Error
+// for any bytes, never crash or read past them, and a record it returns
+// must encode again.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kreach/FactsRecord.h"
+
+#include <cstdint>
+#include <string>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  // Exactly Size bytes, copied, so that a read past them is a report.
+  std::string Bytes(reinterpret_cast<const char *>(Data), Size);
+  llvm::Expected<std::vector<kreach::FactsRecord>> Records =
+      kreach::decodeFactsSection(Bytes);
+  if (!Records) {
+    llvm::consumeError(Records.takeError());
+    return 0;
+  }
+  for (const kreach::FactsRecord &R : *Records)
+    (void)kreach::encodeFactsRecord(R);
+  return 0;
+}

@@ -1,0 +1,91 @@
+//===- FactsRecordTest.cpp - A TU's facts as the plugin writes them -------===//
+
+#include "kreach/FactKinds.h"
+#include "kreach/FactsRecord.h"
+#include "gtest/gtest.h"
+
+using namespace kreach;
+
+namespace {
+
+FactsRecord sampleRecord(llvm::StringRef Main) {
+  FactsRecord R;
+  R.Fingerprint = "ABC123";
+  R.Inputs = {{Main.str(), 120, 1700000000123456789}, {"/src/include/linux/x.h", -1, -1}};
+  TUFacts &F = R.Facts;
+  F.MainFile = Main.str();
+  F.Inputs = {Main.str(), "/src/include/linux/x.h"};
+  F.UnresolvedIndirectCalls = 3;
+  F.Functions.push_back({"f", "f", {Main.str(), 3, 5}, false});
+  F.Functions.push_back({Main.str() + ":g", "g", {Main.str(), 9, 12}, true});
+  F.Calls.push_back({"f", Main.str() + ":g", "g", {Main.str(), 4, 2}});
+  F.Stores.push_back({"", "ops::run", "f", "f", {Main.str(), 20, 9}});
+  F.Arguments.push_back({"f", "kref_put", "kref_put", 1, "", "F" + Main.str() + ":g",
+                         {Main.str(), 4, 2}});
+  F.MaskArguments.push_back({"f", "kmalloc", 1, "c3264", "GFP_KERNEL", {Main.str(), 5, 7}});
+  return R;
+}
+
+/// Every fact of every kind, as factValues gives them, in one string.
+std::string dump(const TUFacts &F) {
+  std::string Out = F.MainFile + ";" + std::to_string(F.UnresolvedIndirectCalls) + ";";
+  for (const std::string &In : F.Inputs)
+    Out += In + ",";
+  for (const FunctionFact &Fn : F.Functions)
+    Out += Fn.Key + "/" + Fn.Name + "@" + Fn.Loc.File + ":" + std::to_string(Fn.Loc.Line) +
+           ":" + std::to_string(Fn.Loc.Column) + (Fn.Internal ? "i" : "e") + ";";
+  llvm::SmallVector<FactValue, 8> Values;
+  for (const FactKindInfo &K : factKinds())
+    for (size_t I = 0; I < factCount(F, K.Kind); ++I) {
+      Values.clear();
+      factValues(F, K.Kind, I, Values);
+      Out += K.Table.str() + "(";
+      for (const FactValue &V : Values)
+        Out += V.Text.str() + "|" + V.Name.str() + "|" + std::to_string(V.Int) + ",";
+      Out += ")";
+    }
+  return Out;
+}
+
+TEST(FactsRecordTest, ARecordDecodesToTheFactsItWasMadeFrom) {
+  FactsRecord R = sampleRecord("/src/a.c");
+  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(encodeFactsRecord(R));
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  ASSERT_EQ(Back->size(), 1u);
+  EXPECT_EQ((*Back)[0].Fingerprint, "ABC123");
+  EXPECT_EQ((*Back)[0].Inputs, R.Inputs);
+  EXPECT_EQ(dump((*Back)[0].Facts), dump(R.Facts));
+}
+
+// ld -r concatenates the sections of the objects it links, perhaps padded.
+TEST(FactsRecordTest, ASectionOfACompositeObjectHoldsEveryTUsRecord) {
+  std::string Section = encodeFactsRecord(sampleRecord("/src/a.c")) + std::string(3, '\0') +
+                        encodeFactsRecord(sampleRecord("/src/b.c"));
+  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Section);
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  ASSERT_EQ(Back->size(), 2u);
+  EXPECT_EQ((*Back)[0].Facts.MainFile, "/src/a.c");
+  EXPECT_EQ((*Back)[1].Facts.MainFile, "/src/b.c");
+}
+
+TEST(FactsRecordTest, TruncationIsAnErrorAndNoDamageCrashes) {
+  std::string Good = encodeFactsRecord(sampleRecord("/src/a.c"));
+  // Every truncation fails to decode. A flipped byte may still decode (a
+  // flip inside a string changes that string), but never reads past the
+  // section: the sanitized suite runs this.
+  for (size_t Cut = 1; Cut < Good.size(); ++Cut) {
+    llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Good.substr(0, Cut));
+    EXPECT_FALSE(bool(Back)) << "truncated at " << Cut;
+    if (!Back)
+      llvm::consumeError(Back.takeError());
+  }
+  for (size_t At = 0; At < Good.size(); ++At) {
+    std::string Bad = Good;
+    Bad[At] = char(Bad[At] ^ 0x5a);
+    llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Bad);
+    if (!Back)
+      llvm::consumeError(Back.takeError()); // Said, and the TU parsed.
+  }
+}
+
+} // namespace
