@@ -47,6 +47,8 @@ struct SessionOptions {
   /// Patch mode: accept changed C files the compile DB does not build
   /// (named, not checked) instead of exiting 2.
   bool AllowUnbuilt = false;
+  /// index: `--shard K/N` (docs/ci.md); 0 of 0: the whole tree.
+  unsigned Shard = 0, ShardCount = 0;
   bool patchMode() const { return !ChangedSince.empty() || !ChangedFiles.empty(); }
 };
 
@@ -83,7 +85,17 @@ struct ExplainOptions {
   std::string Rule;
 };
 
+struct MergeOptions {
+  std::string Output;              ///< The new index.
+  std::vector<std::string> Inputs; ///< Shard (or other) indexes.
+  std::string ConfigFile;          ///< Whose rules the summaries are for.
+  bool AllRoots = false;
+};
+
 int runIndexCommand(const SessionOptions &O);
+/// `kreach merge -o OUT IN...`: one index of every TU of the inputs, its
+/// summaries computed once, after the merge.
+int runMergeCommand(const MergeOptions &M);
 int runCheckCommand(const SessionOptions &O, const CheckOptions &C);
 int runExplainCommand(const SessionOptions &O, const ExplainOptions &E);
 /// Prints the facts of one TU, File as given on the command line.

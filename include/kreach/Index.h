@@ -52,6 +52,9 @@ struct TUState {
   /// by tuStates() with their paths only, the stamps kept as StampHash.
   std::vector<InputStamp> Inputs;
   /// From tuStates(): inputStampHash() of the stamps the TU was parsed with.
+  /// Given to storeTU, it is stored as is instead of one computed from
+  /// Inputs (a TU copied from another index, whose stamps that index keeps
+  /// by their hash only).
   uint64_t StampHash = 0;
   /// From tuStatesVerified(), which leaves Inputs empty: an input differs
   /// from the file as it is now, or the TU records none.
@@ -166,6 +169,10 @@ public:
   /// Records a TU. With Facts, replaces its facts; without (the TU failed and
   /// produced nothing usable), keeps whatever facts it had.
   llvm::Error storeTU(const TUState &State, const TUFacts *Facts);
+  /// The facts of the TU of main file File, as storeTU stored them (the
+  /// bodies of its functions as the index holds them, its file-scope facts);
+  /// its Inputs are left to tuStates().
+  llvm::Expected<TUFacts> loadTUFacts(llvm::StringRef File);
   /// Forgets a TU that left the compilation database.
   llvm::Error removeTU(llvm::StringRef File);
 

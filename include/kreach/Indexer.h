@@ -19,6 +19,10 @@ struct IndexOptions {
   llvm::raw_ostream *Log = &llvm::errs();
   /// Progress lines show paths relative to this directory.
   std::string SourceRoot;
+  /// `--shard K/N`: only the TUs of shard K (1-based) of N, chosen by a hash
+  /// of each TU's path relative to SourceRoot, so that every machine that
+  /// indexes the same tree splits it alike. 0 of 0: every TU.
+  unsigned Shard = 0, ShardCount = 0;
 };
 
 struct IndexRunStats {
@@ -33,6 +37,9 @@ struct IndexRunStats {
   unsigned Skipped = 0;  ///< Not C/C++ (assembly and the like).
   double Seconds = 0;
 };
+
+/// The shard (1-based, of Count) that the TU of RelativePath belongs to.
+unsigned shardOf(llvm::StringRef RelativePath, unsigned Count);
 
 /// Whether File is a C or C++ TU kreach parses (not assembly and the like).
 bool isSourceFile(llvm::StringRef File);

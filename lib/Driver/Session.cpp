@@ -77,6 +77,8 @@ llvm::Expected<IndexRunStats> runIndex(const SessionOptions &O, const Project &P
   Opts.Progress = !O.Quiet && Terminal;
   Opts.Verbose = !O.Quiet && !Terminal;
   Opts.SourceRoot = P.Paths.SourceRoot;
+  Opts.Shard = O.Shard;
+  Opts.ShardCount = O.ShardCount;
   return updateIndex(*P.CDB, I, Opts);
 }
 
@@ -225,6 +227,13 @@ int runIndexCommand(const SessionOptions &O) {
   printIndexSummary(*Tree.I, *S, Paths, O.Quiet);
   if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
     return fail(llvm::toString(std::move(E)));
+  // A shard is a part of a tree: its summaries would be a part's, and
+  // `kreach merge` computes the tree's once.
+  if (O.ShardCount) {
+    if (llvm::Error E = Tree.I->close())
+      return fail(llvm::toString(std::move(E)));
+    return ExitClean;
+  }
   // Keep the summaries the per-TU front ends read in step with the facts.
   llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->Parsed + S->FromBuild > 0);
   if (!R)

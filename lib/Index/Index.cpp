@@ -1231,11 +1231,140 @@ llvm::Error Index::storeTU(const TUState &State, const TUFacts *Facts) {
   if (llvm::Error E =
           runStatement(statement("INSERT OR REPLACE INTO tu_inputs VALUES(?1, ?2, ?3)"),
                        "cannot record inputs", TU, llvm::ArrayRef<uint8_t>(encodeInputIds(Ids)),
-                       int64_t(inputStampHash(State.Inputs))))
+                       int64_t(State.StampHash ? State.StampHash
+                                               : inputStampHash(State.Inputs))))
     return E;
   if (StoredTUs++ == CrashAfter)
     std::_Exit(3); // Everything for this TU is written but not committed.
   return T->commit();
+}
+
+llvm::Expected<TUFacts> Index::loadTUFacts(llvm::StringRef File) {
+  TUFacts Facts;
+  Facts.MainFile = File.str();
+  int64_t TU;
+  {
+    auto Find = statement("SELECT id FROM tu WHERE file=?1");
+    if (!Find)
+      return Find.takeError();
+    if (!Find->bind(File).next())
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "index '" + Path + "' holds no TU '" + File + "'");
+    TU = Find->integer(0);
+  }
+  // One query per kind and owner, each column turned back into what the
+  // fact holds: a symbol's key and name, a field's or file's name.
+  auto Select = [](const FactKindInfo &K, llvm::StringRef Where) {
+    std::string Cols;
+    for (const FactColumn &C : K.Columns) {
+      std::string N = C.Name.str();
+      if (!Cols.empty())
+        Cols += ", ";
+      switch (C.Kind) {
+      case ColumnKind::Owner:
+      case ColumnKind::OwnerTU:
+        Cols += "0"; // The owner is known to the caller.
+        break;
+      case ColumnKind::Symbol:
+        Cols += "(SELECT key FROM sym WHERE id=" + N + "), (SELECT name FROM sym WHERE id=" +
+                N + ")";
+        break;
+      case ColumnKind::Field:
+        Cols += "(SELECT name FROM field WHERE id=" + N + ")";
+        break;
+      case ColumnKind::File:
+        Cols += "COALESCE((SELECT path FROM file WHERE id=" + N + "), '')";
+        break;
+      default:
+        Cols += N;
+        break;
+      }
+    }
+    return "SELECT " + Cols + " FROM " + K.Table.str() + " WHERE " + Where.str();
+  };
+  auto Read = [&](const FactKindInfo &K, const std::string &SQL, int64_t Owner,
+                  llvm::StringRef OwnerKey) -> llvm::Error {
+    auto S = statement(SQL);
+    if (!S)
+      return S.takeError();
+    S->bind(Owner);
+    std::vector<std::string> Texts;
+    llvm::SmallVector<FactValue, 8> Values;
+    while (S->next()) {
+      Texts.clear();
+      Values.clear();
+      int Col = 0;
+      Texts.reserve(2 * K.Columns.size());
+      for (const FactColumn &C : K.Columns) {
+        FactValue &V = Values.emplace_back();
+        switch (C.Kind) {
+        case ColumnKind::Owner:
+        case ColumnKind::OwnerTU:
+          V.Text = OwnerKey;
+          ++Col;
+          break;
+        case ColumnKind::Symbol:
+          V.Text = Texts.emplace_back(S->text(Col++));
+          V.Name = Texts.emplace_back(S->text(Col++));
+          break;
+        case ColumnKind::Line:
+        case ColumnKind::Col:
+        case ColumnKind::Integer:
+          V.Int = S->integer(Col++);
+          break;
+        default:
+          V.Text = Texts.emplace_back(S->text(Col++));
+          break;
+        }
+      }
+      appendFact(Facts, K.Kind, Values);
+    }
+    return S->done("cannot read " + K.Table.str());
+  };
+  auto Functions = statement(
+      "SELECT sym.id, sym.key, sym.name, COALESCE(file.path, ''), func.line, func.col, "
+      "func.internal FROM tu_func JOIN sym ON sym.id = tu_func.sym "
+      "JOIN func ON func.sym = tu_func.sym LEFT JOIN file ON file.id = func.file "
+      "WHERE tu_func.tu = ?1 ORDER BY sym.key");
+  if (!Functions)
+    return Functions.takeError();
+  Functions->bind(TU);
+  std::vector<std::pair<int64_t, std::string>> Owners;
+  while (Functions->next()) {
+    FunctionFact &F = Facts.Functions.emplace_back();
+    F.Key = Functions->text(1);
+    F.Name = Functions->text(2);
+    F.Loc = {Functions->text(3), unsigned(Functions->integer(4)),
+             unsigned(Functions->integer(5))};
+    F.Internal = Functions->integer(6) != 0;
+    Owners.push_back({Functions->integer(0), F.Key});
+  }
+  if (llvm::Error E = Functions->done("cannot read functions"))
+    return std::move(E);
+  for (const FactKindInfo &K : factKinds()) {
+    auto Owner = llvm::find_if(K.Columns, [](const FactColumn &C) {
+      return C.Kind == ColumnKind::Owner;
+    });
+    auto OwnerTU = llvm::find_if(K.Columns, [](const FactColumn &C) {
+      return C.Kind == ColumnKind::OwnerTU;
+    });
+    // Bodies: rows of the function (a kind that may also sit at file scope
+    // keeps those under the TU, with no function).
+    if (Owner != K.Columns.end()) {
+      std::string SQL = Select(K, Owner->Name.str() + "=?1");
+      for (const auto &[Sym, Key] : Owners)
+        if (llvm::Error E = Read(K, SQL, Sym, Key))
+          return std::move(E);
+    }
+    if (OwnerTU != K.Columns.end()) {
+      std::string Where = OwnerTU->Name.str() + "=?1";
+      if (Owner != K.Columns.end())
+        Where += " AND " + Owner->Name.str() + "=0";
+      if (llvm::Error E = Read(K, Select(K, Where), TU, ""))
+        return std::move(E);
+    }
+  }
+  return Facts;
 }
 
 llvm::Error Index::removeTU(llvm::StringRef File) {

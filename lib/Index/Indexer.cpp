@@ -372,6 +372,10 @@ std::optional<FactsRecord> factsFromBuild(const tooling::CompileCommand &Cmd,
   return std::nullopt;
 }
 
+unsigned shardOf(llvm::StringRef RelativePath, unsigned Count) {
+  return unsigned(llvm::xxh3_64bits(RelativePath) % Count) + 1;
+}
+
 bool isSourceFile(llvm::StringRef File) {
   llvm::StringRef Ext = llvm::sys::path::extension(File);
   return Ext == ".c" || Ext == ".cc" || Ext == ".cpp" || Ext == ".cxx" || Ext == ".i";
@@ -396,6 +400,7 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   llvm::StringSet<> Only;
   for (const std::string &F : Opts.OnlyFiles)
     Only.insert(F);
+  PathMapper Paths(Opts.SourceRoot);
 
   std::vector<tooling::CompileCommand> Work;
   llvm::StringSet<> Seen;
@@ -413,6 +418,9 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
       ++Stats.Skipped;
       continue;
     }
+    // Another shard's TU: not this index's (and forgotten if it was).
+    if (Opts.ShardCount && shardOf(Paths.relative(File), Opts.ShardCount) != Opts.Shard)
+      continue;
     // A file compiled twice (several configurations) is indexed once.
     if (!Seen.insert(File).second)
       continue;
@@ -466,7 +474,6 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   llvm::Error WriteError = llvm::Error::success();
   unsigned Done = 0;
   llvm::raw_ostream &Log = *Opts.Log;
-  PathMapper Paths(Opts.SourceRoot);
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
     for (const tooling::CompileCommand &Cmd : Work) {
@@ -535,6 +542,14 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
     return WriteError;
   if (llvm::Error E = I.setComplete(Only.empty() || *WasComplete))
     return E;
+  // What the index is a picture of: the tree, or one shard of it (which
+  // `kreach merge` checks the shards it is given against).
+  if (Only.empty())
+    if (llvm::Error E = I.setMeta("shard", Opts.ShardCount
+                                               ? std::to_string(Opts.Shard) + "/" +
+                                                     std::to_string(Opts.ShardCount)
+                                               : std::string()))
+      return E;
   Stats.Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start).count();
   return Stats;

@@ -30,6 +30,7 @@ static cl::SubCommand IndexCmd("index", "Bring the index of a build tree up to d
 static cl::SubCommand CheckCmd("check", "Index, then report notifier callbacks that can "
                                         "reach a dma_fence wait");
 static cl::SubCommand FactsCmd("facts", "Print the facts kreach extracts from one TU");
+static cl::SubCommand MergeCmd("merge", "Merge shard indexes into one index of the whole tree");
 static cl::SubCommand ExplainCmd("explain", "Print every shortest chain from one function "
                                             "to a dma_fence wait, or draw them");
 
@@ -170,6 +171,30 @@ static cl::opt<std::string> TimeTrace(
     cl::value_desc("file"), cl::sub(IndexCmd), cl::sub(CheckCmd), cl::sub(ExplainCmd),
     cl::cat(Category));
 
+static cl::opt<std::string> ShardOpt(
+    "shard", cl::desc("Index only shard K of N of the compile DB's TUs (for a CI job matrix; "
+                      "'kreach merge' joins the shards)"),
+    cl::value_desc("K/N"), cl::sub(IndexCmd), cl::cat(Category));
+static cl::opt<std::string> MergeOutput("o", cl::desc("The index to write"),
+                                        cl::value_desc("file"), cl::sub(MergeCmd),
+                                        cl::cat(Category));
+static cl::list<std::string> MergeInputs(cl::Positional, cl::desc("<shard index>..."),
+                                         cl::sub(MergeCmd), cl::cat(Category));
+static cl::opt<std::string> MergeConfig("config",
+                                        cl::desc("Configuration whose rules the merged "
+                                                 "index's summaries are for (default: the "
+                                                 "built-in rules)"),
+                                        cl::value_desc("file"), cl::sub(MergeCmd),
+                                        cl::cat(Category));
+static cl::opt<bool> MergeAllRoots("all-roots", cl::desc("Also the optional root fields"),
+                                   cl::sub(MergeCmd), cl::cat(Category));
+
+/// "K/N" with 1 <= K <= N.
+static bool parseShard(llvm::StringRef Text, unsigned &K, unsigned &N) {
+  auto [KText, NText] = Text.split('/');
+  return !KText.getAsInteger(10, K) && !NText.getAsInteger(10, N) && N && K && K <= N;
+}
+
 static SessionOptions sessionOptions() {
   SessionOptions O;
   O.BuildPath = BuildPath;
@@ -226,14 +251,21 @@ int main(int argc, char **argv) {
                                    "drivers/gpu can reach a dma_fence wait\n",
                                    &llvm::errs()))
     return ExitError;
-  if (!IndexCmd && !CheckCmd && !FactsCmd && !ExplainCmd)
+  if (!IndexCmd && !CheckCmd && !FactsCmd && !ExplainCmd && !MergeCmd)
     return fail("no command given; try 'kreach check -p BUILD_DIR' or 'kreach --help'");
   if (!TimeTrace.empty())
     // Every phase, however short: kreach opens few scopes.
     llvm::timeTraceProfilerInitialize(/*TimeTraceGranularity=*/0, "kreach");
   int Code;
-  if (IndexCmd)
+  if (IndexCmd && !ShardOpt.empty()) {
+    SessionOptions O = sessionOptions();
+    if (!parseShard(ShardOpt, O.Shard, O.ShardCount))
+      return fail("--shard wants K/N with 1 <= K <= N, not '" + ShardOpt + "'");
+    Code = runIndexCommand(O);
+  } else if (IndexCmd)
     Code = runIndexCommand(sessionOptions());
+  else if (MergeCmd)
+    Code = runMergeCommand({MergeOutput, MergeInputs, MergeConfig, MergeAllRoots});
   else if (CheckCmd)
     Code = runCheckCommand(sessionOptions(), checkOptions());
   else if (FactsCmd)
