@@ -82,6 +82,54 @@ TEST_F(IndexTest, RoundTripsFactsAndSharesHeaderBodies) {
   EXPECT_FALSE(llvm::cantFail(I->summary("other", "root_b")).has_value());
 }
 
+/// Every fact of every kind in a canonical text, sorted within each kind
+/// (the index keeps no order of facts within a function).
+std::string canonical(const TUFacts &F) {
+  std::vector<std::string> Lines;
+  for (const FunctionFact &Fn : F.Functions)
+    Lines.push_back("func " + Fn.Key + "/" + Fn.Name + "@" + Fn.Loc.File + ":" +
+                    std::to_string(Fn.Loc.Line) + ":" + std::to_string(Fn.Loc.Column) +
+                    (Fn.Internal ? " internal" : ""));
+  llvm::SmallVector<FactValue, 8> Values;
+  for (const FactKindInfo &K : factKinds())
+    for (size_t I = 0; I < factCount(F, K.Kind); ++I) {
+      Values.clear();
+      factValues(F, K.Kind, I, Values);
+      std::string Line = K.Table.str();
+      for (const FactValue &V : Values)
+        Line += " " + V.Text.str() + "|" + V.Name.str() + "|" + std::to_string(V.Int);
+      Lines.push_back(Line);
+    }
+  llvm::sort(Lines);
+  std::string Out;
+  for (const std::string &L : Lines)
+    Out += L + "\n";
+  return Out;
+}
+
+// What `kreach merge` copies: a TU read back is the TU stored, body facts,
+// file-scope facts and the shared header inline's body included.
+TEST_F(IndexTest, ATUsFactsReadBackAreTheFactsStored) {
+  auto I = open();
+  TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
+  A.Stores.push_back({"root_a", "ops::run", "/h.h:inl", "inl", {"/a.c", 2, 9}});
+  A.Arguments.push_back({"root_a", "/h.h:inl", "inl", 0, "ops::run", "Froot_a", {"/a.c", 2, 3}});
+  A.GlobalInits.push_back({"", "G/a.c:tbl|ops::run", "Froot_a", {"/a.c", 12, 4}});
+  A.MaskArguments.push_back({"root_a", "kmalloc", 1, "c3264", "GFP_KERNEL", {"/a.c", 3, 5}});
+  TUFacts B = facts("/b.c", "root_b", "/h.h:inl");
+  ASSERT_FALSE(bool(I->storeTU(state("/a.c"), &A)));
+  ASSERT_FALSE(bool(I->storeTU(state("/b.c"), &B)));
+  for (const TUFacts *Stored : {&A, &B}) {
+    llvm::Expected<TUFacts> Back = I->loadTUFacts(Stored->MainFile);
+    ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+    EXPECT_EQ(Back->MainFile, Stored->MainFile);
+    EXPECT_EQ(canonical(*Back), canonical(*Stored));
+  }
+  llvm::Expected<TUFacts> None = I->loadTUFacts("/c.c");
+  ASSERT_FALSE(bool(None));
+  EXPECT_NE(llvm::toString(None.takeError()).find("holds no TU '/c.c'"), std::string::npos);
+}
+
 TEST_F(IndexTest, SummariesOfSeveralRulesCoexist) {
   auto I = open();
   TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
