@@ -262,6 +262,17 @@ TEST(ValueFlowTest, AFieldWrittenIntoAFreshItemIsWhatTheDispatchCalls) {
             std::vector<std::string>{"waiting_cb"});
 }
 
+// struct nb on_stack = { .call = quiet_cb }; chain_register(&list, &on_stack):
+// only the part is known (a local's address names no object). Registrations
+// once bound the item as a whole and so lost these; now the field binds.
+TEST(ValueFlowTest, AnItemOnTheCallersStackBindsByItsField) {
+  EXPECT_EQ(dispatchTargets([](CallGraph &G, NodeId Init) {
+              G.addArgument(Init, G.lookup("chain_register"), 1, {"nb::call"},
+                            FlowValue::function("quiet_cb"), at(11));
+            }),
+            std::vector<std::string>{"quiet_cb"});
+}
+
 // nb = kzalloc(...); nb->call = quiet_cb; chain_register(&list, nb): the write
 // is the caller's assign into the fresh result it passes, which binds as a
 // part of the argument does.
