@@ -279,13 +279,9 @@ public:
     auto It = Cache.find(Path);
     if (It != Cache.end())
       return It->second;
-    InputStamp S;
-    S.Path = Path.str();
-    llvm::sys::fs::file_status Status;
-    if (!llvm::sys::fs::status(Path, Status) && llvm::sys::fs::exists(Status)) {
-      S.Size = Status.getSize();
-      S.MTime = Status.getLastModificationTime().time_since_epoch().count();
-    }
+    // The one definition of a stamp, which the facts plugin records too.
+    FileStamp F = statFile(Path);
+    InputStamp S{F.Path, F.Size, F.MTime};
     Cache[Path] = S;
     return S;
   }
