@@ -144,7 +144,8 @@ private:
   /// field ("outer::f|inner::g"): the two-layer types of MLTA.
   llvm::StringMap<llvm::SmallVector<NodeId, 2>> TwoLayer;
   llvm::DenseMap<NodeId, std::vector<uint32_t>> ReturnsOf;
-  /// Each function's writes into fresh objects (isFresh), by its assigns.
+  /// Each function's writes into the fresh results it holds (isFresh, a
+  /// Return base), by its assigns.
   llvm::DenseMap<NodeId, llvm::SmallVector<uint32_t, 2>> FreshWrites;
   /// Per registry: items registered per head, and on heads nobody could name.
   /// An item's callback and where it was registered (the last hop of a
@@ -219,8 +220,9 @@ llvm::SmallVector<FlowValue, 2> ValueFlow::bind(const FlowValue &V, NodeId Calle
       Matching.push_back({{A.Part.begin(), A.Part.end()}, &A.Value});
       // A fresh object the caller passes (`nb = kzalloc(...)`, then
       // `nb->notifier_call = cb`): its own writes into it are parts of the
-      // argument, as a local struct's fields are.
-      if (!isFresh(A.Value))
+      // argument, as a local struct's fields are. Only a named result:
+      // memory only a type names could be any object of the type.
+      if (A.Value.Kind != FlowValue::Base::Return || !isFresh(A.Value))
         continue;
       auto Writes = FreshWrites.find(Caller);
       if (Writes == FreshWrites.end())
@@ -573,7 +575,8 @@ void ValueFlow::run() {
     ReturnsOf[G.Returns[I].Function].push_back(I);
   for (uint32_t I = 0; I < G.Assigns.size(); ++I)
     if (const CallGraph::AssignRow &A = G.Assigns[I];
-        A.Owner != NoNode && !A.Target.Path.empty() && isFresh(A.Target))
+        A.Owner != NoNode && !A.Target.Path.empty() &&
+        A.Target.Kind == FlowValue::Base::Return && isFresh(A.Target))
       FreshWrites[A.Owner].push_back(I);
   for (const Store &S : G.Stores)
     AddressTaken.insert(S.Target);
