@@ -2,6 +2,7 @@
 
 #include "kreach/FactKinds.h"
 #include "kreach/FactsRecord.h"
+#include "llvm/Support/Compression.h"
 #include "gtest/gtest.h"
 
 using namespace kreach;
@@ -54,6 +55,22 @@ TEST(FactsRecordTest, ARecordDecodesToTheFactsItWasMadeFrom) {
   ASSERT_EQ(Back->size(), 1u);
   EXPECT_EQ((*Back)[0].Fingerprint, "ABC123");
   EXPECT_EQ((*Back)[0].Inputs, R.Inputs);
+  EXPECT_EQ(dump((*Back)[0].Facts), dump(R.Facts));
+}
+
+// A kernel TU's record repeats its strings: stored compressed (zlib, where
+// LLVM has it), it still decodes to the same facts.
+TEST(FactsRecordTest, ALargeRecordIsStoredCompressedAndDecodes) {
+  FactsRecord R = sampleRecord("/src/drivers/gpu/drm/big.c");
+  for (unsigned I = 0; I < 2000; ++I)
+    R.Facts.Calls.push_back({"f", "callee_" + std::to_string(I % 50), "callee",
+                             {"/src/drivers/gpu/drm/big.c", 100 + I, 5}});
+  std::string Bytes = encodeFactsRecord(R);
+  if (llvm::compression::zlib::isAvailable())
+    EXPECT_LT(Bytes.size(), 2000u * 3) << "not compressed: a call takes 7 bytes or more plain";
+  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Bytes);
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  ASSERT_EQ(Back->size(), 1u);
   EXPECT_EQ(dump((*Back)[0].Facts), dump(R.Facts));
 }
 

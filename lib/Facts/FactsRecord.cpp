@@ -1,10 +1,13 @@
 //===- FactsRecord.cpp - A TU's facts as bytes that travel with its object ===//
 //
-// Layout of a record: the magic "KRFACTS\x01", the payload's size (8 bytes,
-// little endian), the payload. The payload starts with the facts revision
-// and kreach's version (a record of another kreach is skipped), then a
-// string table, then everything else as ULEB128 numbers and string ids:
-// a kernel TU repeats its file names and function keys thousands of times.
+// Layout of a record: "KRFACTS" and a format byte (a record of another
+// format is skipped), the payload's size (8 bytes, little endian), the
+// payload. The payload starts with the facts revision and kreach's version
+// (a record of another kreach is skipped) and the parse's fingerprint, then
+// says how the rest is stored (as is, or zlib-compressed, with its size):
+// a string table, then everything else as ULEB128 numbers and string ids.
+// A kernel TU repeats its file names and function keys thousands of times;
+// compressed, a record is a fraction of its object.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +17,7 @@
 #include "kreach/FactKinds.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Compression.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/LEB128.h"
@@ -34,7 +38,12 @@ FileStamp statFile(llvm::StringRef Path) {
 
 namespace {
 
-constexpr llvm::StringLiteral Magic("KRFACTS\x01");
+constexpr llvm::StringLiteral Magic("KRFACTS");
+constexpr char Format = 2;
+enum Encoding : uint8_t { Plain = 0, Zlib = 1 };
+/// A record inflates to at most this: a damaged size must not allocate the
+/// machine's memory.
+constexpr uint64_t MaxPlainBytes = uint64_t(256) << 20;
 
 class Writer {
 public:
@@ -57,7 +66,8 @@ public:
     u(P.Line);
     u(P.Column);
   }
-  /// The payload: header, string table, then the body written so far.
+  /// The payload: header, then the string table and the body written so
+  /// far, compressed where zlib is there and it helps.
   std::string finish(llvm::StringRef Fingerprint) {
     std::string Head;
     auto U = [&](uint64_t V) {
@@ -71,10 +81,26 @@ public:
     U(FactsRevision);
     Raw(KREACH_VERSION);
     Raw(Fingerprint);
+    std::string Tail;
+    std::swap(Head, Tail);
     U(Strings.size());
     for (const std::string &S : Strings)
       Raw(S);
-    return Head + Body;
+    std::swap(Head, Tail);
+    Tail += Body;
+    if (llvm::compression::zlib::isAvailable()) {
+      llvm::SmallVector<uint8_t, 0> Packed;
+      llvm::compression::zlib::compress(llvm::arrayRefFromStringRef(Tail), Packed,
+                                        llvm::compression::zlib::BestSpeedCompression);
+      if (Packed.size() < Tail.size()) {
+        U(Zlib);
+        U(Tail.size());
+        return Head + std::string(llvm::toStringRef(Packed));
+      }
+    }
+    U(Plain);
+    U(Tail.size());
+    return Head + Tail;
   }
 
 private:
@@ -87,6 +113,12 @@ class Reader {
 public:
   explicit Reader(llvm::StringRef Data) : Data(Data) {}
   bool failed() const { return Failed; }
+  /// What is left to read, taken whole.
+  llvm::StringRef rest() {
+    llvm::StringRef All = Data;
+    Data = llvm::StringRef();
+    return All;
+  }
   bool atEnd() const { return Data.empty(); }
   uint64_t u() {
     unsigned N = 0;
@@ -197,6 +229,7 @@ std::string encodeFactsRecord(const FactsRecord &Record) {
   }
   std::string Payload = W.finish(Record.Fingerprint);
   std::string Out(Magic);
+  Out += Format;
   char Size[8];
   llvm::support::endian::write64le(Size, Payload.size());
   Out.append(Size, 8);
@@ -215,14 +248,17 @@ llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Sect
       Section = Section.drop_front();
       continue;
     }
-    if (!Section.starts_with(Magic) || Section.size() < Magic.size() + 8)
+    if (!Section.starts_with(Magic) || Section.size() < Magic.size() + 9)
       return Bad("no record header");
-    uint64_t Size = llvm::support::endian::read64le(Section.data() + Magic.size());
-    Section = Section.drop_front(Magic.size() + 8);
+    char RecordFormat = Section[Magic.size()];
+    uint64_t Size = llvm::support::endian::read64le(Section.data() + Magic.size() + 1);
+    Section = Section.drop_front(Magic.size() + 9);
     if (Size > Section.size())
       return Bad("a record runs past the section");
     Reader R(Section.take_front(Size));
     Section = Section.drop_front(Size);
+    if (RecordFormat != Format)
+      continue; // Another kreach's format: the TU is parsed instead.
     uint64_t Revision = R.u();
     llvm::StringRef Version = R.raw();
     llvm::StringRef Fingerprint = R.raw();
@@ -230,6 +266,22 @@ llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Sect
       return Bad("a truncated record header");
     if (Revision != FactsRevision || Version != KREACH_VERSION)
       continue; // Another kreach's facts: the TU is parsed instead.
+    uint64_t Stored = R.u(), PlainSize = R.u();
+    llvm::StringRef Rest = R.rest();
+    if (R.failed() || Stored > Zlib || PlainSize > MaxPlainBytes ||
+        (Stored == Plain && PlainSize != Rest.size()))
+      return Bad("a record's contents are stored in no way kreach knows");
+    llvm::SmallVector<uint8_t, 0> Inflated;
+    if (Stored == Zlib) {
+      if (!llvm::compression::zlib::isAvailable())
+        return Bad("compressed facts, and this kreach was built without zlib");
+      if (llvm::Error E = llvm::compression::zlib::decompress(llvm::arrayRefFromStringRef(Rest),
+                                                              Inflated, PlainSize))
+        return Bad("compressed facts that do not inflate (" + llvm::toString(std::move(E)) +
+                   ")");
+      Rest = llvm::toStringRef(Inflated);
+    }
+    R = Reader(Rest);
     if (!R.readStrings())
       return Bad("a truncated string table");
     FactsRecord Record;
