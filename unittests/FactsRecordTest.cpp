@@ -3,6 +3,7 @@
 #include "kreach/FactKinds.h"
 #include "kreach/FactsRecord.h"
 #include "llvm/Support/Compression.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "gtest/gtest.h"
 
 using namespace kreach;
@@ -72,6 +73,20 @@ TEST(FactsRecordTest, ALargeRecordIsStoredCompressedAndDecodes) {
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
   ASSERT_EQ(Back->size(), 1u);
   EXPECT_EQ(dump((*Back)[0].Facts), dump(R.Facts));
+}
+
+// Overlong LEB128 (zero slices past 64 bits) made LLVM's decoders shift by
+// 70: the fuzzer's find. Such a record is damage, said as such.
+TEST(FactsRecordTest, OverlongNumbersAreDamage) {
+  for (const char *Seed : {"overlong-uleb", "overlong-sleb"}) {
+    auto Buffer = llvm::MemoryBuffer::getFile(std::string(KREACH_SOURCE_ROOT) +
+                                              "/fuzz/corpus/facts-section/" + Seed);
+    ASSERT_TRUE(bool(Buffer)) << Seed;
+    llvm::Expected<std::vector<FactsRecord>> Back =
+        decodeFactsSection((*Buffer)->getBuffer());
+    ASSERT_FALSE(bool(Back)) << Seed << " decoded";
+    llvm::consumeError(Back.takeError());
+  }
 }
 
 // ld -r concatenates the sections of the objects it links, perhaps padded.

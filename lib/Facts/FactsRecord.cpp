@@ -20,7 +20,7 @@
 #include "llvm/Support/Compression.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/LEB128.h"
+#include "kreach/LEB128.h"
 #include "llvm/Support/xxhash.h"
 
 namespace kreach {
@@ -120,26 +120,8 @@ public:
     return All;
   }
   bool atEnd() const { return Data.empty(); }
-  uint64_t u() {
-    unsigned N = 0;
-    const char *Error = nullptr;
-    uint64_t V = llvm::decodeULEB128(reinterpret_cast<const uint8_t *>(Data.data()), &N,
-                                     reinterpret_cast<const uint8_t *>(Data.end()), &Error);
-    if (Error)
-      return fail();
-    Data = Data.drop_front(N);
-    return V;
-  }
-  int64_t s() {
-    unsigned N = 0;
-    const char *Error = nullptr;
-    int64_t V = llvm::decodeSLEB128(reinterpret_cast<const uint8_t *>(Data.data()), &N,
-                                    reinterpret_cast<const uint8_t *>(Data.end()), &Error);
-    if (Error)
-      return fail();
-    Data = Data.drop_front(N);
-    return V;
-  }
+  uint64_t u() { return leb(readULEB128); }
+  int64_t s() { return int64_t(leb(readSLEB128)); }
   llvm::StringRef raw() {
     uint64_t Size = u();
     if (Failed || Size > Data.size())
@@ -173,6 +155,16 @@ public:
   }
 
 private:
+  template <typename ReadFn> uint64_t leb(ReadFn Read) {
+    const uint8_t *P = reinterpret_cast<const uint8_t *>(Data.data());
+    const uint8_t *End = P + Data.size();
+    const char *Error = nullptr;
+    uint64_t V = uint64_t(Read(P, End, &Error));
+    if (Error)
+      return fail();
+    Data = Data.drop_front(P - reinterpret_cast<const uint8_t *>(Data.data()));
+    return V;
+  }
   uint64_t fail() {
     Failed = true;
     Data = llvm::StringRef();

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kreach/GraphSnapshot.h"
+#include "kreach/LEB128.h"
 
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/LEB128.h"
@@ -92,7 +93,7 @@ public:
     if (P < End && *P < 0x80) // Most ids, lines and columns.
       return *P++;
     const char *Error = nullptr;
-    uint64_t V = llvm::decodeULEB128AndInc(P, End, &Error);
+    uint64_t V = readULEB128(P, End, &Error);
     if (Error) {
       Bad = true;
       P = End;

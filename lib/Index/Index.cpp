@@ -4,6 +4,7 @@
 
 #include "SQLite.h"
 #include "kreach/FactKinds.h"
+#include "kreach/LEB128.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -153,7 +154,7 @@ bool decodeInputIds(llvm::ArrayRef<uint8_t> Blob, llvm::SmallVectorImpl<int64_t>
   const uint8_t *P = Blob.begin();
   while (P != Blob.end()) {
     const char *Error = nullptr;
-    uint64_t V = llvm::decodeULEB128AndInc(P, Blob.end(), &Error);
+    uint64_t V = readULEB128(P, Blob.end(), &Error);
     if (Error)
       return false;
     Ids.push_back(int64_t(V));
