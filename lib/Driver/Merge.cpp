@@ -14,7 +14,11 @@
 #include "kreach/Rules.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "kreach/Project.h"
+
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -125,7 +129,17 @@ int runMergeCommand(const MergeOptions &M) {
                   "', another input the one at '" + SourceRoot + "'");
     SourceRoot = In.SourceRoot;
   }
-  llvm::Expected<RulesConfig> Config = loadRulesConfig(M.ConfigFile);
+  // The rules the per-TU front ends will look summaries up for: --config's,
+  // else the tree's own .kreach.yaml (as project discovery finds it at the
+  // source root), else the built-in ones.
+  std::string ConfigFile = M.ConfigFile;
+  if (ConfigFile.empty() && !SourceRoot.empty()) {
+    llvm::SmallString<256> Beside(SourceRoot);
+    llvm::sys::path::append(Beside, ConfigFileName);
+    if (llvm::sys::fs::exists(Beside))
+      ConfigFile = std::string(Beside);
+  }
+  llvm::Expected<RulesConfig> Config = loadRulesConfig(ConfigFile);
   if (!Config)
     return fail(llvm::toString(Config.takeError()));
   if (M.AllRoots)

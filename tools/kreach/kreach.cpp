@@ -183,6 +183,7 @@ static cl::list<std::string> MergeInputs(cl::Positional, cl::desc("<shard index>
 static cl::opt<std::string> MergeConfig("config",
                                         cl::desc("Configuration whose rules the merged "
                                                  "index's summaries are for (default: the "
+                                                 "source root's .kreach.yaml, else the "
                                                  "built-in rules)"),
                                         cl::value_desc("file"), cl::sub(MergeCmd),
                                         cl::cat(Category));
