@@ -1,6 +1,6 @@
 //===- FactsSectionFuzzer.cpp - Fuzz the reader of objects' facts sections ===//
 //
-// A `.kreach.facts` section comes from whatever object file the compile
+// A `.discard.kreach.facts` section comes from whatever object file the compile
 // DB's -o names: decodeFactsSection must return records or one llvm::Error
 // for any bytes, never crash or read past them, and a record it returns
 // must encode again.

@@ -28,8 +28,11 @@ namespace kreach {
 
 /// The section the plugin writes: not allocated, and excluded from final
 /// links (SHF_EXCLUDE), so vmlinux and modules never load it, while `ld -r`
-/// keeps it.
-inline constexpr llvm::StringLiteral FactsSectionName = ".kreach.facts";
+/// keeps it. Named in the kernel's own convention for what an object carries
+/// that no image keeps (`.discard.*`, which the kernel's linker scripts drop
+/// and modpost accepts: a non-allocated section of another name makes
+/// modpost warn, "unexpected non-allocatable section", for every module).
+inline constexpr llvm::StringLiteral FactsSectionName = ".discard.kreach.facts";
 
 /// What a file was when it was read: its size and modification time (-1
 /// each when it did not exist), as `kreach index` stamps inputs.

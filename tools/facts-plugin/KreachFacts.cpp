@@ -4,7 +4,7 @@
 // kernel: make LLVM=1 KCFLAGS='-fplugin=... -fpass-plugin=...'): once clang has parsed the TU, the same extractor
 // `kreach index` runs (lib/Facts) records its facts; then, as code
 // generation starts, a pass of this same module writes them into the
-// object's `.kreach.facts` section (FactsRecord.h). Whatever carries the
+// object's `.discard.kreach.facts` section (FactsRecord.h). Whatever carries the
 // object carries the facts: ccache and sccache hits, distcc and icecream,
 // `ld -r` of composite objects. `kreach index` takes them from the object
 // instead of parsing the TU again.
