@@ -31,12 +31,17 @@ struct IndexRunStats {
   /// Taken from the facts the plugin wrote into the TU's object (not
   /// parsed, and not counted in Parsed).
   unsigned FromBuild = 0;
+  /// TUs whose facts this run stored, parsed or taken from their objects.
+  unsigned stored() const { return Parsed + FromBuild; }
   unsigned UpToDate = 0;
   unsigned Failed = 0;   ///< Parsed with errors in this run.
   unsigned Removed = 0;
   unsigned Skipped = 0;  ///< Not C/C++ (assembly and the like).
   double Seconds = 0;
 };
+
+/// Reads "K/N" (1 <= K <= N), as `--shard` and a shard index's meta say it.
+bool parseShard(llvm::StringRef Text, unsigned &Shard, unsigned &Count);
 
 /// The shard (1-based, of Count) that the TU of RelativePath belongs to.
 unsigned shardOf(llvm::StringRef RelativePath, unsigned Count);

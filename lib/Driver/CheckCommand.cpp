@@ -257,7 +257,7 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
       return fail(llvm::toString(std::move(E)));
   llvm::Expected<TreeCheck> Checked = [&] {
     llvm::TimeTraceScope Scope("check the tree");
-    return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.Parsed + S.FromBuild > 0);
+    return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.stored() > 0);
   }();
   if (!Checked)
     return fail(llvm::toString(Checked.takeError()));

@@ -94,7 +94,7 @@ int runExplainCommand(const SessionOptions &O, const ExplainOptions &E) {
     S = *Run;
     printIndexSummary(*Tree.I, S, Paths, O.Quiet);
   }
-  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, true, S.Parsed + S.FromBuild > 0,
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, true, S.stored() > 0,
                                           StepsFor::EveryFunction);
   if (!R)
     return fail(llvm::toString(R.takeError()));

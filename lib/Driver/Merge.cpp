@@ -11,6 +11,7 @@
 #include "kreach/Check.h"
 #include "kreach/Driver.h"
 #include "kreach/Index.h"
+#include "kreach/Indexer.h"
 #include "kreach/Rules.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -34,15 +35,11 @@ struct Input {
   std::string SourceRoot;
 };
 
-llvm::Error mergeError(const llvm::Twine &Message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), Message);
-}
-
 llvm::Expected<Input> openInput(const std::string &Path) {
   Input In;
   In.Path = Path;
   if (!llvm::sys::fs::exists(Path))
-    return mergeError("no index at '" + Path + "'");
+    return lineError("no index at '" + Path + "'");
   auto I = Index::open(Path, Index::Mode::ReadOnly, IndexOpenOptions());
   if (!I)
     return I.takeError();
@@ -50,13 +47,9 @@ llvm::Expected<Input> openInput(const std::string &Path) {
   llvm::Expected<std::string> Shard = In.I->meta("shard");
   if (!Shard)
     return Shard.takeError();
-  if (!Shard->empty()) {
-    auto [K, N] = llvm::StringRef(*Shard).split('/');
-    if (K.getAsInteger(10, In.Shard) || N.getAsInteger(10, In.Count) || !In.Count ||
-        !In.Shard || In.Shard > In.Count)
-      return mergeError("index '" + Path + "' says it is shard '" + *Shard +
-                        "', which is not K/N");
-  }
+  if (!Shard->empty() && !parseShard(*Shard, In.Shard, In.Count))
+    return lineError("index '" + Path + "' says it is shard '" + *Shard +
+                     "', which is not K/N");
   llvm::Expected<bool> Complete = In.I->isComplete();
   if (!Complete)
     return Complete.takeError();
@@ -76,29 +69,29 @@ llvm::Error checkShards(const std::vector<Input> &Inputs) {
     if (!In.Count)
       continue;
     if (Count && In.Count != Count)
-      return mergeError("'" + In.Path + "' is shard " + llvm::Twine(In.Shard) + " of " +
-                        llvm::Twine(In.Count) + ", the others of " + llvm::Twine(Count));
+      return lineError("'" + In.Path + "' is shard " + llvm::Twine(In.Shard) + " of " +
+                       llvm::Twine(In.Count) + ", the others of " + llvm::Twine(Count));
     Count = In.Count;
     Seen.resize(Count);
     if (!Seen[In.Shard - 1].empty())
-      return mergeError("shard " + llvm::Twine(In.Shard) + "/" + llvm::Twine(Count) +
-                        " is given twice ('" + Seen[In.Shard - 1] + "' and '" + In.Path +
-                        "')");
+      return lineError("shard " + llvm::Twine(In.Shard) + "/" + llvm::Twine(Count) +
+                       " is given twice ('" + Seen[In.Shard - 1] + "' and '" + In.Path +
+                       "')");
     Seen[In.Shard - 1] = In.Path;
   }
   if (!Count)
     return llvm::Error::success();
   for (const Input &In : Inputs)
     if (!In.Count)
-      return mergeError("'" + In.Path + "' is no shard, the others are shards of " +
-                        llvm::Twine(Count));
+      return lineError("'" + In.Path + "' is no shard, the others are shards of " +
+                       llvm::Twine(Count));
   std::string Missing;
   for (unsigned K = 0; K < Count; ++K)
     if (Seen[K].empty())
       Missing += (Missing.empty() ? "" : ", ") + std::to_string(K + 1);
   if (!Missing.empty())
-    return mergeError("shards " + Missing + " of " + llvm::Twine(Count) +
-                      " are missing; a merged index must hold the whole tree");
+    return lineError("shards " + Missing + " of " + llvm::Twine(Count) +
+                     " are missing; a merged index must hold the whole tree");
   return llvm::Error::success();
 }
 

@@ -145,7 +145,7 @@ void printIndexSummary(Index &I, const IndexRunStats &S, const PathMapper &Paths
   }
   if (Quiet)
     return;
-  llvm::errs() << "kreach: indexed " << S.Parsed + S.FromBuild << " of " << S.Total << " TUs (";
+  llvm::errs() << "kreach: indexed " << S.stored() << " of " << S.Total << " TUs (";
   if (S.FromBuild)
     llvm::errs() << S.FromBuild << " from the build's objects, " << S.Parsed << " parsed, ";
   llvm::errs() << S.UpToDate << " up to date, " << S.Failed << " failed";
@@ -235,7 +235,7 @@ int runIndexCommand(const SessionOptions &O) {
     return ExitClean;
   }
   // Keep the summaries the per-TU front ends read in step with the facts.
-  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->Parsed + S->FromBuild > 0);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->stored() > 0);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   for (const std::string &W : R->Warnings)

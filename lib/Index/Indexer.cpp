@@ -368,6 +368,12 @@ std::optional<FactsRecord> factsFromBuild(const tooling::CompileCommand &Cmd,
   return std::nullopt;
 }
 
+bool parseShard(llvm::StringRef Text, unsigned &Shard, unsigned &Count) {
+  auto [K, N] = Text.split('/');
+  return !K.getAsInteger(10, Shard) && !N.getAsInteger(10, Count) && Count && Shard &&
+         Shard <= Count;
+}
+
 unsigned shardOf(llvm::StringRef RelativePath, unsigned Count) {
   return unsigned(llvm::xxh3_64bits(RelativePath) % Count) + 1;
 }

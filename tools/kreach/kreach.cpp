@@ -15,6 +15,7 @@
 
 #include "kreach/Config.h"
 #include "kreach/Driver.h"
+#include "kreach/Indexer.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -189,12 +190,6 @@ static cl::opt<std::string> MergeConfig("config",
                                         cl::cat(Category));
 static cl::opt<bool> MergeAllRoots("all-roots", cl::desc("Also the optional root fields"),
                                    cl::sub(MergeCmd), cl::cat(Category));
-
-/// "K/N" with 1 <= K <= N.
-static bool parseShard(llvm::StringRef Text, unsigned &K, unsigned &N) {
-  auto [KText, NText] = Text.split('/');
-  return !KText.getAsInteger(10, K) && !NText.getAsInteger(10, N) && N && K && K <= N;
-}
 
 static SessionOptions sessionOptions() {
   SessionOptions O;
