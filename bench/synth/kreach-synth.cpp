@@ -102,12 +102,20 @@ int main(int argc, char **argv) {
                  formatv("{0:2}", json::Value(std::move(Commands))).str()))
     return 2;
 
-  auto Opened = kreach::Index::open(RootDir + "/kreach.db", kreach::Index::Mode::ReadWrite);
+  // Paths relative to the tree, as `kreach index` run there stores them.
+  kreach::IndexOpenOptions OpenOpts;
+  OpenOpts.SourceRoot = RootDir;
+  auto Opened =
+      kreach::Index::open(RootDir + "/kreach.db", kreach::Index::Mode::ReadWrite, OpenOpts);
   if (!Opened) {
     errs() << "kreach-synth: " << toString(Opened.takeError()) << "\n";
     return 2;
   }
   kreach::Index &I = **Opened;
+  if (Error E = I.setMeta("source_root", RootDir)) {
+    errs() << "kreach-synth: " << toString(std::move(E)) << "\n";
+    return 2;
+  }
   uint64_t N = uint64_t(TUs) * FunctionsPerTU;
   double CallsPerFunction = double(Edges) / double(N);
   unsigned Fields = std::max(10u, unsigned(N / 100));
@@ -121,7 +129,7 @@ int main(int argc, char **argv) {
     State.File = File;
     State.Directory = RootDir;
     clang::tooling::CompileCommand Cmd(RootDir, File, {"clang", "-c", "-Iinclude", File}, "");
-    State.CommandHash = kreach::commandHash(Cmd);
+    State.CommandHash = kreach::commandHash(Cmd, I.paths());
     // The TU's own file, and a run of headers starting where its directory's
     // run starts (TUs of a directory share most of their headers).
     unsigned First = unsigned((uint64_t(T / TUsPerDir) * 37) % (Headers - HeadersPerTU));

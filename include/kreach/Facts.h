@@ -9,6 +9,7 @@
 #ifndef KREACH_FACTS_H
 #define KREACH_FACTS_H
 
+#include "kreach/PathMapper.h"
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
@@ -38,7 +39,8 @@ struct SourcePos {
 };
 
 /// A function definition. Key identifies the function tree-wide: the plain
-/// name for external linkage, "<defining file>:<name>" for internal linkage,
+/// name for external linkage, "<defining file>:<name>" for internal linkage (the file as
+/// PathMapper::stored() writes it),
 /// so a static function is one node per file and a static inline function
 /// from a header is one node however many TUs include it.
 struct FunctionFact {
@@ -148,7 +150,8 @@ struct MaskArgumentFact {
 /// keeping facts an older extractor wrote. Bump it with such a change.
 /// 2: mask helpers (a gfp_t function of one return) evaluated per call.
 /// 3: a mask's spelling is where it was written in a file.
-constexpr unsigned FactsRevision = 3;
+/// 4: keys name files relative to the source root (PathMapper::stored()).
+constexpr unsigned FactsRevision = 4;
 
 struct TUFacts {
   std::string MainFile;
@@ -171,16 +174,20 @@ struct TUFacts {
 /// With ResolveSites false, call and store sites keep their SourceLocation
 /// (SourcePos::RawLoc) and their line and column, but no file; function
 /// definitions are always resolved, since allowed-path decisions need their
-/// files.
-TUFacts collectFacts(clang::ASTContext &Ctx, bool ResolveSites = true);
+/// files. Keys name files as Portable stores them (relative to the source
+/// root): every front end that looks facts up by key must pass the mapper
+/// of the same root.
+TUFacts collectFacts(clang::ASTContext &Ctx, const PathMapper &Portable,
+                     bool ResolveSites = true);
 
 /// Tree-wide key of a function (see FunctionFact).
-std::string functionKey(const clang::FunctionDecl *FD,
-                        const clang::SourceManager &SM);
+std::string functionKey(const clang::FunctionDecl *FD, const clang::SourceManager &SM,
+                        const PathMapper &Portable);
 
 /// "struct::field" for a field. Anonymous records use their typedef name,
-/// else "outer::(anonymous)", else "(anonymous at file:line)".
-std::string fieldKey(const clang::FieldDecl *FD);
+/// else "outer::(anonymous)", else "(anonymous at file:line)", the file as
+/// Portable stores it.
+std::string fieldKey(const clang::FieldDecl *FD, const PathMapper &Portable);
 
 /// gfp_t, through any typedefs of it: the type of the masks that
 /// MaskArgumentFact records.

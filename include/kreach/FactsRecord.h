@@ -47,6 +47,9 @@ struct FileStamp {
 FileStamp statFile(llvm::StringRef Path);
 
 struct FactsRecord {
+  /// The source root the facts' keys are relative to (PathMapper), empty
+  /// when the compile found none.
+  std::string SourceRoot;
   /// parseFingerprint() of the compile that made the facts.
   std::string Fingerprint;
   /// Every input as the compile found it.

@@ -34,7 +34,8 @@ class Statement;
 class Transaction;
 
 /// Bumped whenever the schema or the meaning of stored facts changes.
-constexpr int IndexSchemaVersion = 6;
+/// 7: paths relative to the source root.
+constexpr int IndexSchemaVersion = 7;
 
 struct InputStamp {
   std::string Path;
@@ -111,6 +112,10 @@ struct IndexOpenOptions {
   /// indexing run has marked it complete (setComplete). An interrupted
   /// rebuild leaves the old index as it was.
   bool Rebuild = false;
+  /// What the index's paths are relative to (PathMapper): the tree as it
+  /// is now, wherever the index was made (see Index::usePaths()). Empty:
+  /// the root and build directory the index recorded.
+  std::string SourceRoot, BuildDir;
 };
 
 class Index {
@@ -226,6 +231,13 @@ public:
   llvm::Expected<std::vector<StoreRow>> storesInto(llvm::StringRef Field);
   llvm::Expected<IndexCounts> counts();
   llvm::Expected<std::vector<TUState>> failedTUs();
+  /// Resolves the index's paths against another root and build directory
+  /// from now on (a per-TU front end finds its root after opening): the
+  /// tree moved there. A root inside or around the one the index recorded
+  /// is that tree seen from another root; the recorded one stays, and so
+  /// does an empty one's.
+  void usePaths(PathMapper Paths);
+  const PathMapper &paths() const { return Portable; }
   /// Free-form facts about the index as a whole ("source_root").
   llvm::Error setMeta(llvm::StringRef Key, llvm::StringRef Value);
   llvm::Expected<std::string> meta(llvm::StringRef Key);
@@ -260,7 +272,8 @@ private:
                         int64_t OwnerTU);
   llvm::Error initSchema();
   llvm::Error loadGraphRows(CallGraph &G);
-  llvm::Error migrateInputsFrom5();
+  /// Drops every table and writes this schema's (an older index).
+  llvm::Error recreateSchema();
   /// Every file's path, by id (empty where no file has that id).
   llvm::Expected<std::vector<std::string>> filePaths();
 
@@ -275,7 +288,13 @@ private:
   bool Opened = false; ///< open() succeeded.
   sqlite3 *DB = nullptr;
   llvm::StringMap<sqlite3_stmt *> Statements;
-  llvm::StringMap<int64_t> SymCache, FileCache, FieldCache;
+  llvm::StringMap<int64_t> SymCache, FieldCache;
+  /// File ids by absolute path, and by the stored path.
+  llvm::StringMap<int64_t> FileCache, StoredFileCache;
+  /// How paths are stored: relative to the source root (see usePaths()).
+  PathMapper Portable;
+  /// The root and build directory the index recorded.
+  PathMapper Recorded;
   unsigned CrashAfter = ~0u;
   unsigned StoredTUs = 0;
 };

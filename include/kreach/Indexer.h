@@ -19,6 +19,9 @@ struct IndexOptions {
   llvm::raw_ostream *Log = &llvm::errs();
   /// Progress lines show paths relative to this directory.
   std::string SourceRoot;
+  /// The build directory (compile_commands.json's): with SourceRoot, what
+  /// keys and stored paths are relative to (PathMapper).
+  std::string BuildDir;
   /// `--shard K/N`: only the TUs of shard K (1-based) of N, chosen by a hash
   /// of each TU's path relative to SourceRoot, so that every machine that
   /// indexes the same tree splits it alike. 0 of 0: every TU.
@@ -50,7 +53,8 @@ unsigned shardOf(llvm::StringRef RelativePath, unsigned Count);
 bool isSourceFile(llvm::StringRef File);
 
 /// Hash of everything in a compile command that affects the facts.
-std::string commandHash(const clang::tooling::CompileCommand &Cmd);
+std::string commandHash(const clang::tooling::CompileCommand &Cmd,
+                        const PathMapper &Portable);
 
 /// The compiler arguments kreach parses a TU with: the build's own command,
 /// made syntax-only, with its output and dependency files dropped and
@@ -59,7 +63,8 @@ std::vector<std::string> indexingArguments(const clang::tooling::CompileCommand 
 
 /// Parses one TU. On parse errors, FirstError holds the first one and the
 /// facts are whatever clang recovered.
-TUFacts parseTU(const clang::tooling::CompileCommand &Cmd, std::string &FirstError);
+TUFacts parseTU(const clang::tooling::CompileCommand &Cmd, const PathMapper &Portable,
+                std::string &FirstError);
 
 /// The facts the facts plugin (tools/facts-plugin) wrote into the object
 /// that Cmd builds, when they are this TU's and still hold: made by this
@@ -67,7 +72,7 @@ TUFacts parseTU(const clang::tooling::CompileCommand &Cmd, std::string &FirstErr
 /// as Stamp finds them now. std::nullopt otherwise (no object, no facts in
 /// it, or stale ones); a damaged facts section is said in Problem.
 std::optional<FactsRecord>
-factsFromBuild(const clang::tooling::CompileCommand &Cmd,
+factsFromBuild(const clang::tooling::CompileCommand &Cmd, const PathMapper &Portable,
                llvm::function_ref<FileStamp(llvm::StringRef)> Stamp, std::string &Problem);
 
 /// Re-indexes every TU whose command or inputs changed and stores its

@@ -26,6 +26,7 @@
 #ifndef KREACH_PROJECT_H
 #define KREACH_PROJECT_H
 
+#include "kreach/PathMapper.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -39,20 +40,6 @@ namespace kreach {
 constexpr const char *IndexFileName = "kreach.db";
 constexpr const char *ConfigFileName = ".kreach.yaml";
 constexpr const char *CompileDBFileName = "compile_commands.json";
-
-/// Maps absolute paths to paths relative to the kernel source root.
-class PathMapper {
-public:
-  explicit PathMapper(std::string SourceRoot = "");
-  /// "drivers/x/y.c" under the root; the absolute path elsewhere.
-  std::string relative(llvm::StringRef Path) const;
-  /// Whether Path lies under the root (always false without a root).
-  bool inside(llvm::StringRef Path) const;
-  const std::string &root() const { return Root; }
-
-private:
-  std::string Root;
-};
 
 /// Options every front end accepts under its own spelling: --source-root,
 /// --db, --config on the command line; SourceRoot, IndexFile, ConfigFile as

@@ -60,7 +60,10 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   auto keyFor = [&](llvm::StringRef Token) {
     return "kreach graph; index schema " + std::to_string(IndexSchemaVersion) +
            "; facts revision " + std::to_string(FactsRevision) + "; effects " + Token.str() +
-           "; value flow " + valueFlowFingerprint(Flow);
+           "; value flow " + valueFlowFingerprint(Flow) +
+           // The snapshot holds absolute paths: a tree moved since reads the
+           // index's relative ones again.
+           "; root " + I.paths().root() + "; build " + I.paths().buildDir();
   };
   llvm::Expected<std::string> Token = I.effectsToken();
   if (!Token)
@@ -493,6 +496,10 @@ TUProject openTUProject(llvm::StringRef MainFile, llvm::StringRef BuildDir,
   // Discovery may have settled the root before it asked the index.
   if (T.WantIndex && T.Paths.IndexExists && !T.Idx && T.IndexProblem.empty())
     Open(T.Paths.IndexFile);
+  // The index's paths are relative to the root: resolved against the one
+  // found here, wherever the index was made.
+  if (T.Idx)
+    T.Idx->usePaths(PathMapper(T.Paths.SourceRoot, T.Paths.BuildDir));
   return T;
 }
 

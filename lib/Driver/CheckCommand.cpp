@@ -253,8 +253,10 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     printIndexSummary(*Tree.I, S, Paths, O.Quiet);
   }
   if (!O.NoUpdate)
-    if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
-      return fail(llvm::toString(std::move(E)));
+    for (auto [Key, Value] : {std::pair{"source_root", &Tree.I->paths().root()},
+                              std::pair{"build_dir", &Tree.I->paths().buildDir()}})
+      if (llvm::Error E = Tree.I->setMeta(Key, *Value))
+        return fail(llvm::toString(std::move(E)));
   llvm::Expected<TreeCheck> Checked = [&] {
     llvm::TimeTraceScope Scope("check the tree");
     return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.stored() > 0);

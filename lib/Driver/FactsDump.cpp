@@ -90,10 +90,10 @@ int runFactsCommand(const SessionOptions &O, llvm::StringRef FactsFile) {
   if (Cmds.empty())
     return fail("no compile command for '" + File.str() + "'");
   std::string FirstError;
-  TUFacts Facts = parseTU(Cmds.front(), FirstError);
+  PathMapper Paths(P->Paths.SourceRoot, P->Paths.BuildDir);
+  TUFacts Facts = parseTU(Cmds.front(), Paths, FirstError);
   if (!FirstError.empty())
     return fail(FirstError);
-  PathMapper Paths(P->Paths.SourceRoot);
   printFacts(llvm::outs(), Facts, Paths);
   return finishOutput(llvm::outs(), "standard output");
 }

@@ -113,15 +113,17 @@ int runMergeCommand(const MergeOptions &M) {
   }
   if (llvm::Error E = checkShards(Inputs))
     return fail(llvm::toString(std::move(E)));
-  std::string SourceRoot;
-  for (const Input &In : Inputs) {
-    if (In.SourceRoot.empty())
-      continue;
-    if (!SourceRoot.empty() && In.SourceRoot != SourceRoot)
-      return fail("'" + In.Path + "' indexes the tree at '" + In.SourceRoot +
-                  "', another input the one at '" + SourceRoot + "'");
-    SourceRoot = In.SourceRoot;
-  }
+  // Shards store paths relative to their trees, so shards made at other
+  // checkout paths (other machines of a CI matrix) merge: each is read as
+  // if made at the first one's.
+  std::string SourceRoot, BuildDir;
+  for (const Input &In : Inputs)
+    if (SourceRoot.empty() && !In.SourceRoot.empty()) {
+      SourceRoot = In.SourceRoot;
+      BuildDir = In.I->paths().buildDir();
+    }
+  for (Input &In : Inputs)
+    In.I->usePaths(PathMapper(SourceRoot, BuildDir));
   // The rules the per-TU front ends will look summaries up for: --config's,
   // else the tree's own .kreach.yaml (as project discovery finds it at the
   // source root), else the built-in ones.
@@ -150,6 +152,8 @@ int runMergeCommand(const MergeOptions &M) {
   // tree's index.
   IndexOpenOptions Fresh;
   Fresh.Rebuild = true;
+  Fresh.SourceRoot = SourceRoot;
+  Fresh.BuildDir = BuildDir;
   auto Out = Index::open(M.Output, Index::Mode::ReadWrite, Fresh);
   if (!Out)
     return fail(llvm::toString(Out.takeError()));
@@ -176,6 +180,8 @@ int runMergeCommand(const MergeOptions &M) {
     }
   }
   if (llvm::Error E = (*Out)->setComplete(true))
+    return fail(llvm::toString(std::move(E)));
+  if (llvm::Error E = (*Out)->setMeta("build_dir", BuildDir))
     return fail(llvm::toString(std::move(E)));
   if (llvm::Error E = (*Out)->setMeta("source_root", SourceRoot))
     return fail(llvm::toString(std::move(E)));

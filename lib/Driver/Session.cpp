@@ -52,6 +52,8 @@ static llvm::Expected<std::unique_ptr<Index>> openIndex(const SessionOptions &O,
   const std::string &Path = P.Paths.IndexFile;
   IndexOpenOptions Opts;
   Opts.Rebuild = O.Rebuild;
+  Opts.SourceRoot = P.Paths.SourceRoot;
+  Opts.BuildDir = P.Paths.BuildDir;
   Opts.LockTimeout = std::chrono::seconds(O.LockTimeoutSeconds);
   if (!ForUpdate && !llvm::sys::fs::exists(Path))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -76,7 +78,10 @@ llvm::Expected<IndexRunStats> runIndex(const SessionOptions &O, const Project &P
   bool Terminal = llvm::errs().is_displayed() && !llvm::sys::Process::GetEnv("CI");
   Opts.Progress = !O.Quiet && Terminal;
   Opts.Verbose = !O.Quiet && !Terminal;
-  Opts.SourceRoot = P.Paths.SourceRoot;
+  // Keys relative to the root the index's paths are (which P's may be
+  // inside of), so that every TU's facts share one key space.
+  Opts.SourceRoot = I.paths().root();
+  Opts.BuildDir = I.paths().buildDir();
   Opts.Shard = O.Shard;
   Opts.ShardCount = O.ShardCount;
   return updateIndex(*P.CDB, I, Opts);
@@ -225,7 +230,9 @@ int runIndexCommand(const SessionOptions &O) {
   if (!S)
     return fail(llvm::toString(S.takeError()));
   printIndexSummary(*Tree.I, *S, Paths, O.Quiet);
-  if (llvm::Error E = Tree.I->setMeta("source_root", Tree.P.Paths.SourceRoot))
+  if (llvm::Error E = Tree.I->setMeta("source_root", Tree.I->paths().root()))
+    return fail(llvm::toString(std::move(E)));
+  if (llvm::Error E = Tree.I->setMeta("build_dir", Tree.I->paths().buildDir()))
     return fail(llvm::toString(std::move(E)));
   // A shard is a part of a tree: its summaries would be a part's, and
   // `kreach merge` computes the tree's once.

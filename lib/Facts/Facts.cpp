@@ -44,7 +44,8 @@ static std::string fileNameOf(FileEntryRef FE, const SourceManager &SM) {
   return normalizePath(P);
 }
 
-std::string functionKey(const FunctionDecl *FD, const SourceManager &SM) {
+std::string functionKey(const FunctionDecl *FD, const SourceManager &SM,
+                        const PathMapper &Portable) {
   std::string Name = FD->getNameAsString();
   if (FD->isExternallyVisible())
     return Name;
@@ -55,10 +56,10 @@ std::string functionKey(const FunctionDecl *FD, const SourceManager &SM) {
   OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc));
   if (!FE)
     return "<unknown>:" + Name;
-  return fileNameOf(*FE, SM) + ":" + Name;
+  return Portable.stored(fileNameOf(*FE, SM)) + ":" + Name;
 }
 
-static std::string recordName(const RecordDecl *RD) {
+static std::string recordName(const RecordDecl *RD, const PathMapper &Portable) {
   if (!RD->getName().empty())
     return RD->getName().str();
   if (const TypedefNameDecl *TD = RD->getTypedefNameForAnonDecl())
@@ -66,17 +67,18 @@ static std::string recordName(const RecordDecl *RD) {
   // An anonymous struct nested in a named one is named through it; one
   // merged "(anonymous)" would join unrelated ops of the whole tree.
   if (const auto *Outer = dyn_cast<RecordDecl>(RD->getDeclContext()))
-    return recordName(Outer) + "::(anonymous)";
+    return recordName(Outer, Portable) + "::(anonymous)";
   const SourceManager &SM = RD->getASTContext().getSourceManager();
   SourceLocation Loc = SM.getExpansionLoc(RD->getLocation());
   std::string Where = "(anonymous";
   if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc)))
-    Where += " at " + fileNameOf(*FE, SM) + ":" + std::to_string(SM.getExpansionLineNumber(Loc));
+    Where += " at " + Portable.stored(fileNameOf(*FE, SM)) + ":" +
+             std::to_string(SM.getExpansionLineNumber(Loc));
   return Where + ")";
 }
 
-std::string fieldKey(const FieldDecl *FD) {
-  return recordName(FD->getParent()) + "::" + FD->getName().str();
+std::string fieldKey(const FieldDecl *FD, const PathMapper &Portable) {
+  return recordName(FD->getParent(), Portable) + "::" + FD->getName().str();
 }
 
 SourceLocation toSourceLocation(SourceManager &SM, const SourcePos &Pos) {
@@ -176,8 +178,9 @@ class FactsVisitor : public RecursiveASTVisitor<FactsVisitor> {
   using Base = RecursiveASTVisitor<FactsVisitor>;
 
 public:
-  FactsVisitor(ASTContext &Ctx, TUFacts &Out, bool ResolveSites)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), ResolveSites(ResolveSites) {
+  FactsVisitor(ASTContext &Ctx, TUFacts &Out, const PathMapper &Portable, bool ResolveSites)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Out(Out), Portable(Portable),
+        ResolveSites(ResolveSites) {
     FileID Main = SM.getMainFileID();
     MainStart = SM.getLocForStartOfFile(Main);
     MainEnd = SM.getLocForEndOfFile(Main);
@@ -528,7 +531,7 @@ private:
     if (const auto *Owner = dyn_cast<FunctionDecl>(VD->getDeclContext()))
       Scope = Owner->getNameAsString() + ".";
     OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc));
-    return (FE ? fileNameOf(*FE, SM) : std::string("<unknown>")) + ":" + Scope +
+    return (FE ? Portable.stored(fileNameOf(*FE, SM)) : std::string("<unknown>")) + ":" + Scope +
            VD->getNameAsString();
   }
 
@@ -605,7 +608,7 @@ private:
         if (!mayLeadToFunction(F->getType()))
           return;
         llvm::SmallVector<std::string, 2> Deeper(Sub.begin(), Sub.end());
-        Deeper.push_back(fieldKey(F));
+        Deeper.push_back(fieldKey(F, Portable));
         addLocalDefs(VD, Deeper, Init);
       });
       return;
@@ -630,7 +633,7 @@ private:
         const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
         if (!F)
           return nullptr;
-        Fields.insert(Fields.begin(), fieldKey(F));
+        Fields.insert(Fields.begin(), fieldKey(F, Portable));
         Through |= ME->isArrow();
         E = ME->getBase();
       } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
@@ -721,7 +724,7 @@ private:
         R.push_back({{}, FlowValue::unknown()});
         return R;
       }
-      std::string Field = fieldKey(F);
+      std::string Field = fieldKey(F, Portable);
       for (Item &I : eval(ME->getBase(), Depth + 1)) {
         if (I.Sub.empty())
           addItem(R, {{}, I.Value.member(Field)});
@@ -912,7 +915,7 @@ private:
         ILE = ILE->getSemanticForm();
       bool Record = forEachFieldInit(ILE, [&](const FieldDecl *F, const Expr *E) {
         if (mayLeadToFunction(F->getType()))
-          initAssigns(Target.member(fieldKey(F)), E, Depth + 1);
+          initAssigns(Target.member(fieldKey(F, Portable)), E, Depth + 1);
       });
       if (!Record) // An array: each element is the same place to the value flow.
         for (const Expr *E : ILE->inits())
@@ -979,7 +982,7 @@ private:
     llvm::SmallVector<const FunctionDecl *, 2> Targets;
     functionsIn(Value, Targets);
     for (const FunctionDecl *Target : Targets)
-      Out.Stores.push_back({Current, fieldKey(Field), key(Target),
+      Out.Stores.push_back({Current, fieldKey(Field, Portable), key(Target),
                             Target->getNameAsString(), site(Value->getBeginLoc())});
   }
 
@@ -1007,7 +1010,7 @@ private:
     auto It = Keys.find(FD->getCanonicalDecl());
     if (It != Keys.end())
       return It->second;
-    std::string K = functionKey(FD, SM);
+    std::string K = functionKey(FD, SM, Portable);
     Keys[FD->getCanonicalDecl()] = K;
     return K;
   }
@@ -1055,6 +1058,7 @@ private:
   ASTContext &Ctx;
   const SourceManager &SM;
   TUFacts &Out;
+  const PathMapper &Portable;
   bool ResolveSites;
   std::string Current;
   SourceLocation MainStart, MainEnd;
@@ -1077,7 +1081,7 @@ private:
 
 } // namespace
 
-TUFacts collectFacts(ASTContext &Ctx, bool ResolveSites) {
+TUFacts collectFacts(ASTContext &Ctx, const PathMapper &Portable, bool ResolveSites) {
   TUFacts Out;
   const SourceManager &SM = Ctx.getSourceManager();
   if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID()))
@@ -1085,7 +1089,7 @@ TUFacts collectFacts(ASTContext &Ctx, bool ResolveSites) {
   // Only functions and file-scope initializers hold calls and stores; the
   // thousands of header records, enums and typedefs of a kernel TU hold
   // neither, so they are not walked at all.
-  FactsVisitor Visitor(Ctx, Out, ResolveSites);
+  FactsVisitor Visitor(Ctx, Out, Portable, ResolveSites);
   llvm::SmallVector<DeclContext *, 4> Contexts = {Ctx.getTranslationUnitDecl()};
   while (!Contexts.empty()) {
     DeclContext *DC = Contexts.pop_back_val();

@@ -181,6 +181,7 @@ std::string encodeFactsRecord(const FactsRecord &Record) {
   Writer W;
   const TUFacts &F = Record.Facts;
   W.str(F.MainFile);
+  W.str(Record.SourceRoot);
   W.u(F.UnresolvedIndirectCalls);
   W.u(Record.Inputs.size());
   for (const FileStamp &In : Record.Inputs) {
@@ -280,6 +281,7 @@ llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Sect
     Record.Fingerprint = Fingerprint.str();
     TUFacts &F = Record.Facts;
     F.MainFile = R.str().str();
+    Record.SourceRoot = R.str().str();
     F.UnresolvedIndirectCalls = unsigned(R.u());
     for (uint64_t I = 0, N = R.count(); I < N && !R.failed(); ++I) {
       FileStamp In;

@@ -94,50 +94,6 @@ CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
                      PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
 )sql";
 
-/// Schema 2 held one set of summaries; they are a cache, so a writer drops
-/// them and keeps every fact.
-const char *const MigrateFrom2SQL = R"sql(
-DROP TABLE summary;
-CREATE TABLE summary_set(id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE NOT NULL,
-                         rules TEXT NOT NULL, used INTEGER NOT NULL);
-CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
-                     dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
-                     col INTEGER, via INTEGER, hops TEXT,
-                     PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
-DELETE FROM meta WHERE key='summary_policy';
-UPDATE meta SET value='3' WHERE key='schema';
-)sql";
-
-/// Schema 3 lacks the value-flow facts, which only a new parse gives: every
-/// TU is parsed again (its command hash is forgotten), and every body is
-/// rewritten (their hashes cover the new kinds).
-const char *const MigrateFrom3SQL = R"sql(
-UPDATE tu SET command_hash=NULL;
-UPDATE func SET body_hash=NULL;
-DROP TABLE summary;
-CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
-                     dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
-                     col INTEGER, via INTEGER, hops TEXT,
-                     PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
-DELETE FROM summary_set;
-UPDATE meta SET value='4' WHERE key='schema';
-)sql";
-
-/// Schema 4 lacks the mask arguments (and the summaries their masks): as
-/// from 3, every TU is parsed again.
-const char *const MigrateFrom4SQL = R"sql(
-UPDATE tu SET command_hash=NULL;
-UPDATE func SET body_hash=NULL;
-DROP TABLE summary;
-CREATE TABLE summary(rule_set INTEGER NOT NULL, sym INTEGER NOT NULL,
-                     dist INTEGER NOT NULL, next INTEGER, file INTEGER, line INTEGER,
-                     col INTEGER, via INTEGER, hops TEXT, mask INTEGER,
-                     PRIMARY KEY(rule_set, sym)) WITHOUT ROWID;
-DELETE FROM summary_set;
-DELETE FROM meta WHERE key='effects';
-UPDATE meta SET value='5' WHERE key='schema';
-)sql";
-
 /// A TU's inputs as stored: each file's id, unsigned LEB128, in order.
 std::vector<uint8_t> encodeInputIds(llvm::ArrayRef<int64_t> Ids) {
   std::vector<uint8_t> Out;
@@ -306,6 +262,7 @@ llvm::Expected<Transaction> Index::transaction(bool Immediate) {
         // Cached ids may name rows the rollback removed.
         SymCache.clear();
         FileCache.clear();
+        StoredFileCache.clear();
         FieldCache.clear();
       });
 }
@@ -461,6 +418,22 @@ llvm::Error Index::connect() {
   }
   if (RC != SQLITE_OK)
     return openError(RC, M == Mode::ReadOnly ? "read" : "open");
+  // kreach_path(stored): the absolute path of a stored one, so that every
+  // query hands out paths of the tree as it is now.
+  auto Absolute = [](sqlite3_context *Ctx, int, sqlite3_value **Args) {
+    const auto *Self = static_cast<const Index *>(sqlite3_user_data(Ctx));
+    const unsigned char *Text = sqlite3_value_text(Args[0]);
+    if (!Text) {
+      sqlite3_result_null(Ctx);
+      return;
+    }
+    std::string Abs = Self->Portable.absolute(
+        llvm::StringRef(reinterpret_cast<const char *>(Text), sqlite3_value_bytes(Args[0])));
+    sqlite3_result_text(Ctx, Abs.data(), int(Abs.size()), SQLITE_TRANSIENT);
+  };
+  if (sqlite3_create_function_v2(DB, "kreach_path", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                 this, Absolute, nullptr, nullptr, nullptr) != SQLITE_OK)
+    return sqlError("cannot set up the index's paths");
   return llvm::Error::success();
 }
 
@@ -524,25 +497,16 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
       if (Version->next())
         Found = std::atoi(Version->text(0).c_str());
     }
-    if (Found >= 2 && Found <= 5 && M == Mode::ReadWrite) {
-      std::string Steps;
-      if (Found == 2)
-        Steps += MigrateFrom2SQL;
-      if (Found <= 3)
-        Steps = Steps + ValueFlowSQL + MigrateFrom3SQL;
-      if (Found <= 4)
-        Steps = Steps + MaskSQL + MigrateFrom4SQL;
-      if (llvm::Error E = I->exec("BEGIN IMMEDIATE;" + Steps))
-        return E;
-      if (llvm::Error E = I->migrateInputsFrom5()) {
-        llvm::consumeError(I->exec("ROLLBACK"));
-        return E;
-      }
-      if (llvm::Error E = I->exec("COMMIT"))
+    if (Found >= 2 && Found < IndexSchemaVersion && M == Mode::ReadWrite) {
+      // Before schema 7 keys and paths were absolute: no fact of an older
+      // index names a node as this kreach does, so the writer starts the
+      // index afresh and every TU is parsed again (a one-time cost, as a
+      // facts revision is).
+      if (llvm::Error E = I->recreateSchema())
         return E;
       Found = IndexSchemaVersion;
     }
-    if (Found >= 2 && Found <= 5)
+    if (Found >= 2 && Found < IndexSchemaVersion)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "index '" + Path.str() +
                                          "' was written by an older kreach; run "
@@ -557,6 +521,17 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
   if (M == Mode::ReadWrite)
     if (llvm::Error E = I->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"))
       return E;
+  // Stored paths are relative to the tree as the opener finds it, else to
+  // the root the index recorded.
+  llvm::Expected<std::string> Recorded = I->meta("source_root");
+  if (!Recorded)
+    return Recorded.takeError();
+  llvm::Expected<std::string> RecordedBuild = I->meta("build_dir");
+  if (!RecordedBuild)
+    return RecordedBuild.takeError();
+  I->Recorded = PathMapper(*Recorded, *RecordedBuild);
+  I->Portable = I->Recorded;
+  I->usePaths(PathMapper(Opts.SourceRoot, Opts.BuildDir));
   I->Opened = true;
   return I;
 }
@@ -769,8 +744,15 @@ llvm::Expected<int64_t> Index::internCached(llvm::StringMap<int64_t> &Cache,
 llvm::Expected<int64_t> Index::internFile(llvm::StringRef P) {
   if (P.empty())
     return 0;
-  return internCached(FileCache, "INSERT OR IGNORE INTO file(path) VALUES(?1)",
-                      "SELECT id FROM file WHERE path=?1", P);
+  auto It = FileCache.find(P);
+  if (It != FileCache.end())
+    return It->second;
+  llvm::Expected<int64_t> Id =
+      internCached(StoredFileCache, "INSERT OR IGNORE INTO file(path) VALUES(?1)",
+                   "SELECT id FROM file WHERE path=?1", Portable.stored(P));
+  if (Id)
+    FileCache[P] = *Id;
+  return Id;
 }
 
 llvm::Expected<int64_t> Index::internField(llvm::StringRef F) {
@@ -781,7 +763,8 @@ llvm::Expected<int64_t> Index::internField(llvm::StringRef F) {
 /// Every TU's row (no inputs), by file and by id.
 llvm::Error Index::loadTUStates(llvm::StringMap<TUState> &Result,
                                 llvm::DenseMap<int64_t, TUState *> &ById) {
-  auto TUs = statement("SELECT id, file, directory, command_hash, failed, error FROM tu");
+  auto TUs = statement("SELECT id, kreach_path(file), kreach_path(directory), command_hash, "
+                       "failed, error FROM tu");
   if (!TUs)
     return TUs.takeError();
   while (TUs->next()) {
@@ -796,47 +779,46 @@ llvm::Error Index::loadTUStates(llvm::StringMap<TUState> &Result,
   return llvm::Error::success();
 }
 
-llvm::Error Index::migrateInputsFrom5() {
-  // Schema 5 kept one row per input stamp (a kernel TU reads some 760
-  // files): each TU's become one row of file ids and the hash of their
-  // stamps, which is all a freshness check compares.
-  if (llvm::Error E = exec(TUInputsSQL))
-    return E;
-  auto Old = statement("SELECT tu, file, size, mtime FROM tu_input ORDER BY tu, rowid");
-  if (!Old)
-    return Old.takeError();
-  int64_t TU = -1;
-  std::vector<int64_t> Ids;
-  std::vector<InputStamp> Stamps;
-  auto Flush = [&]() -> llvm::Error {
-    if (TU < 0)
-      return llvm::Error::success();
-    return runStatement(statement("INSERT INTO tu_inputs VALUES(?1, ?2, ?3)"),
-                        "cannot migrate inputs", TU,
-                        llvm::ArrayRef<uint8_t>(encodeInputIds(Ids)),
-                        int64_t(inputStampHash(Stamps)));
-  };
-  while (Old->next()) {
-    if (Old->integer(0) != TU) {
-      if (llvm::Error E = Flush())
-        return E;
-      TU = Old->integer(0);
-      Ids.clear();
-      Stamps.clear();
-    }
-    Ids.push_back(Old->integer(1));
-    Stamps.push_back({"", Old->integer(2), Old->integer(3)});
+llvm::Error Index::recreateSchema() {
+  std::vector<std::string> Tables;
+  {
+    auto Names = statement("SELECT name FROM sqlite_master WHERE type='table' AND "
+                           "name NOT LIKE 'sqlite_%'");
+    if (!Names)
+      return Names.takeError();
+    while (Names->next())
+      Tables.push_back(Names->text(0));
+    if (llvm::Error E = Names->done("cannot read the schema"))
+      return E;
   }
-  if (llvm::Error E = Old->done("cannot migrate inputs"))
+  std::string SQL = "BEGIN IMMEDIATE;";
+  for (const std::string &T : Tables)
+    SQL += "DROP TABLE \"" + T + "\";";
+  SQL += std::string(SchemaSQL) + TUInputsSQL + ValueFlowSQL + MaskSQL +
+         "INSERT INTO meta VALUES('schema', '" + std::to_string(IndexSchemaVersion) +
+         "'); COMMIT;";
+  if (llvm::Error E = exec(SQL)) {
+    llvm::consumeError(exec("ROLLBACK"));
     return E;
-  if (llvm::Error E = Flush())
-    return E;
-  return exec("DROP TABLE tu_input; UPDATE meta SET value='6' WHERE key='schema'");
+  }
+  return llvm::Error::success();
+}
+
+void Index::usePaths(PathMapper Paths) {
+  const std::string &Was = Recorded.root(), &Now = Paths.root();
+  // No root asked for, or one inside or around the recorded one (a user who
+  // chose another root for the same tree): the stored paths keep meaning
+  // what they meant. Any other root is the tree moved.
+  if (Now.empty() ||
+      (!Was.empty() && Was != Now && (Recorded.inside(Now) || Paths.inside(Was))))
+    Paths = Recorded;
+  Portable = std::move(Paths);
+  FileCache.clear(); // Keyed by absolute paths, which may now resolve elsewhere.
 }
 
 llvm::Expected<std::vector<std::string>> Index::filePaths() {
   std::vector<std::string> Paths;
-  auto Files = statement("SELECT id, path FROM file");
+  auto Files = statement("SELECT id, kreach_path(path) FROM file");
   if (!Files)
     return Files.takeError();
   while (Files->next()) {
@@ -955,11 +937,11 @@ Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
     int64_t Id;
     {
       auto TUs =
-          statement("SELECT id, file, directory, command_hash, failed, error FROM tu "
-                    "WHERE file = ?1");
+          statement("SELECT id, kreach_path(file), kreach_path(directory), command_hash, "
+                    "failed, error FROM tu WHERE file = ?1");
       if (!TUs)
         return TUs.takeError();
-      if (!TUs->bind(File).next())
+      if (!TUs->bind(Portable.stored(File)).next())
         continue;
       Id = TUs->integer(0);
       TUState &S = Result[File];
@@ -993,20 +975,21 @@ Index::tusReading(llvm::ArrayRef<std::string> Paths) {
   std::vector<std::string> Result;
   llvm::DenseSet<int64_t> Wanted;
   for (const std::string &P : Paths) {
-    auto S = statement("SELECT tu.file FROM tu WHERE tu.file = ?1");
+    std::string Stored = Portable.stored(P);
+    auto S = statement("SELECT kreach_path(tu.file) FROM tu WHERE tu.file = ?1");
     if (!S)
       return S.takeError();
-    if (S->bind(P).next())
+    if (S->bind(Stored).next())
       Result.push_back(S->text(0));
     auto F = statement("SELECT id FROM file WHERE path = ?1");
     if (!F)
       return F.takeError();
-    if (F->bind(P).next())
+    if (F->bind(Stored).next())
       Wanted.insert(F->integer(0));
   }
   if (!Wanted.empty()) {
     // One pass over every TU's input ids (a row each), not a row per stamp.
-    auto S = statement("SELECT tu.file, tu_inputs.files FROM tu_inputs JOIN tu ON "
+    auto S = statement("SELECT kreach_path(tu.file), tu_inputs.files FROM tu_inputs JOIN tu ON "
                        "tu.id = tu_inputs.tu");
     if (!S)
       return S.takeError();
@@ -1143,7 +1126,7 @@ llvm::Error Index::storeFacts(int64_t TU, const TUFacts &Facts) {
     // which is what makes header inlines cheap to index.
     std::string Serialized;
     llvm::raw_string_ostream OS(Serialized);
-    OS << F.Loc.File << ':' << F.Loc.Line << ':' << F.Loc.Column << ';';
+    OS << Portable.stored(F.Loc.File) << ':' << F.Loc.Line << ':' << F.Loc.Column << ';';
     for (auto [K, I] : Body) {
       Values.clear();
       factValues(Facts, K, I, Values);
@@ -1212,7 +1195,8 @@ llvm::Error Index::storeTU(const TUState &State, const TUFacts *Facts) {
     if (!PutTU)
       return PutTU.takeError();
     if (llvm::Error E = PutTU
-                            ->bind(State.File, State.Directory, State.CommandHash,
+                            ->bind(Portable.stored(State.File),
+                                   Portable.stored(State.Directory), State.CommandHash,
                                    int64_t(State.Failed), State.Error)
                             .row("cannot record TU"))
       return E;
@@ -1248,7 +1232,7 @@ llvm::Expected<TUFacts> Index::loadTUFacts(llvm::StringRef File) {
     auto Find = statement("SELECT id FROM tu WHERE file=?1");
     if (!Find)
       return Find.takeError();
-    if (!Find->bind(File).next())
+    if (!Find->bind(Portable.stored(File)).next())
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "index '" + Path + "' holds no TU '" + File + "'");
     TU = Find->integer(0);
@@ -1274,7 +1258,7 @@ llvm::Expected<TUFacts> Index::loadTUFacts(llvm::StringRef File) {
         Cols += "(SELECT name FROM field WHERE id=" + N + ")";
         break;
       case ColumnKind::File:
-        Cols += "COALESCE((SELECT path FROM file WHERE id=" + N + "), '')";
+        Cols += "COALESCE((SELECT kreach_path(path) FROM file WHERE id=" + N + "), '')";
         break;
       default:
         Cols += N;
@@ -1323,7 +1307,8 @@ llvm::Expected<TUFacts> Index::loadTUFacts(llvm::StringRef File) {
     return S->done("cannot read " + K.Table.str());
   };
   auto Functions = statement(
-      "SELECT sym.id, sym.key, sym.name, COALESCE(file.path, ''), func.line, func.col, "
+      "SELECT sym.id, sym.key, sym.name, COALESCE(kreach_path(file.path), ''), func.line, "
+      "func.col, "
       "func.internal FROM tu_func JOIN sym ON sym.id = tu_func.sym "
       "JOIN func ON func.sym = tu_func.sym LEFT JOIN file ON file.id = func.file "
       "WHERE tu_func.tu = ?1 ORDER BY sym.key");
@@ -1374,7 +1359,7 @@ llvm::Error Index::removeTU(llvm::StringRef File) {
     auto Find = statement("SELECT id FROM tu WHERE file=?1");
     if (!Find)
       return Find.takeError();
-    if (!Find->bind(File).next())
+    if (!Find->bind(Portable.stored(File)).next())
       return llvm::Error::success();
     TU = Find->integer(0);
   }
@@ -1433,7 +1418,7 @@ llvm::Error Index::loadGraphRows(CallGraph &G) {
       Row(*S);
     return S->done("cannot read");
   };
-  if (llvm::Error E = forEach("SELECT id, path FROM file",
+  if (llvm::Error E = forEach("SELECT id, kreach_path(path) FROM file",
                               [&](const Statement &S) { Files[S.integer(0)] = S.text(1); }))
     return E;
   if (llvm::Error E = forEach("SELECT id, name FROM field", [&](const Statement &S) {
@@ -1533,10 +1518,10 @@ llvm::Expected<bool> Index::hasSummaries(llvm::StringRef Fingerprint) {
   return false;
 }
 
-static std::string encodeSteps(const CallGraph &G,
-                               llvm::ArrayRef<CallGraph::HoistStep> Steps);
+static std::string encodeSteps(const CallGraph &G, llvm::ArrayRef<CallGraph::HoistStep> Steps,
+                               const PathMapper &Portable);
 static bool decodeSteps(
-    llvm::StringRef Text,
+    llvm::StringRef Text, const PathMapper &Portable,
     llvm::function_ref<void(llvm::StringRef Key, llvm::StringRef Name, SourcePos Site)> Each);
 
 /// A summary row by what it says (names, not ids), in one format for the row
@@ -1584,7 +1569,8 @@ llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
   llvm::StringMap<Stored> Old;
   {
     auto Rows = statement(
-        "SELECT s.key, s.id, summary.dist, n.key, file.path, summary.line, summary.col, "
+        "SELECT s.key, s.id, summary.dist, n.key, kreach_path(file.path), summary.line, "
+        "summary.col, "
         "v.name, summary.hops, m.name FROM summary JOIN sym s ON s.id = summary.sym "
         "LEFT JOIN sym n ON n.id = summary.next LEFT JOIN file ON file.id = summary.file "
         "LEFT JOIN field v ON v.id = summary.via LEFT JOIN field m ON m.id = summary.mask "
@@ -1607,7 +1593,7 @@ llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
     std::optional<PathHop> H = nextHop(G, Steps, N);
     // A bound call stands for the calls it was hoisted through: kept, so
     // that a per-TU front end shows the same hops as the CLI.
-    std::string Hops = H ? encodeSteps(G, G.hoistChain(H->Hoist)) : std::string();
+    std::string Hops = H ? encodeSteps(G, G.hoistChain(H->Hoist), Portable) : std::string();
     std::string NextKey;
     if (H) {
       const Node &Callee = G.node(H->Callee);
@@ -1685,7 +1671,8 @@ llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
 llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerprint,
                                                          llvm::StringRef Key) {
   auto S = statement(
-      "SELECT s.name, summary.dist, n.key, n.name, file.path, summary.line, summary.col, "
+      "SELECT s.name, summary.dist, n.key, n.name, kreach_path(file.path), summary.line, "
+      "summary.col, "
       "field.name, summary.hops, m.name FROM sym s JOIN summary ON summary.sym = s.id "
       "JOIN summary_set ON summary_set.id = summary.rule_set "
       "LEFT JOIN sym n ON n.id = summary.next LEFT JOIN file ON file.id = summary.file "
@@ -1709,7 +1696,7 @@ llvm::Expected<std::optional<SummaryRow>> Index::summary(llvm::StringRef Fingerp
   R.Site = {S->text(4), unsigned(S->integer(5)), unsigned(S->integer(6))};
   R.Via = S->text(7);
   R.Mask = S->text(9);
-  if (!decodeSteps(S->text(8), [&](llvm::StringRef Key, llvm::StringRef Name, SourcePos Site) {
+  if (!decodeSteps(S->text(8), Portable, [&](llvm::StringRef Key, llvm::StringRef Name, SourcePos Site) {
         R.Through.push_back({Key.str(), Name.str(), std::move(Site)});
       }))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -1734,8 +1721,9 @@ Index::stores(llvm::function_ref<bool(llvm::StringRef)> FieldFilter) {
   }
   std::vector<StoreRow> Rows;
   for (auto &[Id, Name] : Wanted) {
-    auto S = statement("SELECT DISTINCT t.key, t.name, sf.path, store.line, store.col, "
-                       "df.path, func.line, func.col FROM store "
+    auto S = statement("SELECT DISTINCT t.key, t.name, kreach_path(sf.path), store.line, "
+                       "store.col, "
+                       "kreach_path(df.path), func.line, func.col FROM store "
                        "JOIN sym t ON t.id = store.target "
                        "LEFT JOIN file sf ON sf.id = store.file "
                        "LEFT JOIN func ON func.sym = store.target "
@@ -1764,17 +1752,19 @@ llvm::Expected<std::vector<StoreRow>> Index::storesInto(llvm::StringRef Field) {
 
 // An effect's hoist chain: steps joined by \x1e, each the callee's key,
 // name, file, line and column joined by \x1f.
-static std::string encodeChain(const CallGraph &G, const ValueEffect &E) {
-  return encodeSteps(G, E.Chain);
+static std::string encodeChain(const CallGraph &G, const ValueEffect &E,
+                               const PathMapper &Portable) {
+  return encodeSteps(G, E.Chain, Portable);
 }
 
-static std::string encodeSteps(const CallGraph &G,
-                               llvm::ArrayRef<CallGraph::HoistStep> Steps) {
+static std::string encodeSteps(const CallGraph &G, llvm::ArrayRef<CallGraph::HoistStep> Steps,
+                               const PathMapper &Portable) {
   std::string Out;
   for (const auto &[N, Site] : Steps) {
     if (!Out.empty())
       Out += '\x1e';
-    Out += G.node(N).Key + '\x1f' + G.node(N).Name + '\x1f' + G.file(Site.File) + '\x1f' +
+    Out += G.node(N).Key + '\x1f' + G.node(N).Name + '\x1f' + Portable.stored(G.file(Site.File)) +
+           '\x1f' +
            std::to_string(Site.Line) + '\x1f' + std::to_string(Site.Column);
   }
   return Out;
@@ -1783,7 +1773,7 @@ static std::string encodeSteps(const CallGraph &G,
 /// The steps encodeSteps wrote, each handed to Each; false if Text is not
 /// such a list (a damaged index), after the steps before the damage.
 static bool decodeSteps(
-    llvm::StringRef Text,
+    llvm::StringRef Text, const PathMapper &Portable,
     llvm::function_ref<void(llvm::StringRef Key, llvm::StringRef Name, SourcePos Site)> Each) {
   if (Text.empty())
     return true;
@@ -1795,7 +1785,7 @@ static bool decodeSteps(
     unsigned Line = 0, Col = 0;
     if (Parts.size() != 5 || Parts[3].getAsInteger(10, Line) || Parts[4].getAsInteger(10, Col))
       return false;
-    Each(Parts[0], Parts[1], SourcePos{Parts[2].str(), Line, Col});
+    Each(Parts[0], Parts[1], SourcePos{Portable.absolute(Parts[2]), Line, Col});
   }
   return true;
 }
@@ -1844,9 +1834,9 @@ llvm::Expected<std::string> Index::storeEffects(const CallGraph &G,
       if (llvm::Error Err = runStatement(
               statement("INSERT INTO effect VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
               "cannot store effects", *Sym, int64_t(E.K), std::to_string(E.Registry),
-              E.A.encode(), E.B.encode(), G.file(E.Site.File), int64_t(E.Site.Line),
-              int64_t(E.Site.Column), E.Label ? G.field(E.Label) : std::string(),
-              encodeChain(G, E)))
+              E.A.encode(), E.B.encode(), Portable.stored(G.file(E.Site.File)),
+              int64_t(E.Site.Line), int64_t(E.Site.Column),
+              E.Label ? G.field(E.Label) : std::string(), encodeChain(G, E, Portable)))
         return Err;
   }
   // Registrations tree-wide: a per-TU check dispatching on a head needs
@@ -1856,7 +1846,8 @@ llvm::Expected<std::string> Index::storeEffects(const CallGraph &G,
             statement("INSERT INTO effect(sym, kind, registry, a, b, file, line, col) "
                       "VALUES(NULL, -1, ?1, ?2, ?3, ?4, ?5, ?6)"),
             "cannot store effects", R.RegistryField, R.Head, R.Callback.encode(),
-            G.file(R.Site.File), int64_t(R.Site.Line), int64_t(R.Site.Column)))
+            Portable.stored(G.file(R.Site.File)), int64_t(R.Site.Line),
+            int64_t(R.Site.Column)))
       return Err;
   // The token names this store of the effects (and so this state of the
   // facts): any later change of facts deletes it, and no other store, by
@@ -1902,7 +1893,8 @@ llvm::Error Index::loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
                                    "again");
   for (NodeId N : Functions) {
     auto S = statement("SELECT effect.kind, effect.registry, effect.a, effect.b, "
-                       "effect.file, effect.line, effect.col, effect.label, effect.chain "
+                       "kreach_path(effect.file), effect.line, effect.col, effect.label, "
+                       "effect.chain "
                        "FROM effect JOIN sym ON sym.id = effect.sym WHERE sym.key = ?1");
     if (!S)
       return S.takeError();
@@ -1923,7 +1915,7 @@ llvm::Error Index::loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
       E.Site = G.toLoc({S->text(4), unsigned(S->integer(5)), unsigned(S->integer(6))});
       if (std::string Label = S->text(7); !Label.empty())
         E.Label = G.internField(Label);
-      if (!decodeSteps(S->text(8),
+      if (!decodeSteps(S->text(8), Portable,
                        [&](llvm::StringRef Key, llvm::StringRef Name, SourcePos Site) {
                          E.Chain.push_back({G.getOrAddNode(Key, Name), G.toLoc(Site)});
                        }))
@@ -1933,7 +1925,8 @@ llvm::Error Index::loadEffects(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
     if (llvm::Error E = S->done("cannot read effects"))
       return E;
   }
-  auto R = statement("SELECT registry, a, b, file, line, col FROM effect WHERE sym IS NULL");
+  auto R = statement(
+      "SELECT registry, a, b, kreach_path(file), line, col FROM effect WHERE sym IS NULL");
   if (!R)
     return R.takeError();
   while (R->next()) {
@@ -2011,7 +2004,7 @@ llvm::Expected<IndexCounts> Index::counts() {
 }
 
 llvm::Expected<std::vector<std::string>> Index::tuFiles() {
-  auto S = statement("SELECT file FROM tu");
+  auto S = statement("SELECT kreach_path(file) FROM tu");
   if (!S)
     return S.takeError();
   std::vector<std::string> Files;
@@ -2023,7 +2016,8 @@ llvm::Expected<std::vector<std::string>> Index::tuFiles() {
 }
 
 llvm::Expected<std::vector<TUState>> Index::failedTUs() {
-  auto S = statement("SELECT file, error FROM tu WHERE failed ORDER BY file");
+  auto S = statement(
+      "SELECT kreach_path(file), error FROM tu WHERE failed ORDER BY file");
   if (!S)
     return S.takeError();
   std::vector<TUState> Result;

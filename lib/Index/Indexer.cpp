@@ -42,11 +42,13 @@ using namespace clang;
 
 namespace kreach {
 
-std::string commandHash(const tooling::CompileCommand &Cmd) {
+std::string commandHash(const tooling::CompileCommand &Cmd, const PathMapper &Portable) {
+  // The command as it reads wherever the tree is: the same command of a
+  // tree checked out at another path is the same.
   std::string S = std::string(KREACH_VERSION) + "/facts" + std::to_string(FactsRevision) +
-                  "\n" + Cmd.Directory + "\n";
+                  "\n" + Portable.portable(Cmd.Directory) + "\n";
   for (const std::string &Arg : Cmd.CommandLine)
-    S += Arg + '\0';
+    S += Portable.portable(Arg) + '\0';
   return llvm::utohexstr(llvm::xxh3_64bits(S));
 }
 
@@ -108,16 +110,17 @@ private:
 
 class FactsConsumer : public ASTConsumer {
 public:
-  explicit FactsConsumer(TUFacts &Out) : Out(Out) {}
-  void HandleTranslationUnit(ASTContext &Ctx) override { Out = collectFacts(Ctx); }
+  FactsConsumer(TUFacts &Out, const PathMapper &Portable) : Out(Out), Portable(Portable) {}
+  void HandleTranslationUnit(ASTContext &Ctx) override { Out = collectFacts(Ctx, Portable); }
 
 private:
   TUFacts &Out;
+  const PathMapper &Portable;
 };
 
 class FactsAction : public ASTFrontendAction {
 public:
-  explicit FactsAction(TUFacts &Out) : Out(Out) {}
+  FactsAction(TUFacts &Out, const PathMapper &Portable) : Out(Out), Portable(Portable) {}
   bool BeginInvocation(CompilerInstance &CI) override {
     // clang's "N errors generated." goes to the verbose stream (stderr);
     // kreach reports a failed TU in one line of its own.
@@ -126,11 +129,12 @@ public:
   }
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
                                                  llvm::StringRef) override {
-    return std::make_unique<FactsConsumer>(Out);
+    return std::make_unique<FactsConsumer>(Out, Portable);
   }
 
 private:
   TUFacts &Out;
+  const PathMapper &Portable;
 };
 
 } // namespace
@@ -205,7 +209,8 @@ constexpr unsigned ParseStackSize = clang::DesiredStackSize;
 
 } // namespace
 
-static TUFacts parseTUUnsafe(const tooling::CompileCommand &Cmd, std::string &FirstError) {
+static TUFacts parseTUUnsafe(const tooling::CompileCommand &Cmd, const PathMapper &Portable,
+                             std::string &FirstError) {
   TUFacts Facts;
   // Each TU gets its own file system view, so the working directory of one
   // thread's TU never leaks into another's.
@@ -215,7 +220,7 @@ static TUFacts parseTUUnsafe(const tooling::CompileCommand &Cmd, std::string &Fi
   llvm::IntrusiveRefCntPtr<FileManager> Files(new FileManager(FileSystemOptions(), FS));
   FirstErrorConsumer Diags(FirstError);
   tooling::ToolInvocation Invocation(indexingArguments(Cmd),
-                                     std::make_unique<FactsAction>(Facts), Files.get());
+                                     std::make_unique<FactsAction>(Facts, Portable), Files.get());
   Invocation.setDiagnosticConsumer(&Diags);
   bool OK = Invocation.run();
   if (!OK && FirstError.empty())
@@ -223,7 +228,8 @@ static TUFacts parseTUUnsafe(const tooling::CompileCommand &Cmd, std::string &Fi
   return Facts;
 }
 
-TUFacts parseTU(const tooling::CompileCommand &Cmd, std::string &FirstError) {
+TUFacts parseTU(const tooling::CompileCommand &Cmd, const PathMapper &Portable,
+                std::string &FirstError) {
   std::string MainFile = normalizePath(Cmd.Filename, Cmd.Directory);
   TUFacts Facts;
   FirstError = mainFileProblem(MainFile);
@@ -257,7 +263,7 @@ TUFacts parseTU(const tooling::CompileCommand &Cmd, std::string &FirstError) {
           // Where clang can, it moves a deep recursion to a new stack
           // before this one runs out; that needs to know where it starts.
           clang::noteBottomOfStack();
-          Facts = parseTUUnsafe(Cmd, FirstError);
+          Facts = parseTUUnsafe(Cmd, Portable, FirstError);
         },
         ParseStackSize);
     if (!Survived) {
@@ -309,6 +315,7 @@ static std::string objectOf(const tooling::CompileCommand &Cmd) {
 }
 
 std::optional<FactsRecord> factsFromBuild(const tooling::CompileCommand &Cmd,
+                                          const PathMapper &Portable,
                                           llvm::function_ref<FileStamp(llvm::StringRef)> Stamp,
                                           std::string &Problem) {
   std::string Object = objectOf(Cmd);
@@ -339,6 +346,10 @@ std::optional<FactsRecord> factsFromBuild(const tooling::CompileCommand &Cmd,
     for (FactsRecord &R : *Records) {
       if (R.Facts.MainFile != MainFile)
         continue; // Another TU of a composite object.
+      // Its keys name files relative to the root the compile found; facts
+      // keyed against another root would be other nodes of the graph.
+      if (R.SourceRoot != Portable.root())
+        return std::nullopt;
       for (const FileStamp &In : R.Inputs)
         if (!(Stamp(In.Path) == In))
           return std::nullopt; // Made from inputs that have changed since.
@@ -402,7 +413,7 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   llvm::StringSet<> Only;
   for (const std::string &F : Opts.OnlyFiles)
     Only.insert(F);
-  PathMapper Paths(Opts.SourceRoot);
+  PathMapper Paths(Opts.SourceRoot, Opts.BuildDir);
 
   std::vector<tooling::CompileCommand> Work;
   llvm::StringSet<> Seen;
@@ -430,7 +441,7 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
       continue;
     ++Stats.Total;
     auto It = Known->find(File);
-    bool Fresh = It != Known->end() && It->second.CommandHash == commandHash(Cmd) &&
+    bool Fresh = It != Known->end() && It->second.CommandHash == commandHash(Cmd, Paths) &&
                  (Only.empty() ? !It->second.InputsChanged : !It->second.Inputs.empty());
     if (Fresh && !Only.empty()) {
       std::vector<InputStamp> Now;
@@ -482,14 +493,14 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
       Pool.async([&, Cmd] {
         std::string FirstError, BuildProblem;
         std::optional<FactsRecord> Built = factsFromBuild(
-            Cmd,
+            Cmd, Paths,
             [&](llvm::StringRef Path) {
               std::lock_guard<std::mutex> Guard(Lock);
               InputStamp S = Stamps.stamp(Path);
               return FileStamp{S.Path, S.Size, S.MTime};
             },
             BuildProblem);
-        TUFacts Facts = Built ? std::move(Built->Facts) : parseTU(Cmd, FirstError);
+        TUFacts Facts = Built ? std::move(Built->Facts) : parseTU(Cmd, Paths, FirstError);
         if (DelayMs)
           std::this_thread::sleep_for(std::chrono::milliseconds(DelayMs));
         std::lock_guard<std::mutex> Guard(Lock);
@@ -499,7 +510,7 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
         TUState State;
         State.File = Cmd.Filename;
         State.Directory = Cmd.Directory;
-        State.CommandHash = commandHash(Cmd);
+        State.CommandHash = commandHash(Cmd, Paths);
         State.Failed = !FirstError.empty();
         State.Error = FirstError;
         if (Built) {

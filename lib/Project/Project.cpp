@@ -9,24 +9,6 @@
 
 namespace kreach {
 
-PathMapper::PathMapper(std::string SourceRoot) : Root(std::move(SourceRoot)) {
-  while (Root.size() > 1 && llvm::sys::path::is_separator(Root.back()))
-    Root.pop_back();
-}
-
-bool PathMapper::inside(llvm::StringRef Path) const {
-  if (Root.empty())
-    return false;
-  llvm::StringRef P = Path;
-  return P.consume_front(Root) && (P.empty() || llvm::sys::path::is_separator(P.front()));
-}
-
-std::string PathMapper::relative(llvm::StringRef Path) const {
-  if (!inside(Path))
-    return Path.str();
-  return Path.drop_front(Root.size()).ltrim("/").str();
-}
-
 llvm::StringRef describe(RootOrigin O) {
   switch (O) {
   case RootOrigin::Override:
@@ -366,7 +348,9 @@ ProjectPaths discoverForTU(llvm::StringRef MainFile, llvm::StringRef BuildDir,
   }
   if (P.RootFrom == RootOrigin::None && P.IndexExists) {
     std::string R = IndexRoot(P.IndexFile);
-    if (!R.empty() && llvm::sys::fs::is_directory(R)) {
+    // An index made at another checkout path (moved, or restored from a CI
+    // cache) names a root this file is not under: discovery goes on.
+    if (!R.empty() && llvm::sys::fs::is_directory(R) && PathMapper(R).inside(MainFile)) {
       P.SourceRoot = R;
       P.RootFrom = RootOrigin::Index;
     }

@@ -25,7 +25,9 @@ def ids(blob):
     return out
 
 
-paths = dict(db.execute("SELECT id, path FROM file"))
+# Schema 7 keeps paths relative to the source root.
+root = db.execute("SELECT value FROM meta WHERE key='source_root'").fetchone()[0]
+paths = {i: os.path.join(root, p) for i, p in db.execute("SELECT id, path FROM file")}
 rows = []
 for tu, blob in db.execute("SELECT tu, files FROM tu_inputs ORDER BY tu"):
     for f in ids(blob):

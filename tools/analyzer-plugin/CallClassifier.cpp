@@ -23,7 +23,7 @@ namespace {
 
 /// "struct::field" of the field a call goes through: ops->wait(...),
 /// (*ops->wait)(...), ops.wait(...).
-std::string calledField(const CallEvent &Call) {
+std::string calledField(const CallEvent &Call, const kreach::PathMapper &Portable) {
   const auto *CE = dyn_cast_or_null<CallExpr>(Call.getOriginExpr());
   if (!CE)
     return "";
@@ -33,7 +33,7 @@ std::string calledField(const CallEvent &Call) {
       Callee = U->getSubExpr()->IgnoreParenImpCasts();
   if (const auto *ME = dyn_cast<MemberExpr>(Callee))
     if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-      return kreach::fieldKey(FD);
+      return kreach::fieldKey(FD, Portable);
   return "";
 }
 
@@ -54,7 +54,7 @@ const kreach::TUGraph *MmuNotifierDmaFenceWaitChecker::graphFor(const kreach::Ru
     ASTContext &Ctx = C.getASTContext();
     std::vector<Decl *> Scope = Ctx.getTraversalScope();
     Ctx.setTraversalScope({Ctx.getTranslationUnitDecl()});
-    T.Facts = kreach::collectFacts(Ctx, /*ResolveSites=*/false);
+    T.Facts = kreach::collectFacts(Ctx, T.Paths, /*ResolveSites=*/false);
     Ctx.setTraversalScope(Scope);
   }
   std::unique_ptr<kreach::TUGraph> &Slot = T.Graphs[&Sinks];
@@ -79,7 +79,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classifyByGraph(const CallEvent &Call,
   if (!CE || !Frame)
     return Result;
   const kreach::TUGraph &TG = *graphFor(Sinks, C);
-  kreach::NodeId FN = TG.G.lookup(kreach::functionKey(Frame, C.getSourceManager()));
+  kreach::NodeId FN = TG.G.lookup(kreach::functionKey(Frame, C.getSourceManager(), T.Paths));
   if (FN == kreach::NoNode || !TG.G.node(FN).Defined)
     return Result;
   Resolved = true;
@@ -159,7 +159,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classifyByGraph(const CallEvent &Call,
     const auto *Outer = F ? dyn_cast_or_null<FunctionDecl>(F->getDecl()) : nullptr;
     if (!Site || !Outer)
       break;
-    kreach::NodeId ON = TG.G.lookup(kreach::functionKey(Outer, C.getSourceManager()));
+    kreach::NodeId ON = TG.G.lookup(kreach::functionKey(Outer, C.getSourceManager(), T.Paths));
     if (ON == kreach::NoNode)
       break;
     for (const kreach::Edge &E : TG.G.edges(ON)) {
@@ -239,7 +239,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
       std::vector<kreach::Hop> Chain;
       std::string Sink, ReadError;
       bool Reaches = kreach::continueFromIndex(
-          *T.Index, Sinks.summaryFingerprint(), kreach::functionKey(FD, C.getSourceManager()),
+          *T.Index, Sinks.summaryFingerprint(), kreach::functionKey(FD, C.getSourceManager(), T.Paths),
           Chain, Sink, &ReadError);
       if (!ReadError.empty())
         noteIndexError(T, C.getASTContext(), ReadError);
@@ -262,7 +262,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
   CallClass ByGraph = classifyByGraph(Call, Sinks, C, Resolved);
   if (Resolved)
     return ByGraph;
-  std::string Field = calledField(Call);
+  std::string Field = calledField(Call, T.Paths);
   if (Field.empty())
     return Result;
   if (Sinks.isSinkField(Field)) {
@@ -316,7 +316,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classifyMasked(const CallEvent &Call,
   const kreach::TUGraph *TG = graphFor(Sinks, C);
   if (!TG)
     return Result;
-  kreach::NodeId FN = TG->G.lookup(kreach::functionKey(&FD, C.getSourceManager()));
+  kreach::NodeId FN = TG->G.lookup(kreach::functionKey(&FD, C.getSourceManager(), T.Paths));
   if (FN == kreach::NoNode)
     return Result;
   // The callee entered with each mask that may reclaim on this path; its

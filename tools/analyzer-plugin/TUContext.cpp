@@ -113,7 +113,7 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
   bool WantIndex = Found.WantIndex;
   T.Index = std::move(Found.Idx);
   T.IndexPath = Project.IndexFile;
-  T.Paths = kreach::PathMapper(Project.SourceRoot);
+  T.Paths = kreach::PathMapper(Project.SourceRoot, Project.BuildDir);
   for (const std::string &W : Project.Warnings)
     warn(Ctx, W);
 
@@ -172,7 +172,7 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
     }
   }
 
-  kreach::TUFacts Facts = kreach::collectFacts(Ctx);
+  kreach::TUFacts Facts = kreach::collectFacts(Ctx, T.Paths);
   for (const kreach::StoreFact &S : Facts.Stores)
     addRoot(T, S.Target, S.TargetName, S.Field, S.Site);
   if (T.Index) {
@@ -200,7 +200,7 @@ const RootInfo *MmuNotifierDmaFenceWaitChecker::rootFor(const FunctionDecl *FD,
   if (T.NotRoots.count(FD))
     return nullptr;
   const SourceManager &SM = C.getSourceManager();
-  auto It = T.RootsByKey.find(kreach::functionKey(FD, SM));
+  auto It = T.RootsByKey.find(kreach::functionKey(FD, SM, T.Paths));
   if (It == T.RootsByKey.end()) {
     T.NotRoots[FD] = true;
     return nullptr;

@@ -161,16 +161,16 @@ void RuleCheck::analyze(ASTContext &Ctx) {
             << llvm::join(Project.IndexSearched, ", ");
     }
   }
+  kreach::PathMapper Paths(Root, Project.BuildDir);
   kreach::TUFacts Facts;
   {
     // clangd limits traversal to the main file's declarations; the static
     // inline functions of headers the TU calls are part of its facts too.
     std::vector<Decl *> Scope = Ctx.getTraversalScope();
     Ctx.setTraversalScope({Ctx.getTranslationUnitDecl()});
-    Facts = kreach::collectFacts(Ctx, /*ResolveSites=*/false);
+    Facts = kreach::collectFacts(Ctx, Paths, /*ResolveSites=*/false);
     Ctx.setTraversalScope(Scope);
   }
-  kreach::PathMapper Paths(Root);
   kreach::ValueFlowConfig Flow = kreach::valueFlowConfig(*Rules);
   for (const kreach::Rule *R : Checked) {
     std::string ReadError, MissingSummaries;

@@ -22,6 +22,7 @@
 
 #include "kreach/Facts.h"
 #include "kreach/FactsRecord.h"
+#include "kreach/Project.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -78,7 +79,22 @@ public:
       return;
     kreach::FactsRecord Record;
     Record.Fingerprint = Fingerprint;
-    Record.Facts = kreach::collectFacts(Ctx);
+    // Keys relative to the kernel tree the TU lies in, as `kreach index`
+    // finds it; the record names that root, and an index of another root
+    // parses the TU instead of trusting keys it would not share.
+    const SourceManager &SM = Ctx.getSourceManager();
+    llvm::SmallString<256> Cwd;
+    if (llvm::sys::fs::current_path(Cwd))
+      Cwd.clear();
+    if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID())) {
+      llvm::StringRef Real = Main->getFileEntry().tryGetRealPathName();
+      std::string MainFile =
+          kreach::normalizePath(Real.empty() ? Main->getName() : Real, Cwd);
+      kreach::KernelRootFinder Finder;
+      Record.SourceRoot = Finder.rootOf(llvm::sys::path::parent_path(MainFile));
+    }
+    kreach::PathMapper Portable(Record.SourceRoot, std::string(Cwd));
+    Record.Facts = kreach::collectFacts(Ctx, Portable);
     for (const std::string &Input : Record.Facts.Inputs)
       Record.Inputs.push_back(kreach::statFile(Input));
     pendingRecord() = kreach::encodeFactsRecord(Record);
