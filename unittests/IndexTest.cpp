@@ -449,3 +449,45 @@ TEST_F(IndexTest, DamagedPagesFailReadsInsteadOfShorteningThem) {
 }
 
 } // namespace
+
+namespace {
+
+// What a relocated index hands out: paths under the tree found now; a root
+// inside the recorded one is the same tree seen from elsewhere.
+TEST_F(IndexTest, StoredPathsResolveAgainstTheTreeFoundNow) {
+  {
+    IndexOpenOptions At;
+    At.SourceRoot = "/home/a/linux";
+    auto I = Index::open(Path, Index::Mode::ReadWrite, At);
+    ASSERT_TRUE(bool(I)) << llvm::toString(I.takeError());
+    TUFacts F = facts("/home/a/linux/mm/a.c", "a", "inl");
+    ASSERT_FALSE(bool((*I)->storeTU(state("/home/a/linux/mm/a.c"), &F)));
+    ASSERT_FALSE(bool((*I)->setMeta("source_root", "/home/a/linux")));
+  }
+  sqlite3 *DB = nullptr;
+  ASSERT_EQ(sqlite3_open(Path.c_str(), &DB), SQLITE_OK);
+  sqlite3_stmt *S = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(DB, "SELECT file FROM tu", -1, &S, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(S), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char *>(sqlite3_column_text(S, 0)), "mm/a.c");
+  sqlite3_finalize(S);
+  sqlite3_close(DB);
+
+  IndexOpenOptions Moved;
+  Moved.SourceRoot = "/ci/ws/linux";
+  auto I = Index::open(Path, Index::Mode::ReadOnly, Moved);
+  ASSERT_TRUE(bool(I)) << llvm::toString(I.takeError());
+  llvm::Expected<std::vector<std::string>> Files = (*I)->tuFiles();
+  ASSERT_TRUE(bool(Files));
+  EXPECT_EQ(*Files, std::vector<std::string>{"/ci/ws/linux/mm/a.c"});
+  llvm::Expected<TUFacts> Back = (*I)->loadTUFacts("/ci/ws/linux/mm/a.c");
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  // A root inside the recorded one keeps the recorded meaning.
+  (*I)->usePaths(PathMapper("/home/a/linux/mm"));
+  EXPECT_EQ((*I)->paths().root(), "/home/a/linux");
+  Files = (*I)->tuFiles();
+  ASSERT_TRUE(bool(Files));
+  EXPECT_EQ(*Files, std::vector<std::string>{"/home/a/linux/mm/a.c"});
+}
+
+} // namespace
