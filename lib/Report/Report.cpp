@@ -63,8 +63,9 @@ std::string registrationMessage(const Finding &F, const Registration &R) {
 }
 
 std::string fingerprint(const Finding &F) {
-  // Keys of static functions carry absolute paths; keep the file name only so
-  // the fingerprint survives moving the tree.
+  // Keys of static functions carry their file's path (relative to the source
+  // root since schema 7, absolute before); the file name alone keeps the
+  // baselines of either kind matching.
   auto Portable = [](llvm::StringRef Key) {
     size_t Colon = Key.rfind(':');
     if (Colon == llvm::StringRef::npos)
