@@ -54,7 +54,7 @@ const kreach::TUGraph *MmuNotifierDmaFenceWaitChecker::graphFor(const kreach::Ru
     ASTContext &Ctx = C.getASTContext();
     std::vector<Decl *> Scope = Ctx.getTraversalScope();
     Ctx.setTraversalScope({Ctx.getTranslationUnitDecl()});
-    T.Facts = kreach::collectFacts(Ctx, T.Paths, /*ResolveSites=*/false);
+    T.Facts = kreach::collectFacts(Ctx, T.KeyPaths, /*ResolveSites=*/false);
     Ctx.setTraversalScope(Scope);
   }
   std::unique_ptr<kreach::TUGraph> &Slot = T.Graphs[&Sinks];
@@ -79,7 +79,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classifyByGraph(const CallEvent &Call,
   if (!CE || !Frame)
     return Result;
   const kreach::TUGraph &TG = *graphFor(Sinks, C);
-  kreach::NodeId FN = TG.G.lookup(kreach::functionKey(Frame, C.getSourceManager(), T.Paths));
+  kreach::NodeId FN = TG.G.lookup(kreach::functionKey(Frame, C.getSourceManager(), T.KeyPaths));
   if (FN == kreach::NoNode || !TG.G.node(FN).Defined)
     return Result;
   Resolved = true;
@@ -159,7 +159,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classifyByGraph(const CallEvent &Call,
     const auto *Outer = F ? dyn_cast_or_null<FunctionDecl>(F->getDecl()) : nullptr;
     if (!Site || !Outer)
       break;
-    kreach::NodeId ON = TG.G.lookup(kreach::functionKey(Outer, C.getSourceManager(), T.Paths));
+    kreach::NodeId ON = TG.G.lookup(kreach::functionKey(Outer, C.getSourceManager(), T.KeyPaths));
     if (ON == kreach::NoNode)
       break;
     for (const kreach::Edge &E : TG.G.edges(ON)) {
@@ -239,7 +239,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
       std::vector<kreach::Hop> Chain;
       std::string Sink, ReadError;
       bool Reaches = kreach::continueFromIndex(
-          *T.Index, Sinks.summaryFingerprint(), kreach::functionKey(FD, C.getSourceManager(), T.Paths),
+          *T.Index, Sinks.summaryFingerprint(), kreach::functionKey(FD, C.getSourceManager(), T.KeyPaths),
           Chain, Sink, &ReadError);
       if (!ReadError.empty())
         noteIndexError(T, C.getASTContext(), ReadError);
@@ -262,7 +262,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classify(const CallEvent &Call,
   CallClass ByGraph = classifyByGraph(Call, Sinks, C, Resolved);
   if (Resolved)
     return ByGraph;
-  std::string Field = calledField(Call, T.Paths);
+  std::string Field = calledField(Call, T.KeyPaths);
   if (Field.empty())
     return Result;
   if (Sinks.isSinkField(Field)) {
@@ -316,7 +316,7 @@ CallClass MmuNotifierDmaFenceWaitChecker::classifyMasked(const CallEvent &Call,
   const kreach::TUGraph *TG = graphFor(Sinks, C);
   if (!TG)
     return Result;
-  kreach::NodeId FN = TG->G.lookup(kreach::functionKey(&FD, C.getSourceManager(), T.Paths));
+  kreach::NodeId FN = TG->G.lookup(kreach::functionKey(&FD, C.getSourceManager(), T.KeyPaths));
   if (FN == kreach::NoNode)
     return Result;
   // The callee entered with each mask that may reclaim on this path; its

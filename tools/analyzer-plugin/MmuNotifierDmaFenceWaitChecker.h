@@ -86,6 +86,9 @@ struct TUContext {
     return R.Reach.empty() ? FirstReach : R.Reach.front();
   }
   kreach::PathMapper Paths;
+  /// What keys are relative to: the index's root when there is an index
+  /// (it may keep one the discovered root lies in), else the discovered one.
+  kreach::PathMapper KeyPaths;
   std::unique_ptr<kreach::Index> Index;
   llvm::StringMap<RootInfo> RootsByKey;
   llvm::DenseMap<const clang::Decl *, const RootInfo *> RootsByDecl;

@@ -114,6 +114,7 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
   T.Index = std::move(Found.Idx);
   T.IndexPath = Project.IndexFile;
   T.Paths = kreach::PathMapper(Project.SourceRoot, Project.BuildDir);
+  T.KeyPaths = T.Index ? T.Index->paths() : T.Paths;
   for (const std::string &W : Project.Warnings)
     warn(Ctx, W);
 
@@ -172,7 +173,7 @@ TUContext &MmuNotifierDmaFenceWaitChecker::tu(CheckerContext &C) const {
     }
   }
 
-  kreach::TUFacts Facts = kreach::collectFacts(Ctx, T.Paths);
+  kreach::TUFacts Facts = kreach::collectFacts(Ctx, T.KeyPaths);
   for (const kreach::StoreFact &S : Facts.Stores)
     addRoot(T, S.Target, S.TargetName, S.Field, S.Site);
   if (T.Index) {
@@ -200,7 +201,7 @@ const RootInfo *MmuNotifierDmaFenceWaitChecker::rootFor(const FunctionDecl *FD,
   if (T.NotRoots.count(FD))
     return nullptr;
   const SourceManager &SM = C.getSourceManager();
-  auto It = T.RootsByKey.find(kreach::functionKey(FD, SM, T.Paths));
+  auto It = T.RootsByKey.find(kreach::functionKey(FD, SM, T.KeyPaths));
   if (It == T.RootsByKey.end()) {
     T.NotRoots[FD] = true;
     return nullptr;

@@ -162,13 +162,16 @@ void RuleCheck::analyze(ASTContext &Ctx) {
     }
   }
   kreach::PathMapper Paths(Root, Project.BuildDir);
+  // Keys as the index made them: against its root, which a root found here
+  // may lie inside of.
+  const kreach::PathMapper &KeyPaths = Idx ? Idx->paths() : Paths;
   kreach::TUFacts Facts;
   {
     // clangd limits traversal to the main file's declarations; the static
     // inline functions of headers the TU calls are part of its facts too.
     std::vector<Decl *> Scope = Ctx.getTraversalScope();
     Ctx.setTraversalScope({Ctx.getTranslationUnitDecl()});
-    Facts = kreach::collectFacts(Ctx, Paths, /*ResolveSites=*/false);
+    Facts = kreach::collectFacts(Ctx, KeyPaths, /*ResolveSites=*/false);
     Ctx.setTraversalScope(Scope);
   }
   kreach::ValueFlowConfig Flow = kreach::valueFlowConfig(*Rules);
