@@ -39,7 +39,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     return 0;
   for (const CompileCommand &Cmd : DB->getAllCompileCommands()) {
     std::vector<std::string> Args = kreach::indexingArguments(Cmd);
-    std::string Hash = kreach::commandHash(Cmd);
+    // The command's own directory as the root: every path of the command
+    // goes through portable()'s rewriting.
+    kreach::PathMapper Portable(Cmd.Directory, Cmd.Directory);
+    std::string Hash = kreach::commandHash(Cmd, Portable);
     if (Hash.empty())
       __builtin_trap();
     (void)Args;
