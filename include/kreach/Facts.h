@@ -39,8 +39,8 @@ struct SourcePos {
 };
 
 /// A function definition. Key identifies the function tree-wide: the plain
-/// name for external linkage, "<defining file>:<name>" for internal linkage (the file as
-/// PathMapper::stored() writes it),
+/// name for external linkage, "<defining file>:<name>" for internal linkage
+/// (the file as PathMapper::stored() writes it, relative to the source root),
 /// so a static function is one node per file and a static inline function
 /// from a header is one node however many TUs include it.
 struct FunctionFact {

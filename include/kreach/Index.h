@@ -238,6 +238,9 @@ public:
   /// does an empty one's.
   void usePaths(PathMapper Paths);
   const PathMapper &paths() const { return Portable; }
+  /// Records paths() as the root and build directory the stored paths are
+  /// relative to (meta source_root and build_dir), for the next opener.
+  llvm::Error recordPaths();
   /// Free-form facts about the index as a whole ("source_root").
   llvm::Error setMeta(llvm::StringRef Key, llvm::StringRef Value);
   llvm::Expected<std::string> meta(llvm::StringRef Key);

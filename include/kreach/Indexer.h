@@ -17,13 +17,8 @@ struct IndexOptions {
   /// When non-empty, only these main files are considered (patch mode).
   std::vector<std::string> OnlyFiles;
   llvm::raw_ostream *Log = &llvm::errs();
-  /// Progress lines show paths relative to this directory.
-  std::string SourceRoot;
-  /// The build directory (compile_commands.json's): with SourceRoot, what
-  /// keys and stored paths are relative to (PathMapper).
-  std::string BuildDir;
   /// `--shard K/N`: only the TUs of shard K (1-based) of N, chosen by a hash
-  /// of each TU's path relative to SourceRoot, so that every machine that
+  /// of each TU's path relative to the source root, so that every machine that
   /// indexes the same tree splits it alike. 0 of 0: every TU.
   unsigned Shard = 0, ShardCount = 0;
 };
@@ -77,7 +72,9 @@ factsFromBuild(const clang::tooling::CompileCommand &Cmd, const PathMapper &Port
 
 /// Re-indexes every TU whose command or inputs changed and stores its
 /// facts: from its object when the build recorded them there, otherwise
-/// parsed.
+/// parsed. Keys, command hashes and progress lines are relative to the
+/// root the index's paths are (Index::paths()), so that every TU's facts
+/// share one key space.
 llvm::Expected<IndexRunStats> updateIndex(const clang::tooling::CompilationDatabase &CDB,
                                           Index &I, const IndexOptions &Opts);
 

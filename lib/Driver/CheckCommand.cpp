@@ -253,10 +253,8 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     printIndexSummary(*Tree.I, S, Paths, O.Quiet);
   }
   if (!O.NoUpdate)
-    for (auto [Key, Value] : {std::pair{"source_root", &Tree.I->paths().root()},
-                              std::pair{"build_dir", &Tree.I->paths().buildDir()}})
-      if (llvm::Error E = Tree.I->setMeta(Key, *Value))
-        return fail(llvm::toString(std::move(E)));
+    if (llvm::Error E = Tree.I->recordPaths())
+      return fail(llvm::toString(std::move(E)));
   llvm::Expected<TreeCheck> Checked = [&] {
     llvm::TimeTraceScope Scope("check the tree");
     return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.stored() > 0);

@@ -32,7 +32,6 @@ struct Input {
   std::unique_ptr<Index> I;
   unsigned Shard = 0, Count = 0; ///< From its "shard" meta; 0 of 0: none.
   bool Complete = false;
-  std::string SourceRoot;
 };
 
 llvm::Expected<Input> openInput(const std::string &Path) {
@@ -54,10 +53,6 @@ llvm::Expected<Input> openInput(const std::string &Path) {
   if (!Complete)
     return Complete.takeError();
   In.Complete = *Complete;
-  llvm::Expected<std::string> Root = In.I->meta("source_root");
-  if (!Root)
-    return Root.takeError();
-  In.SourceRoot = *Root;
   return In;
 }
 
@@ -116,14 +111,13 @@ int runMergeCommand(const MergeOptions &M) {
   // Shards store paths relative to their trees, so shards made at other
   // checkout paths (other machines of a CI matrix) merge: each is read as
   // if made at the first one's.
-  std::string SourceRoot, BuildDir;
+  PathMapper Merged;
   for (const Input &In : Inputs)
-    if (SourceRoot.empty() && !In.SourceRoot.empty()) {
-      SourceRoot = In.SourceRoot;
-      BuildDir = In.I->paths().buildDir();
-    }
+    if (Merged.root().empty())
+      Merged = In.I->paths();
   for (Input &In : Inputs)
-    In.I->usePaths(PathMapper(SourceRoot, BuildDir));
+    In.I->usePaths(Merged);
+  const std::string &SourceRoot = Merged.root();
   // The rules the per-TU front ends will look summaries up for: --config's,
   // else the tree's own .kreach.yaml (as project discovery finds it at the
   // source root), else the built-in ones.
@@ -153,7 +147,7 @@ int runMergeCommand(const MergeOptions &M) {
   IndexOpenOptions Fresh;
   Fresh.Rebuild = true;
   Fresh.SourceRoot = SourceRoot;
-  Fresh.BuildDir = BuildDir;
+  Fresh.BuildDir = Merged.buildDir();
   auto Out = Index::open(M.Output, Index::Mode::ReadWrite, Fresh);
   if (!Out)
     return fail(llvm::toString(Out.takeError()));
@@ -181,9 +175,7 @@ int runMergeCommand(const MergeOptions &M) {
   }
   if (llvm::Error E = (*Out)->setComplete(true))
     return fail(llvm::toString(std::move(E)));
-  if (llvm::Error E = (*Out)->setMeta("build_dir", BuildDir))
-    return fail(llvm::toString(std::move(E)));
-  if (llvm::Error E = (*Out)->setMeta("source_root", SourceRoot))
+  if (llvm::Error E = (*Out)->recordPaths())
     return fail(llvm::toString(std::move(E)));
   // The summaries the per-TU front ends read, and the graph snapshot, once
   // for the whole tree.

@@ -78,10 +78,6 @@ llvm::Expected<IndexRunStats> runIndex(const SessionOptions &O, const Project &P
   bool Terminal = llvm::errs().is_displayed() && !llvm::sys::Process::GetEnv("CI");
   Opts.Progress = !O.Quiet && Terminal;
   Opts.Verbose = !O.Quiet && !Terminal;
-  // Keys relative to the root the index's paths are (which P's may be
-  // inside of), so that every TU's facts share one key space.
-  Opts.SourceRoot = I.paths().root();
-  Opts.BuildDir = I.paths().buildDir();
   Opts.Shard = O.Shard;
   Opts.ShardCount = O.ShardCount;
   return updateIndex(*P.CDB, I, Opts);
@@ -230,9 +226,7 @@ int runIndexCommand(const SessionOptions &O) {
   if (!S)
     return fail(llvm::toString(S.takeError()));
   printIndexSummary(*Tree.I, *S, Paths, O.Quiet);
-  if (llvm::Error E = Tree.I->setMeta("source_root", Tree.I->paths().root()))
-    return fail(llvm::toString(std::move(E)));
-  if (llvm::Error E = Tree.I->setMeta("build_dir", Tree.I->paths().buildDir()))
+  if (llvm::Error E = Tree.I->recordPaths())
     return fail(llvm::toString(std::move(E)));
   // A shard is a part of a tree: its summaries would be a part's, and
   // `kreach merge` computes the tree's once.

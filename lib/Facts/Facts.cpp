@@ -44,6 +44,12 @@ static std::string fileNameOf(FileEntryRef FE, const SourceManager &SM) {
   return normalizePath(P);
 }
 
+/// A file as keys name it: as it is stored, relative to the source root.
+static std::string keyFileName(FileEntryRef FE, const SourceManager &SM,
+                               const PathMapper &Portable) {
+  return Portable.stored(fileNameOf(FE, SM));
+}
+
 std::string functionKey(const FunctionDecl *FD, const SourceManager &SM,
                         const PathMapper &Portable) {
   std::string Name = FD->getNameAsString();
@@ -56,7 +62,7 @@ std::string functionKey(const FunctionDecl *FD, const SourceManager &SM,
   OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc));
   if (!FE)
     return "<unknown>:" + Name;
-  return Portable.stored(fileNameOf(*FE, SM)) + ":" + Name;
+  return keyFileName(*FE, SM, Portable) + ":" + Name;
 }
 
 static std::string recordName(const RecordDecl *RD, const PathMapper &Portable) {
@@ -72,7 +78,7 @@ static std::string recordName(const RecordDecl *RD, const PathMapper &Portable) 
   SourceLocation Loc = SM.getExpansionLoc(RD->getLocation());
   std::string Where = "(anonymous";
   if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc)))
-    Where += " at " + Portable.stored(fileNameOf(*FE, SM)) + ":" +
+    Where += " at " + keyFileName(*FE, SM, Portable) + ":" +
              std::to_string(SM.getExpansionLineNumber(Loc));
   return Where + ")";
 }
@@ -531,7 +537,7 @@ private:
     if (const auto *Owner = dyn_cast<FunctionDecl>(VD->getDeclContext()))
       Scope = Owner->getNameAsString() + ".";
     OptionalFileEntryRef FE = SM.getFileEntryRefForID(SM.getFileID(Loc));
-    return (FE ? Portable.stored(fileNameOf(*FE, SM)) : std::string("<unknown>")) + ":" + Scope +
+    return (FE ? keyFileName(*FE, SM, Portable) : std::string("<unknown>")) + ":" + Scope +
            VD->getNameAsString();
   }
 

@@ -118,7 +118,7 @@ bool decodeInputIds(llvm::ArrayRef<uint8_t> Blob, llvm::SmallVectorImpl<int64_t>
   return true;
 }
 
-/// The tu_inputs table, as a new index and the migration from schema 5 make it.
+/// The tu_inputs table.
 const char *const TUInputsSQL = R"sql(
 CREATE TABLE tu_inputs(tu INTEGER PRIMARY KEY, files BLOB NOT NULL,
                        stamp_hash INTEGER NOT NULL);
@@ -530,7 +530,6 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
   if (!RecordedBuild)
     return RecordedBuild.takeError();
   I->Recorded = PathMapper(*Recorded, *RecordedBuild);
-  I->Portable = I->Recorded;
   I->usePaths(PathMapper(Opts.SourceRoot, Opts.BuildDir));
   I->Opened = true;
   return I;
@@ -676,14 +675,17 @@ llvm::Error Index::endSnapshot() {
   return exec("COMMIT");
 }
 
+/// Every table of this schema, and the row that says its version.
+static std::string currentSchemaSQL() {
+  return std::string(SchemaSQL) + TUInputsSQL + ValueFlowSQL + MaskSQL +
+         "INSERT INTO meta VALUES('schema', '" + std::to_string(IndexSchemaVersion) + "');";
+}
+
 llvm::Error Index::initSchema() {
   auto T = transaction(/*Immediate=*/false);
   if (!T)
     return T.takeError();
-  if (llvm::Error E = exec(std::string(SchemaSQL) + TUInputsSQL + ValueFlowSQL + MaskSQL))
-    return E;
-  if (llvm::Error E = exec("INSERT INTO meta VALUES('schema', '" +
-                           std::to_string(IndexSchemaVersion) + "')"))
+  if (llvm::Error E = exec(currentSchemaSQL()))
     return E;
   return T->commit();
 }
@@ -794,14 +796,18 @@ llvm::Error Index::recreateSchema() {
   std::string SQL = "BEGIN IMMEDIATE;";
   for (const std::string &T : Tables)
     SQL += "DROP TABLE \"" + T + "\";";
-  SQL += std::string(SchemaSQL) + TUInputsSQL + ValueFlowSQL + MaskSQL +
-         "INSERT INTO meta VALUES('schema', '" + std::to_string(IndexSchemaVersion) +
-         "'); COMMIT;";
+  SQL += currentSchemaSQL() + "COMMIT;";
   if (llvm::Error E = exec(SQL)) {
     llvm::consumeError(exec("ROLLBACK"));
     return E;
   }
   return llvm::Error::success();
+}
+
+llvm::Error Index::recordPaths() {
+  if (llvm::Error E = setMeta("source_root", Portable.root()))
+    return E;
+  return setMeta("build_dir", Portable.buildDir());
 }
 
 void Index::usePaths(PathMapper Paths) {

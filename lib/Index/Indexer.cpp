@@ -413,7 +413,7 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   llvm::StringSet<> Only;
   for (const std::string &F : Opts.OnlyFiles)
     Only.insert(F);
-  PathMapper Paths(Opts.SourceRoot, Opts.BuildDir);
+  const PathMapper &Paths = I.paths();
 
   std::vector<tooling::CompileCommand> Work;
   llvm::StringSet<> Seen;
