@@ -13,7 +13,8 @@ namespace {
 FactsRecord sampleRecord(llvm::StringRef Main) {
   FactsRecord R;
   R.Fingerprint = "ABC123";
-  R.Inputs = {{Main.str(), 120, 1700000000123456789}, {"/src/include/linux/x.h", -1, -1}};
+  R.Inputs = {{Main.str(), 120, 1700000000123456789, 0xfedcba9876543210},
+              {"/src/include/linux/x.h", -1, -1, MissingContent}};
   TUFacts &F = R.Facts;
   F.MainFile = Main.str();
   F.Inputs = {Main.str(), "/src/include/linux/x.h"};
@@ -56,6 +57,9 @@ TEST(FactsRecordTest, ARecordDecodesToTheFactsItWasMadeFrom) {
   ASSERT_EQ(Back->size(), 1u);
   EXPECT_EQ((*Back)[0].Fingerprint, "ABC123");
   EXPECT_EQ((*Back)[0].Inputs, R.Inputs);
+  // What the parse read, beside each input of its facts.
+  EXPECT_EQ((*Back)[0].Facts.InputContent,
+            (std::vector<uint64_t>{0xfedcba9876543210, MissingContent}));
   EXPECT_EQ(dump((*Back)[0].Facts), dump(R.Facts));
 }
 

@@ -45,7 +45,7 @@ protected:
     TUState S;
     S.File = Main.str();
     S.CommandHash = "h";
-    S.Inputs = {{Main.str(), 10, 20}, {"/h.h", 5, 6}};
+    S.Inputs = {{Main.str(), 10, 20, 100}, {"/h.h", 5, 6, 200}};
     return S;
   }
 
@@ -250,13 +250,19 @@ TEST_F(IndexTest, VerifiedStatesCompareEachInputWithTheFileAsItIsNow) {
   None.Inputs.clear();
   ASSERT_FALSE(bool(I->storeTU(None, nullptr)));
   llvm::StringMap<unsigned> Asked;
-  // As stored: /a.c and /b.c 10/20, the shared header 5/6; /b.c changed.
-  auto Now = [&](llvm::StringRef Path) {
+  // As stored: /a.c and /b.c 10/20 holding 100, the shared header 5/6
+  // holding 200. Now /b.c holds something else; /a.c was touched (a new
+  // time, the same content).
+  auto Now = [&](llvm::StringRef Path, const FileStamp &Known) {
     ++Asked[Path];
-    InputStamp S{Path.str(), 10, 20};
-    if (Path == "/h.h")
-      S = {Path.str(), 5, 6};
+    FileStamp S{Path.str(), 10, 20, 100};
+    if (Path == "/h.h") {
+      S = {Path.str(), 5, 6, 200};
+      EXPECT_EQ(Known.Content, 200u); // The index's last sight of the file.
+    }
     if (Path == "/b.c")
+      S.Content = 101;
+    if (Path == "/a.c")
       S.MTime = 21;
     return S;
   };
@@ -269,6 +275,29 @@ TEST_F(IndexTest, VerifiedStatesCompareEachInputWithTheFileAsItIsNow) {
   EXPECT_TRUE(States["/a.c"].Inputs.empty());
   EXPECT_EQ(Asked["/h.h"], 1u);
   EXPECT_EQ(States["/a.c"].CommandHash, "h");
+
+  // The touched file's new time is kept: the next run compares it.
+  ASSERT_FALSE(bool(I->storeFileStamps()));
+  auto Listed = llvm::cantFail(I->tuStates());
+  ASSERT_EQ(Listed["/a.c"].Inputs.size(), 2u);
+  EXPECT_EQ(Listed["/a.c"].Inputs[0].MTime, 21);
+  EXPECT_EQ(Listed["/a.c"].Inputs[0].Content, 100u);
+  // Hashes are of contents: the touched TU's still matches.
+  EXPECT_EQ(Listed["/a.c"].StampHash, inputStampHash(Listed["/a.c"].Inputs));
+}
+
+TEST_F(IndexTest, AStampWhoseTimeVouchesForNothingIsNotKept) {
+  auto I = open();
+  TUFacts A = facts("/a.c", "root_a", "/h.h:inl");
+  TUState S = state("/a.c");
+  S.Inputs[1].MTime = -1; // Modified just before it was read.
+  ASSERT_FALSE(bool(I->storeTU(S, &A)));
+  auto Listed = llvm::cantFail(I->tuStates());
+  ASSERT_EQ(Listed["/a.c"].Inputs.size(), 2u);
+  EXPECT_EQ(Listed["/a.c"].Inputs[0].Content, 100u);
+  // No stamp for the header: whoever verifies it reads it.
+  EXPECT_EQ(Listed["/a.c"].Inputs[1].Size, -1);
+  EXPECT_EQ(Listed["/a.c"].StampHash, inputStampHash(S.Inputs));
 }
 
 TEST_F(IndexTest, RejectsFilesThatAreNotIndexes) {

@@ -81,6 +81,7 @@ int main(int argc, char **argv) {
 
   // Headers, then sources: the stamps must be those of files on disk.
   std::vector<std::string> HeaderPaths;
+  llvm::StringMap<kreach::FileStamp> Stamps;
   for (unsigned H = 0; H < Headers; ++H) {
     HeaderPaths.push_back(RootDir + "/include/linux/h" + std::to_string(H) + ".h");
     if (!writeFile(HeaderPaths.back(), "/* synthetic header */\n"))
@@ -137,17 +138,10 @@ int main(int argc, char **argv) {
     for (unsigned H = 0; H < HeadersPerTU; ++H)
       Facts.Inputs.push_back(HeaderPaths[First + H]);
     for (const std::string &In : Facts.Inputs) {
-      sys::fs::file_status St;
-      kreach::InputStamp S;
-      S.Path = In;
-      if (!sys::fs::status(In, St)) {
-        S.Size = int64_t(St.getSize());
-        S.MTime = int64_t(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(
-                St.getLastModificationTime().time_since_epoch())
-                .count());
-      }
-      State.Inputs.push_back(S);
+      auto [It, New] = Stamps.try_emplace(In);
+      if (New)
+        It->second = kreach::stampFile(In); // Headers are shared: read once.
+      State.Inputs.push_back(It->second);
     }
     uint64_t DirFirst = uint64_t(T / TUsPerDir) * TUsPerDir * FunctionsPerTU;
     uint64_t DirSize = std::min<uint64_t>(uint64_t(TUsPerDir) * FunctionsPerTU, N - DirFirst);

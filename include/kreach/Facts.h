@@ -165,7 +165,16 @@ struct TUFacts {
   unsigned UnresolvedIndirectCalls = 0;
   /// Every file the TU read, for incremental re-indexing.
   std::vector<std::string> Inputs;
+  /// Beside each of Inputs: contentHash() of the bytes the parse read, so
+  /// that what a TU was made from is known even when a file changes while
+  /// it is parsed. Not part of the stored facts (its stamps carry it).
+  std::vector<uint64_t> InputContent;
 };
+
+/// What stamps a file's content (xxh3 of its bytes); 0 for a file that
+/// does not exist, 1 for one that cannot be read.
+uint64_t contentHash(llvm::StringRef Bytes);
+constexpr uint64_t MissingContent = 0, UnreadableContent = 1;
 
 /// Extracts the facts of a parsed translation unit. Header functions are
 /// recorded only when the TU's own code uses them, directly or through other

@@ -16,6 +16,7 @@
 #include "kreach/Facts.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,16 +36,30 @@ namespace kreach {
 inline constexpr llvm::StringLiteral FactsSectionName = ".discard.kreach.facts";
 
 /// What a file was when it was read: its size and modification time (-1
-/// each when it did not exist), as `kreach index` stamps inputs.
+/// each when it did not exist) and contentHash() of its bytes. A time of -1
+/// beside a size means that no time vouches for the content (the file was
+/// modified too shortly before it was read): whoever checks the stamp
+/// compares contents. Content decides whether a TU is up to date; size and
+/// time only spare reading a file whose stamp still matches.
 struct FileStamp {
   std::string Path;
   int64_t Size = -1;
   int64_t MTime = -1;
+  uint64_t Content = MissingContent;
   bool operator==(const FileStamp &O) const {
-    return Path == O.Path && Size == O.Size && MTime == O.MTime;
+    return Path == O.Path && Size == O.Size && MTime == O.MTime && Content == O.Content;
   }
 };
+/// The size and time only (Content left as MissingContent).
 FileStamp statFile(llvm::StringRef Path);
+/// Size, time and content, the file read now.
+FileStamp stampFile(llvm::StringRef Path);
+/// The stamps of what a parse read (TUFacts::Inputs and InputContent),
+/// which began at ParseStart: each file's size and time as they are now,
+/// with the content the parse saw; the time only where it vouches for that
+/// content (the file unmodified since well before the parse began).
+std::vector<FileStamp> parseStamps(const TUFacts &Facts,
+                                   std::chrono::system_clock::time_point ParseStart);
 
 struct FactsRecord {
   /// The source root the facts' keys are relative to (PathMapper), empty

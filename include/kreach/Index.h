@@ -16,6 +16,7 @@
 #define KREACH_INDEX_H
 
 #include "kreach/Facts.h"
+#include "kreach/FactsRecord.h"
 #include "kreach/Graph.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
@@ -35,13 +36,11 @@ class Transaction;
 
 /// Bumped whenever the schema or the meaning of stored facts changes.
 /// 7: paths relative to the source root.
-constexpr int IndexSchemaVersion = 7;
+/// 8: TUs stamped by their inputs' contents; files keep their last stamp.
+constexpr int IndexSchemaVersion = 8;
 
-struct InputStamp {
-  std::string Path;
-  int64_t Size = -1;
-  int64_t MTime = -1;
-};
+/// An input as a TU read it (see FileStamp: its content decides).
+using InputStamp = FileStamp;
 
 struct TUState {
   std::string File;
@@ -49,8 +48,10 @@ struct TUState {
   std::string CommandHash;
   bool Failed = false;
   std::string Error;
-  /// The files the TU read. Stored by storeTU with their stamps; read back
-  /// by tuStates() with their paths only, the stamps kept as StampHash.
+  /// The files the TU read. Stored by storeTU: their contents as StampHash,
+  /// each file's stamp (where its time vouches for its content) as the
+  /// index's last sight of that file. Read back by tuStates() with those
+  /// last sights, which need not be what this TU read.
   std::vector<InputStamp> Inputs;
   /// From tuStates(): inputStampHash() of the stamps the TU was parsed with.
   /// Given to storeTU, it is stored as is instead of one computed from
@@ -62,8 +63,8 @@ struct TUState {
   bool InputsChanged = false;
 };
 
-/// One number for a TU's input stamps (sizes and times, in order): the
-/// index keeps it, and each input's file id, instead of every stamp.
+/// One number for a TU's inputs (their contents, in order): the index keeps
+/// it, and each input's file id, instead of every stamp.
 uint64_t inputStampHash(llvm::ArrayRef<InputStamp> Inputs);
 
 /// What storing a set of summaries did to its rows.
@@ -159,15 +160,23 @@ public:
   void crashBeforeCommitAfter(unsigned StoredTUs) { CrashAfter = StoredTUs; }
 
   /// Every TU's state, or only those of the given main files; inputs are
-  /// listed by path, their stamps as TUState::StampHash.
+  /// listed with the index's last stamp of each file, the TU's as
+  /// TUState::StampHash.
   llvm::Expected<llvm::StringMap<TUState>>
   tuStates(llvm::ArrayRef<std::string> OnlyFiles = {});
   /// Main files of the TUs that read any of Paths (absolute), or are one.
   /// Every TU's state with its inputs verified against Now (each distinct
-  /// file asked once) instead of listed: a kernel's TUs read some 760 files
-  /// each, and one string per stamp would cost more than the comparison.
-  llvm::Expected<llvm::StringMap<TUState>>
-  tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now);
+  /// file asked once, given the index's last stamp of it, Size -1 for none)
+  /// instead of listed: a kernel's TUs read some 760 files each, and one
+  /// string per stamp would cost more than the comparison. The stamps Now
+  /// returns that differ from the stored ones are kept for
+  /// storeFileStamps().
+  llvm::Expected<llvm::StringMap<TUState>> tuStatesVerified(
+      llvm::function_ref<FileStamp(llvm::StringRef Path, const FileStamp &Known)> Now);
+  /// ReadWrite: stores what the last tuStatesVerified() saw of files whose
+  /// stamp changed (a checkout or a copy that kept their contents), so the
+  /// next run compares times again instead of reading them.
+  llvm::Error storeFileStamps();
   llvm::Expected<std::vector<std::string>> tusReading(llvm::ArrayRef<std::string> Paths);
   /// The main file of every TU the index holds.
   llvm::Expected<std::vector<std::string>> tuFiles();
@@ -277,8 +286,11 @@ private:
   llvm::Error loadGraphRows(CallGraph &G);
   /// Drops every table and writes this schema's (an older index).
   llvm::Error recreateSchema();
-  /// Every file's path, by id (empty where no file has that id).
-  llvm::Expected<std::vector<std::string>> filePaths();
+  /// Every file's path and last stamp, by id (an empty path where no file
+  /// has that id).
+  llvm::Expected<std::vector<FileStamp>> fileStamps();
+  /// Writes File's stamp unless the index holds that one already.
+  llvm::Error storeFileStamp(int64_t File, const FileStamp &Stamp);
 
   std::string Path;
   /// A rebuild's destination; empty otherwise.
@@ -294,6 +306,11 @@ private:
   llvm::StringMap<int64_t> SymCache, FieldCache;
   /// File ids by absolute path, and by the stored path.
   llvm::StringMap<int64_t> FileCache, StoredFileCache;
+  /// The stamps the file table holds, by file id, as far as this run has
+  /// read or written them.
+  llvm::DenseMap<int64_t, FileStamp> StoredStamps;
+  /// Seen by tuStatesVerified(), not stored yet.
+  std::vector<std::pair<int64_t, FileStamp>> SeenStamps;
   /// How paths are stored: relative to the source root (see usePaths()).
   PathMapper Portable;
   /// The root and build directory the index recorded.

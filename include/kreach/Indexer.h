@@ -64,11 +64,14 @@ TUFacts parseTU(const clang::tooling::CompileCommand &Cmd, const PathMapper &Por
 /// The facts the facts plugin (tools/facts-plugin) wrote into the object
 /// that Cmd builds, when they are this TU's and still hold: made by this
 /// kreach's extractor, from a compile that parses as Cmd does, from inputs
-/// as Stamp finds them now. std::nullopt otherwise (no object, no facts in
-/// it, or stale ones); a damaged facts section is said in Problem.
+/// with the contents Now finds (Now: the file of a recorded stamp as it is,
+/// its content read unless the recorded time still holds). The record's
+/// Inputs are then those stamps now. std::nullopt otherwise (no object, no
+/// facts in it, or stale ones); a damaged facts section is said in Problem.
 std::optional<FactsRecord>
 factsFromBuild(const clang::tooling::CompileCommand &Cmd, const PathMapper &Portable,
-               llvm::function_ref<FileStamp(llvm::StringRef)> Stamp, std::string &Problem);
+               llvm::function_ref<FileStamp(const FileStamp &Recorded)> Now,
+               std::string &Problem);
 
 /// Re-indexes every TU whose command or inputs changed and stores its
 /// facts: from its object when the build recorded them there, otherwise

@@ -1,6 +1,7 @@
 //===- Facts.cpp - Per-translation-unit facts from the Clang AST ----------===//
 
 #include "kreach/Facts.h"
+#include "kreach/FactsRecord.h"
 #include "kreach/FlowValue.h"
 #include "kreach/MaskValue.h"
 
@@ -14,6 +15,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 using namespace clang;
@@ -1112,11 +1114,28 @@ TUFacts collectFacts(ASTContext &Ctx, const PathMapper &Portable, bool ResolveSi
     }
   }
   Visitor.drainPending();
-  for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End; ++It)
-    Out.Inputs.push_back(fileNameOf(It->first, SM));
-  llvm::sort(Out.Inputs);
-  Out.Inputs.erase(std::unique(Out.Inputs.begin(), Out.Inputs.end()),
-                   Out.Inputs.end());
+  // The content is hashed from the buffers the parse read, not from the
+  // files afterwards: a header edited during the parse must not stamp facts
+  // made from its old text with its new one.
+  std::vector<std::pair<std::string, uint64_t>> Read;
+  for (auto It = SM.fileinfo_begin(), End = SM.fileinfo_end(); It != End; ++It) {
+    std::optional<llvm::MemoryBufferRef> Buffer = It->second->getBufferIfLoaded();
+    std::string Name = fileNameOf(It->first, SM);
+    uint64_t Content;
+    if (Buffer)
+      Content = contentHash(Buffer->getBuffer());
+    else
+      Content = stampFile(Name).Content; // Looked up, never entered.
+    Read.emplace_back(std::move(Name), Content);
+  }
+  llvm::sort(Read);
+  Read.erase(std::unique(Read.begin(), Read.end(),
+                         [](const auto &A, const auto &B) { return A.first == B.first; }),
+             Read.end());
+  for (auto &[Name, Content] : Read) {
+    Out.Inputs.push_back(std::move(Name));
+    Out.InputContent.push_back(Content);
+  }
   return Out;
 }
 

@@ -20,10 +20,17 @@
 #include "llvm/Support/Compression.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "kreach/LEB128.h"
 #include "llvm/Support/xxhash.h"
 
 namespace kreach {
+
+uint64_t contentHash(llvm::StringRef Bytes) {
+  uint64_t H = llvm::xxh3_64bits(Bytes);
+  // Keep the two reserved values for what they mean.
+  return H == MissingContent || H == UnreadableContent ? H + 2 : H;
+}
 
 FileStamp statFile(llvm::StringRef Path) {
   FileStamp S;
@@ -36,10 +43,48 @@ FileStamp statFile(llvm::StringRef Path) {
   return S;
 }
 
+FileStamp stampFile(llvm::StringRef Path) {
+  FileStamp S = statFile(Path);
+  if (S.Size < 0)
+    return S;
+  // A FIFO would block the read, /dev/zero never end it.
+  if (!llvm::sys::fs::is_regular_file(Path)) {
+    S.Content = UnreadableContent;
+    return S;
+  }
+  auto Bytes = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/false);
+  S.Content = Bytes ? contentHash((*Bytes)->getBuffer()) : UnreadableContent;
+  return S;
+}
+
+/// How long before a read a file's time must lie for that time to vouch for
+/// the content read: a file system's clock ticks coarsely (a second on some),
+/// and a write in the same tick as the read leaves the time as it was.
+constexpr std::chrono::seconds SettledFor(2);
+
+std::vector<FileStamp> parseStamps(const TUFacts &Facts,
+                                   std::chrono::system_clock::time_point ParseStart) {
+  std::vector<FileStamp> Out;
+  Out.reserve(Facts.Inputs.size());
+  int64_t Settled = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        (ParseStart - SettledFor).time_since_epoch())
+                        .count();
+  for (size_t I = 0; I < Facts.Inputs.size(); ++I) {
+    FileStamp S = statFile(Facts.Inputs[I]);
+    S.Content = I < Facts.InputContent.size() ? Facts.InputContent[I] : UnreadableContent;
+    if (S.Size >= 0 && S.MTime > Settled)
+      S.MTime = -1;
+    Out.push_back(std::move(S));
+  }
+  return Out;
+}
+
 namespace {
 
 constexpr llvm::StringLiteral Magic("KRFACTS");
-constexpr char Format = 2;
+/// 3: input stamps carry their content.
+constexpr char Format = 3;
 enum Encoding : uint8_t { Plain = 0, Zlib = 1 };
 /// A record inflates to at most this: a damaged size must not allocate the
 /// machine's memory.
@@ -188,6 +233,7 @@ std::string encodeFactsRecord(const FactsRecord &Record) {
     W.str(In.Path);
     W.s(In.Size);
     W.s(In.MTime);
+    W.u(In.Content);
   }
   W.u(F.Functions.size());
   for (const FunctionFact &Fn : F.Functions) {
@@ -288,7 +334,9 @@ llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Sect
       In.Path = R.str().str();
       In.Size = R.s();
       In.MTime = R.s();
+      In.Content = R.u();
       F.Inputs.push_back(In.Path);
+      F.InputContent.push_back(In.Content);
       Record.Inputs.push_back(std::move(In));
     }
     for (uint64_t I = 0, N = R.count(); I < N && !R.failed(); ++I) {

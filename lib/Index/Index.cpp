@@ -64,7 +64,9 @@ CREATE INDEX maskarg_caller ON maskarg(caller);
 
 const char *const SchemaSQL = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL);
+CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL,
+                  size INTEGER NOT NULL DEFAULT -1, mtime INTEGER NOT NULL DEFAULT -1,
+                  content INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE sym(id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, name TEXT NOT NULL);
 CREATE TABLE field(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
 CREATE TABLE tu(id INTEGER PRIMARY KEY, file TEXT UNIQUE NOT NULL, directory TEXT,
@@ -216,11 +218,10 @@ Index::~Index() {
   }
 }
 
-/// What inputStampHash hashes for one input: its size and time.
-constexpr size_t StampRecordBytes = 16;
+/// What inputStampHash hashes for one input: its content.
+constexpr size_t StampRecordBytes = 8;
 static void stampRecord(const InputStamp &In, uint8_t *Out) {
-  llvm::support::endian::write64le(Out, uint64_t(In.Size));
-  llvm::support::endian::write64le(Out + 8, uint64_t(In.MTime));
+  llvm::support::endian::write64le(Out, In.Content);
 }
 
 uint64_t inputStampHash(llvm::ArrayRef<InputStamp> Inputs) {
@@ -263,6 +264,7 @@ llvm::Expected<Transaction> Index::transaction(bool Immediate) {
         SymCache.clear();
         FileCache.clear();
         StoredFileCache.clear();
+        StoredStamps.clear();
         FieldCache.clear();
       });
 }
@@ -822,34 +824,68 @@ void Index::usePaths(PathMapper Paths) {
   FileCache.clear(); // Keyed by absolute paths, which may now resolve elsewhere.
 }
 
-llvm::Expected<std::vector<std::string>> Index::filePaths() {
-  std::vector<std::string> Paths;
-  auto Files = statement("SELECT id, kreach_path(path) FROM file");
+llvm::Expected<std::vector<FileStamp>> Index::fileStamps() {
+  std::vector<FileStamp> Stamps;
+  auto Files = statement("SELECT id, kreach_path(path), size, mtime, content FROM file");
   if (!Files)
     return Files.takeError();
   while (Files->next()) {
     int64_t Id = Files->integer(0);
     if (Id < 0 || Id > (int64_t(1) << 32))
       continue; // Not an id the index hands out; no input names it.
-    if (size_t(Id) >= Paths.size())
-      Paths.resize(Id + 1);
-    Paths[Id] = Files->text(1);
+    if (size_t(Id) >= Stamps.size())
+      Stamps.resize(Id + 1);
+    FileStamp &S = Stamps[Id];
+    S.Path = Files->text(1);
+    S.Size = Files->integer(2);
+    S.MTime = Files->integer(3);
+    S.Content = uint64_t(Files->integer(4));
   }
   if (llvm::Error E = Files->done("cannot read files"))
     return std::move(E);
-  return Paths;
+  return Stamps;
+}
+
+llvm::Error Index::storeFileStamp(int64_t File, const FileStamp &Stamp) {
+  auto It = StoredStamps.find(File);
+  if (It != StoredStamps.end() && It->second.Size == Stamp.Size &&
+      It->second.MTime == Stamp.MTime && It->second.Content == Stamp.Content)
+    return llvm::Error::success();
+  if (llvm::Error E = runStatement(
+          statement("UPDATE file SET size=?2, mtime=?3, content=?4 WHERE id=?1"),
+          "cannot record a file's stamp", File, Stamp.Size, Stamp.MTime,
+          int64_t(Stamp.Content)))
+    return E;
+  FileStamp &Kept = StoredStamps[File];
+  Kept.Size = Stamp.Size;
+  Kept.MTime = Stamp.MTime;
+  Kept.Content = Stamp.Content;
+  return llvm::Error::success();
+}
+
+llvm::Error Index::storeFileStamps() {
+  if (SeenStamps.empty())
+    return llvm::Error::success();
+  llvm::Expected<Transaction> T = transaction(/*Immediate=*/true);
+  if (!T)
+    return T.takeError();
+  for (const auto &[File, Stamp] : SeenStamps)
+    if (llvm::Error E = storeFileStamp(File, Stamp))
+      return E;
+  SeenStamps.clear();
+  return T->commit();
 }
 
 /// A TU's inputs, by path, from its stored ids; false for damaged ones.
-static bool inputsOf(llvm::ArrayRef<uint8_t> Blob, llvm::ArrayRef<std::string> Paths,
+static bool inputsOf(llvm::ArrayRef<uint8_t> Blob, llvm::ArrayRef<FileStamp> Files,
                      std::vector<InputStamp> &Out) {
   llvm::SmallVector<int64_t, 64> Ids;
   if (!decodeInputIds(Blob, Ids))
     return false;
   for (int64_t Id : Ids) {
-    if (Id <= 0 || size_t(Id) >= Paths.size() || Paths[Id].empty())
+    if (Id <= 0 || size_t(Id) >= Files.size() || Files[Id].Path.empty())
       return false;
-    Out.push_back({Paths[Id], -1, -1});
+    Out.push_back(Files[Id]);
   }
   return true;
 }
@@ -862,7 +898,7 @@ Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
   llvm::DenseMap<int64_t, TUState *> ById;
   if (llvm::Error E = loadTUStates(Result, ById))
     return std::move(E);
-  llvm::Expected<std::vector<std::string>> Paths = filePaths();
+  llvm::Expected<std::vector<FileStamp>> Paths = fileStamps();
   if (!Paths)
     return Paths.takeError();
   auto Inputs = statement("SELECT tu, files, stamp_hash FROM tu_inputs");
@@ -884,16 +920,24 @@ Index::tuStates(llvm::ArrayRef<std::string> OnlyFiles) {
 }
 
 llvm::Expected<llvm::StringMap<TUState>>
-Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now) {
+Index::tuStatesVerified(
+    llvm::function_ref<FileStamp(llvm::StringRef Path, const FileStamp &Known)> Now) {
   llvm::StringMap<TUState> Result;
   llvm::DenseMap<int64_t, TUState *> ById;
   if (llvm::Error E = loadTUStates(Result, ById))
     return std::move(E);
   for (auto &[Id, S] : ById)
     S->InputsChanged = true; // Until its inputs say otherwise.
-  llvm::Expected<std::vector<std::string>> Paths = filePaths();
+  llvm::Expected<std::vector<FileStamp>> Paths = fileStamps();
   if (!Paths)
     return Paths.takeError();
+  SeenStamps.clear();
+  // What storeTU() then need not write again.
+  for (size_t Id = 0; Id < Paths->size(); ++Id) {
+    const FileStamp &S = (*Paths)[Id];
+    if (!S.Path.empty() && S.MTime >= 0)
+      StoredStamps[int64_t(Id)] = {std::string(), S.Size, S.MTime, S.Content};
+  }
   // Each file asked once, when a TU first names it, and kept as the bytes
   // inputStampHash hashes for it: a TU's hash is then its files' records
   // copied side by side, with no stamp built per input (a whole tree names
@@ -913,14 +957,19 @@ Index::tuStatesVerified(llvm::function_ref<InputStamp(llvm::StringRef Path)> Now
     uint8_t *Out = Bytes.data();
     bool Known = true;
     for (int64_t Id : Ids) {
-      if (Id <= 0 || size_t(Id) >= Paths->size() || (*Paths)[Id].empty()) {
+      if (Id <= 0 || size_t(Id) >= Paths->size() || (*Paths)[Id].Path.empty()) {
         Known = false;
         break;
       }
       uint8_t *Record = &Records[size_t(Id) * StampRecordBytes];
       if (!Asked[Id]) {
-        stampRecord(Now((*Paths)[Id]), Record);
+        const FileStamp &Stored = (*Paths)[Id];
+        FileStamp Seen = Now(Stored.Path, Stored);
+        stampRecord(Seen, Record);
         Asked[Id] = true;
+        if (Seen.Size != Stored.Size || Seen.MTime != Stored.MTime ||
+            Seen.Content != Stored.Content)
+          SeenStamps.emplace_back(Id, std::move(Seen));
       }
       std::memcpy(Out, Record, StampRecordBytes);
       Out += StampRecordBytes;
@@ -938,7 +987,7 @@ Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
   // Patch mode asks about a handful of TUs; reading every TU's inputs would
   // cost more than parsing them.
   llvm::StringMap<TUState> Result;
-  std::optional<std::vector<std::string>> Paths;
+  std::optional<std::vector<FileStamp>> Paths;
   for (const std::string &File : Files) {
     int64_t Id;
     {
@@ -958,7 +1007,7 @@ Index::selectedTUStates(llvm::ArrayRef<std::string> Files) {
       S.Error = TUs->text(5);
     }
     if (!Paths) {
-      llvm::Expected<std::vector<std::string>> All = filePaths();
+      llvm::Expected<std::vector<FileStamp>> All = fileStamps();
       if (!All)
         return All.takeError();
       Paths = std::move(*All);
@@ -1218,6 +1267,11 @@ llvm::Error Index::storeTU(const TUState &State, const TUFacts *Facts) {
     if (!File)
       return File.takeError();
     Ids.push_back(*File);
+    // The file as this TU saw it, where a time vouches for what it read:
+    // the next run compares times, not contents.
+    if (In.Size >= 0 && In.MTime >= 0)
+      if (llvm::Error E = storeFileStamp(*File, In))
+        return E;
   }
   if (llvm::Error E =
           runStatement(statement("INSERT OR REPLACE INTO tu_inputs VALUES(?1, ?2, ?3)"),

@@ -278,23 +278,48 @@ TUFacts parseTU(const tooling::CompileCommand &Cmd, const PathMapper &Portable,
 
 namespace {
 
-/// Caches stat() results: thousands of TUs share the same headers.
+/// What this run has seen of the files: thousands of TUs share the same
+/// headers, each stat()ed once and read at most once.
 class StampCache {
 public:
-  InputStamp stamp(llvm::StringRef Path) {
-    auto It = Cache.find(Path);
-    if (It != Cache.end())
-      return It->second;
-    // The one definition of a stamp, which the facts plugin records too.
-    FileStamp F = statFile(Path);
-    InputStamp S{F.Path, F.Size, F.MTime};
-    Cache[Path] = S;
+  explicit StampCache(std::chrono::system_clock::time_point RunStart)
+      : Settled(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    (RunStart - std::chrono::seconds(2)).time_since_epoch())
+                    .count()) {}
+
+  /// The file now, with its content: Known's when its size and time still
+  /// agree with Known (a time vouches for the content), read otherwise.
+  FileStamp now(llvm::StringRef Path, const FileStamp &Known) {
+    FileStamp S = stat(Path);
+    if (S.Size < 0)
+      return S;
+    if (Known.MTime >= 0 && Known.Size == S.Size && Known.MTime == S.MTime) {
+      S.Content = Known.Content;
+      return S;
+    }
+    auto [It, New] = Contents.try_emplace(Path, UnreadableContent);
+    if (New)
+      It->second = stampFile(Path).Content;
+    S.Content = It->second;
+    // Modified shortly before the run began, the time may stay the same
+    // through another write in the same tick: it vouches for nothing (as
+    // parseStamps() decides for what a parse read).
+    if (S.MTime > Settled)
+      S.MTime = -1;
     return S;
   }
-  void forget() { Cache.clear(); }
 
 private:
-  llvm::StringMap<InputStamp> Cache;
+  FileStamp stat(llvm::StringRef Path) {
+    auto [It, New] = Stats.try_emplace(Path);
+    if (New)
+      It->second = statFile(Path);
+    return It->second;
+  }
+
+  int64_t Settled;
+  llvm::StringMap<FileStamp> Stats;
+  llvm::StringMap<uint64_t> Contents;
 };
 
 } // namespace
@@ -314,10 +339,10 @@ static std::string objectOf(const tooling::CompileCommand &Cmd) {
   return normalizePath(Out, Cmd.Directory);
 }
 
-std::optional<FactsRecord> factsFromBuild(const tooling::CompileCommand &Cmd,
-                                          const PathMapper &Portable,
-                                          llvm::function_ref<FileStamp(llvm::StringRef)> Stamp,
-                                          std::string &Problem) {
+std::optional<FactsRecord>
+factsFromBuild(const tooling::CompileCommand &Cmd, const PathMapper &Portable,
+               llvm::function_ref<FileStamp(const FileStamp &Recorded)> Now,
+               std::string &Problem) {
   std::string Object = objectOf(Cmd);
   if (Object.empty() || !llvm::sys::fs::exists(Object))
     return std::nullopt;
@@ -350,9 +375,15 @@ std::optional<FactsRecord> factsFromBuild(const tooling::CompileCommand &Cmd,
       // keyed against another root would be other nodes of the graph.
       if (R.SourceRoot != Portable.root())
         return std::nullopt;
-      for (const FileStamp &In : R.Inputs)
-        if (!(Stamp(In.Path) == In))
+      // Made from the inputs as they are: the same contents (which the
+      // record's times, where they still hold, spare reading). Kept as
+      // they are now, for the next run to compare.
+      for (FileStamp &In : R.Inputs) {
+        FileStamp Seen = Now(In);
+        if (Seen.Content != In.Content)
           return std::nullopt; // Made from inputs that have changed since.
+        In = std::move(Seen);
+      }
       // Made by a compile that parses as this command does: not an object
       // left from other flags. The driver only, no parse.
       std::vector<std::string> Args = indexingArguments(Cmd);
@@ -398,17 +429,23 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
                                           Index &I, const IndexOptions &Opts) {
   auto Start = std::chrono::steady_clock::now();
   IndexRunStats Stats;
-  StampCache Stamps;
+  StampCache Stamps(std::chrono::system_clock::now());
   // The whole tree: inputs verified inside the index, each file stat()ed
   // once. Patch mode: the few TUs' inputs, listed.
   llvm::Expected<llvm::StringMap<TUState>> Known = [&] {
     llvm::TimeTraceScope Scope("verify input stamps");
     return Opts.OnlyFiles.empty()
-               ? I.tuStatesVerified([&](llvm::StringRef Path) { return Stamps.stamp(Path); })
+               ? I.tuStatesVerified([&](llvm::StringRef Path, const FileStamp &Stored) {
+                   return Stamps.now(Path, Stored);
+                 })
                : I.tuStates(Opts.OnlyFiles);
   }();
   if (!Known)
     return Known.takeError();
+  // A checkout or a copy that kept the contents: remembered before any
+  // parse, so that even an interrupted run spares the next one reading them.
+  if (llvm::Error E = I.storeFileStamps())
+    return E;
 
   llvm::StringSet<> Only;
   for (const std::string &F : Opts.OnlyFiles)
@@ -446,7 +483,7 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
     if (Fresh && !Only.empty()) {
       std::vector<InputStamp> Now;
       for (const InputStamp &In : It->second.Inputs)
-        Now.push_back(Stamps.stamp(In.Path));
+        Now.push_back(Stamps.now(In.Path, In));
       Fresh = inputStampHash(Now) == It->second.StampHash;
     }
     if (Fresh) {
@@ -492,15 +529,17 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
     for (const tooling::CompileCommand &Cmd : Work) {
       Pool.async([&, Cmd] {
         std::string FirstError, BuildProblem;
+        auto ParseStart = std::chrono::system_clock::now();
         std::optional<FactsRecord> Built = factsFromBuild(
             Cmd, Paths,
-            [&](llvm::StringRef Path) {
+            [&](const FileStamp &Recorded) {
               std::lock_guard<std::mutex> Guard(Lock);
-              InputStamp S = Stamps.stamp(Path);
-              return FileStamp{S.Path, S.Size, S.MTime};
+              return Stamps.now(Recorded.Path, Recorded);
             },
             BuildProblem);
         TUFacts Facts = Built ? std::move(Built->Facts) : parseTU(Cmd, Paths, FirstError);
+        std::vector<FileStamp> Read =
+            Built ? std::move(Built->Inputs) : parseStamps(Facts, ParseStart);
         if (DelayMs)
           std::this_thread::sleep_for(std::chrono::milliseconds(DelayMs));
         std::lock_guard<std::mutex> Guard(Lock);
@@ -513,16 +552,9 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
         State.CommandHash = commandHash(Cmd, Paths);
         State.Failed = !FirstError.empty();
         State.Error = FirstError;
-        if (Built) {
-          // The stamps the compile saw, which still hold.
-          for (const FileStamp &In : Built->Inputs)
-            State.Inputs.push_back({In.Path, In.Size, In.MTime});
-        } else {
-          for (const std::string &Input : Facts.Inputs)
-            State.Inputs.push_back(Stamps.stamp(Input));
-        }
+        State.Inputs = std::move(Read);
         if (State.Inputs.empty())
-          State.Inputs.push_back(Stamps.stamp(Cmd.Filename));
+          State.Inputs.push_back(Stamps.now(Cmd.Filename, FileStamp()));
         if (State.Failed)
           ++Stats.Failed;
         ++(Built ? Stats.FromBuild : Stats.Parsed);

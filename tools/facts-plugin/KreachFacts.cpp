@@ -72,7 +72,8 @@ std::string ownPath() {
 
 class FactsConsumer : public ASTConsumer {
 public:
-  explicit FactsConsumer(std::string Fingerprint) : Fingerprint(std::move(Fingerprint)) {}
+  explicit FactsConsumer(std::string Fingerprint)
+      : Fingerprint(std::move(Fingerprint)), Start(std::chrono::system_clock::now()) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     // A TU with errors produces no object; nothing to record.
     if (Ctx.getDiagnostics().hasErrorOccurred())
@@ -95,13 +96,14 @@ public:
     }
     kreach::PathMapper Portable(Record.SourceRoot, std::string(Cwd));
     Record.Facts = kreach::collectFacts(Ctx, Portable);
-    for (const std::string &Input : Record.Facts.Inputs)
-      Record.Inputs.push_back(kreach::statFile(Input));
+    Record.Inputs = kreach::parseStamps(Record.Facts, Start);
     pendingRecord() = kreach::encodeFactsRecord(Record);
   }
 
 private:
   std::string Fingerprint;
+  /// Before the parse read anything.
+  std::chrono::system_clock::time_point Start;
 };
 
 class FactsAction : public PluginASTAction {
