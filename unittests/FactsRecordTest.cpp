@@ -3,7 +3,11 @@
 #include "kreach/FactKinds.h"
 #include "kreach/FactsRecord.h"
 #include "llvm/Support/Compression.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+#include <sys/stat.h>
 #include "gtest/gtest.h"
 
 using namespace kreach;
@@ -125,3 +129,53 @@ TEST(FactsRecordTest, TruncationIsAnErrorAndNoDamageCrashes) {
 }
 
 } // namespace
+
+// A parse's stamps: the content it read, and a time only where the time
+// vouches for that content (the file unmodified since well before the parse).
+TEST(FactsRecordTest, AParseIsStampedWithWhatItRead) {
+  llvm::SmallString<128> Dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("kreach-stamps", Dir));
+  std::string Old = (Dir + "/old.h").str(), Fresh = (Dir + "/fresh.h").str(),
+              Gone = (Dir + "/gone.h").str();
+  for (const std::string &P : {Old, Fresh}) {
+    std::error_code EC;
+    llvm::raw_fd_ostream(P, EC) << "int x;\n";
+    ASSERT_FALSE(EC);
+  }
+  {
+    int FD;
+    ASSERT_FALSE(llvm::sys::fs::openFileForWrite(Old, FD, llvm::sys::fs::CD_OpenExisting));
+    auto Then = llvm::sys::toTimePoint(1000);
+    ASSERT_FALSE(llvm::sys::fs::setLastAccessAndModificationTime(FD, Then, Then));
+    llvm::sys::Process::SafelyCloseFileDescriptor(FD);
+  }
+  TUFacts F;
+  F.Inputs = {Old, Fresh, Gone};
+  F.InputContent = {contentHash("int x;\n"), 42, MissingContent};
+  std::vector<FileStamp> S = parseStamps(F, std::chrono::system_clock::now());
+  ASSERT_EQ(S.size(), 3u);
+  EXPECT_EQ(S[0].Size, 7);
+  EXPECT_EQ(S[0].MTime, int64_t(1000) * 1000000000);
+  EXPECT_EQ(S[0].Content, contentHash("int x;\n"));
+  // Written just now: what the parse read is kept, the time is not.
+  EXPECT_EQ(S[1].Size, 7);
+  EXPECT_EQ(S[1].MTime, -1);
+  EXPECT_EQ(S[1].Content, 42u);
+  EXPECT_EQ(S[2].Size, -1);
+  EXPECT_EQ(S[2].Content, MissingContent);
+  // Read now, the file's own bytes.
+  EXPECT_EQ(stampFile(Fresh).Content, contentHash("int x;\n"));
+  llvm::sys::fs::remove_directories(Dir);
+}
+
+// Something that is not a regular file is never read: a FIFO would block.
+TEST(FactsRecordTest, AFIFOIsStampedWithoutReadingIt) {
+  llvm::SmallString<128> Dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("kreach-fifo", Dir));
+  std::string Fifo = (Dir + "/fifo.c").str();
+  ASSERT_EQ(::mkfifo(Fifo.c_str(), 0600), 0);
+  EXPECT_EQ(stampFile(Fifo).Content, UnreadableContent);
+  EXPECT_EQ(stampFile(Dir).Content, UnreadableContent);
+  EXPECT_EQ(stampFile((Dir + "/none").str()).Content, MissingContent);
+  llvm::sys::fs::remove_directories(Dir);
+}
