@@ -5,7 +5,7 @@ set -euo pipefail
 versions=("${@:-22}")
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
-pkgs=(cmake ninja-build ccache python3 libsqlite3-dev sqlite3 libgtest-dev graphviz git
+pkgs=(cmake ninja-build ccache sccache python3 libsqlite3-dev sqlite3 libgtest-dev graphviz git
       libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc)
 for v in "${versions[@]}"; do
   pkgs+=("libclang-$v-dev" "clang-tidy-$v" "clang-tools-$v" "llvm-$v-dev" "llvm-$v-tools" "clang-$v")

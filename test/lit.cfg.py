@@ -69,7 +69,7 @@ if not sanitized and os.path.exists(os.path.join(config.kreach_lib_dir, "KreachF
     config.available_features.add("facts-plugin")
 if os.path.exists(os.path.join(config.kreach_tools_dir, "kreach-clangd")):
     config.available_features.add("kreach-clangd")
-for tool in ["dot", "npx", "git", "ccache"]:
+for tool in ["dot", "npx", "git", "ccache", "sccache"]:
     if shutil.which(tool):
         config.available_features.add(tool)
 # scan-build of the same LLVM release as the plugin.
