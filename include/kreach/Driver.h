@@ -17,6 +17,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace kreach {
 
@@ -85,6 +86,18 @@ struct ExplainOptions {
   std::string Rule;
 };
 
+/// `kreach cc -- ARGS`: the checker of `make C=1 CHECK=...`.
+struct CCOptions {
+  /// A compiler's arguments without the compiler: Kbuild's
+  /// `$(CHECKFLAGS) $(c_flags) FILE.c`, or any compile's flags and file.
+  std::vector<std::string> Args;
+  std::string Compiler;   ///< The compile's compiler; empty: $CC, else clang.
+  std::string Directory;  ///< Where the compile runs; empty: here.
+  std::string IndexFile;  ///< Empty: kreach.db in Directory.
+  std::string SourceRoot; ///< Empty: the kernel tree above the file.
+  unsigned LockTimeoutSeconds = 600;
+};
+
 struct MergeOptions {
   std::string Output;              ///< The new index.
   std::vector<std::string> Inputs; ///< Shard (or other) indexes.
@@ -98,6 +111,8 @@ int runIndexCommand(const SessionOptions &O);
 int runMergeCommand(const MergeOptions &M);
 int runCheckCommand(const SessionOptions &O, const CheckOptions &C);
 int runExplainCommand(const SessionOptions &O, const ExplainOptions &E);
+/// `kreach cc -- ARGS`: indexes the one TU of a compiler command line.
+int runCCCommand(const CCOptions &O);
 /// Prints the facts of one TU, File as given on the command line.
 int runFactsCommand(const SessionOptions &O, llvm::StringRef File);
 

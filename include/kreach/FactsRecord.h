@@ -54,6 +54,10 @@ struct FileStamp {
 FileStamp statFile(llvm::StringRef Path);
 /// Size, time and content, the file read now.
 FileStamp stampFile(llvm::StringRef Path);
+/// The file now, with its content: Known's when its size and time still
+/// agree with Known's (and Known's time vouches for its content), read
+/// otherwise.
+FileStamp stampNow(llvm::StringRef Path, const FileStamp &Known);
 /// The stamps of what a parse read (TUFacts::Inputs and InputContent),
 /// which began at ParseStart: each file's size and time as they are now,
 /// with the content the parse saw; the time only where it vouches for that

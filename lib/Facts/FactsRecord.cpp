@@ -58,6 +58,15 @@ FileStamp stampFile(llvm::StringRef Path) {
   return S;
 }
 
+FileStamp stampNow(llvm::StringRef Path, const FileStamp &Known) {
+  FileStamp S = statFile(Path);
+  if (S.Size >= 0 && Known.MTime >= 0 && S.Size == Known.Size && S.MTime == Known.MTime) {
+    S.Content = Known.Content;
+    return S;
+  }
+  return S.Size < 0 ? S : stampFile(Path);
+}
+
 /// How long before a read a file's time must lie for that time to vouch for
 /// the content read: a file system's clock ticks coarsely (a second on some),
 /// and a write in the same tick as the read leaves the time as it was.

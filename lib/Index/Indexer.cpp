@@ -43,11 +43,14 @@ using namespace clang;
 namespace kreach {
 
 std::string commandHash(const tooling::CompileCommand &Cmd, const PathMapper &Portable) {
-  // The command as it reads wherever the tree is: the same command of a
-  // tree checked out at another path is the same.
+  // The parse kreach runs, as it reads wherever the tree is: a command that
+  // differs only in what kreach's parse drops (its object, dependency file,
+  // the facts plugin; `make C=1`'s checker line, which has neither -c nor
+  // -o) is the same TU, and so is the same command of a tree checked out at
+  // another path.
   std::string S = std::string(KREACH_VERSION) + "/facts" + std::to_string(FactsRevision) +
                   "\n" + Portable.portable(Cmd.Directory) + "\n";
-  for (const std::string &Arg : Cmd.CommandLine)
+  for (const std::string &Arg : indexingArguments(Cmd))
     S += Portable.portable(Arg) + '\0';
   return llvm::utohexstr(llvm::xxh3_64bits(S));
 }

@@ -3,6 +3,8 @@
 //   kreach index -p BUILD_DIR     bring the index up to date
 //   kreach check -p BUILD_DIR     index, then report notifier-to-wait chains
 //   kreach facts -p BUILD_DIR F   print the facts of one TU (debugging)
+//   kreach cc -- FLAGS FILE.c     index the TU of one compiler command (the
+//                                 checker of `make C=1 CHECK="kreach cc --"`)
 //   kreach explain -p BUILD_DIR ROOT   every chain from one function (text,
 //                                 DOT, or an SVG drawn by Graphviz)
 //
@@ -32,6 +34,8 @@ static cl::SubCommand CheckCmd("check", "Index, then report notifier callbacks t
                                         "reach a dma_fence wait");
 static cl::SubCommand FactsCmd("facts", "Print the facts kreach extracts from one TU");
 static cl::SubCommand MergeCmd("merge", "Merge shard indexes into one index of the whole tree");
+static cl::SubCommand CCCmd("cc", "Index the TU of one compiler command line (for the "
+                                 "kernel's make C=1 CHECK=\"kreach cc --\")");
 static cl::SubCommand ExplainCmd("explain", "Print every shortest chain from one function "
                                             "to a dma_fence wait, or draw them");
 
@@ -42,9 +46,11 @@ static cl::opt<std::string> BuildPath("p", cl::desc("Build directory with compil
                                       cl::sub(FactsCmd), cl::sub(ExplainCmd),
                                       cl::cat(Category));
 static cl::opt<std::string> DBPath("db", cl::desc("Index file (default: kreach.db next to "
-                                                  "compile_commands.json)"),
+                                                  "compile_commands.json; for cc, in the "
+                                                  "directory it runs in)"),
                                    cl::value_desc("file"), cl::sub(IndexCmd),
-                                   cl::sub(CheckCmd), cl::sub(ExplainCmd), cl::cat(Category));
+                                   cl::sub(CheckCmd), cl::sub(ExplainCmd), cl::sub(CCCmd),
+                                   cl::cat(Category));
 static cl::opt<unsigned> Jobs("j", cl::desc("Parallel parses (default: all cores)"), cl::Prefix,
                               cl::init(0), cl::sub(IndexCmd), cl::sub(CheckCmd),
                               cl::sub(ExplainCmd), cl::cat(Category));
@@ -69,7 +75,7 @@ static cl::opt<std::string> SourceRoot("source-root",
                                        cl::desc("Kernel source root (default: detected)"),
                                        cl::value_desc("dir"), cl::sub(IndexCmd),
                                        cl::sub(CheckCmd), cl::sub(FactsCmd),
-                                       cl::sub(ExplainCmd), cl::cat(Category));
+                                       cl::sub(ExplainCmd), cl::sub(CCCmd), cl::cat(Category));
 static cl::opt<ReportFormat> OutputFormat(
     "format", cl::desc("Output format"),
     cl::values(clEnumValN(ReportFormat::Text, "text", "clang-style diagnostics"),
@@ -163,7 +169,7 @@ static cl::opt<unsigned> LockTimeout("lock-timeout",
                                       cl::desc("Seconds to wait for another kreach "
                                                "writing the index (default: 600)"),
                                       cl::init(600), cl::sub(IndexCmd), cl::sub(CheckCmd),
-                                      cl::sub(ExplainCmd), cl::cat(Category));
+                                      cl::sub(ExplainCmd), cl::sub(CCCmd), cl::cat(Category));
 
 static cl::opt<std::string> TimeTrace(
     "time-trace",
@@ -190,6 +196,18 @@ static cl::opt<std::string> MergeConfig("config",
                                         cl::cat(Category));
 static cl::opt<bool> MergeAllRoots("all-roots", cl::desc("Also the optional root fields"),
                                    cl::sub(MergeCmd), cl::cat(Category));
+
+// cc.
+static cl::list<std::string> CCArgs(cl::Positional, cl::desc("-- <compiler arguments>..."),
+                                    cl::sub(CCCmd), cl::cat(Category));
+static cl::opt<std::string> CCCompiler("cc", cl::desc("The compiler the arguments are for "
+                                                      "(default: $CC, else clang)"),
+                                       cl::value_desc("program"), cl::sub(CCCmd),
+                                       cl::cat(Category));
+static cl::opt<std::string> CCDirectory("directory",
+                                        cl::desc("Where the compile runs (default: here)"),
+                                        cl::value_desc("dir"), cl::sub(CCCmd),
+                                        cl::cat(Category));
 
 static SessionOptions sessionOptions() {
   SessionOptions O;
@@ -247,7 +265,7 @@ int main(int argc, char **argv) {
                                    "drivers/gpu can reach a dma_fence wait\n",
                                    &llvm::errs()))
     return ExitError;
-  if (!IndexCmd && !CheckCmd && !FactsCmd && !ExplainCmd && !MergeCmd)
+  if (!IndexCmd && !CheckCmd && !FactsCmd && !ExplainCmd && !MergeCmd && !CCCmd)
     return fail("no command given; try 'kreach check -p BUILD_DIR' or 'kreach --help'");
   if (!TimeTrace.empty())
     // Every phase, however short: kreach opens few scopes.
@@ -262,6 +280,8 @@ int main(int argc, char **argv) {
     Code = runIndexCommand(sessionOptions());
   else if (MergeCmd)
     Code = runMergeCommand({MergeOutput, MergeInputs, MergeConfig, MergeAllRoots});
+  else if (CCCmd)
+    Code = runCCCommand({CCArgs, CCCompiler, CCDirectory, DBPath, SourceRoot, LockTimeout});
   else if (CheckCmd)
     Code = runCheckCommand(sessionOptions(), checkOptions());
   else if (FactsCmd)
