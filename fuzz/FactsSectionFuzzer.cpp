@@ -15,13 +15,15 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   // Exactly Size bytes, copied, so that a read past them is a report.
   std::string Bytes(reinterpret_cast<const char *>(Data), Size);
+  // A reader's tree, and an O= build beside it: stored paths of every kind.
+  static const kreach::PathMapper Paths("/src/linux", "/src/build");
   llvm::Expected<std::vector<kreach::FactsRecord>> Records =
-      kreach::decodeFactsSection(Bytes);
+      kreach::decodeFactsSection(Bytes, Paths);
   if (!Records) {
     llvm::consumeError(Records.takeError());
     return 0;
   }
   for (const kreach::FactsRecord &R : *Records)
-    (void)kreach::encodeFactsRecord(R);
+    (void)kreach::encodeFactsRecord(R, Paths);
   return 0;
 }

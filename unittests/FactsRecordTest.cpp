@@ -14,6 +14,9 @@ using namespace kreach;
 
 namespace {
 
+/// The tree the sample records are made in.
+const PathMapper Paths("/src", "/src");
+
 FactsRecord sampleRecord(llvm::StringRef Main) {
   FactsRecord R;
   R.Fingerprint = "ABC123";
@@ -56,7 +59,7 @@ std::string dump(const TUFacts &F) {
 
 TEST(FactsRecordTest, ARecordDecodesToTheFactsItWasMadeFrom) {
   FactsRecord R = sampleRecord("/src/a.c");
-  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(encodeFactsRecord(R));
+  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(encodeFactsRecord(R, Paths), Paths);
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
   ASSERT_EQ(Back->size(), 1u);
   EXPECT_EQ((*Back)[0].Fingerprint, "ABC123");
@@ -74,10 +77,10 @@ TEST(FactsRecordTest, ALargeRecordIsStoredCompressedAndDecodes) {
   for (unsigned I = 0; I < 2000; ++I)
     R.Facts.Calls.push_back({"f", "callee_" + std::to_string(I % 50), "callee",
                              {"/src/drivers/gpu/drm/big.c", 100 + I, 5}});
-  std::string Bytes = encodeFactsRecord(R);
+  std::string Bytes = encodeFactsRecord(R, Paths);
   if (llvm::compression::zlib::isAvailable())
     EXPECT_LT(Bytes.size(), 2000u * 3) << "not compressed: a call takes 7 bytes or more plain";
-  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Bytes);
+  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Bytes, Paths);
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
   ASSERT_EQ(Back->size(), 1u);
   EXPECT_EQ(dump((*Back)[0].Facts), dump(R.Facts));
@@ -91,7 +94,7 @@ TEST(FactsRecordTest, OverlongNumbersAreDamage) {
                                               "/fuzz/corpus/facts-section/" + Seed);
     ASSERT_TRUE(bool(Buffer)) << Seed;
     llvm::Expected<std::vector<FactsRecord>> Back =
-        decodeFactsSection((*Buffer)->getBuffer());
+        decodeFactsSection((*Buffer)->getBuffer(), Paths);
     ASSERT_FALSE(bool(Back)) << Seed << " decoded";
     llvm::consumeError(Back.takeError());
   }
@@ -99,9 +102,9 @@ TEST(FactsRecordTest, OverlongNumbersAreDamage) {
 
 // ld -r concatenates the sections of the objects it links, perhaps padded.
 TEST(FactsRecordTest, ASectionOfACompositeObjectHoldsEveryTUsRecord) {
-  std::string Section = encodeFactsRecord(sampleRecord("/src/a.c")) + std::string(3, '\0') +
-                        encodeFactsRecord(sampleRecord("/src/b.c"));
-  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Section);
+  std::string Section = encodeFactsRecord(sampleRecord("/src/a.c"), Paths) + std::string(3, '\0') +
+                        encodeFactsRecord(sampleRecord("/src/b.c"), Paths);
+  llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Section, Paths);
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
   ASSERT_EQ(Back->size(), 2u);
   EXPECT_EQ((*Back)[0].Facts.MainFile, "/src/a.c");
@@ -109,12 +112,12 @@ TEST(FactsRecordTest, ASectionOfACompositeObjectHoldsEveryTUsRecord) {
 }
 
 TEST(FactsRecordTest, TruncationIsAnErrorAndNoDamageCrashes) {
-  std::string Good = encodeFactsRecord(sampleRecord("/src/a.c"));
+  std::string Good = encodeFactsRecord(sampleRecord("/src/a.c"), Paths);
   // Every truncation fails to decode. A flipped byte may still decode (a
   // flip inside a string changes that string), but never reads past the
   // section: the sanitized suite runs this.
   for (size_t Cut = 1; Cut < Good.size(); ++Cut) {
-    llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Good.substr(0, Cut));
+    llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Good.substr(0, Cut), Paths);
     EXPECT_FALSE(bool(Back)) << "truncated at " << Cut;
     if (!Back)
       llvm::consumeError(Back.takeError());
@@ -122,7 +125,7 @@ TEST(FactsRecordTest, TruncationIsAnErrorAndNoDamageCrashes) {
   for (size_t At = 0; At < Good.size(); ++At) {
     std::string Bad = Good;
     Bad[At] = char(Bad[At] ^ 0x5a);
-    llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Bad);
+    llvm::Expected<std::vector<FactsRecord>> Back = decodeFactsSection(Bad, Paths);
     if (!Back)
       llvm::consumeError(Back.takeError()); // Said, and the TU parsed.
   }
@@ -178,4 +181,26 @@ TEST(FactsRecordTest, AFIFOIsStampedWithoutReadingIt) {
   EXPECT_EQ(stampFile(Dir).Content, UnreadableContent);
   EXPECT_EQ(stampFile((Dir + "/none").str()).Content, MissingContent);
   llvm::sys::fs::remove_directories(Dir);
+}
+
+// A record made in one checkout reads in another: its paths are stored
+// relative to the compile's tree and come back under the reader's; keys,
+// relative already, are as they were.
+TEST(FactsRecordTest, ARecordReadsTheSameInAnotherCheckout) {
+  FactsRecord R = sampleRecord("/src/a.c");
+  std::string Bytes = encodeFactsRecord(R, Paths);
+  llvm::Expected<std::vector<FactsRecord>> Back =
+      decodeFactsSection(Bytes, PathMapper("/ws/2/linux", "/ws/2/linux"));
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  ASSERT_EQ(Back->size(), 1u);
+  const FactsRecord &Moved = (*Back)[0];
+  EXPECT_EQ(Moved.Facts.MainFile, "/ws/2/linux/a.c");
+  ASSERT_EQ(Moved.Inputs.size(), 2u);
+  EXPECT_EQ(Moved.Inputs[1].Path, "/ws/2/linux/include/linux/x.h");
+  EXPECT_EQ(Moved.Inputs[0].Content, R.Inputs[0].Content);
+  ASSERT_EQ(Moved.Facts.Functions.size(), 2u);
+  EXPECT_EQ(Moved.Facts.Functions[1].Loc.File, "/ws/2/linux/a.c");
+  EXPECT_EQ(Moved.Facts.Functions[1].Key, R.Facts.Functions[1].Key); // Not a path.
+  ASSERT_EQ(Moved.Facts.Calls.size(), 1u);
+  EXPECT_EQ(Moved.Facts.Calls[0].Site.File, "/ws/2/linux/a.c");
 }

@@ -14,6 +14,7 @@
 #define KREACH_FACTSRECORD_H
 
 #include "kreach/Facts.h"
+#include "kreach/PathMapper.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <chrono>
@@ -80,15 +81,26 @@ struct FactsRecord {
 /// language, target, preprocessor and header search options, and nothing of
 /// code generation, diagnostics, outputs or plugins. The plugin's compile and
 /// kreach's syntax-only parse of the same compile command agree on it.
-std::string parseFingerprint(const clang::CompilerInvocation &Invocation);
+/// Paths in it are written as Paths.portable() gives them, so that the same
+/// compile of a tree checked out elsewhere has the same fingerprint.
+std::string parseFingerprint(const clang::CompilerInvocation &Invocation,
+                             const PathMapper &Paths);
 
 /// One framed record, for a facts section.
-std::string encodeFactsRecord(const FactsRecord &Record);
+/// Every path in it (the main file, the inputs, each fact's file) is
+/// written as Paths.stored() gives it: relative to the root and build
+/// directory of the compile, so that a record made in one checkout (a ccache
+/// hit from another workspace, an object restored elsewhere) reads the same
+/// in another.
+std::string encodeFactsRecord(const FactsRecord &Record, const PathMapper &Paths);
 
 /// Every record of a facts section. An error names what is malformed; a
 /// record of another facts revision or kreach version is skipped, not an
 /// error (its TU is parsed instead).
-llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Section);
+/// Paths are read back as Paths.absolute() gives them: under the tree of the
+/// reader, wherever the record was made.
+llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Section,
+                                                            const PathMapper &Paths);
 
 } // namespace kreach
 

@@ -92,8 +92,9 @@ std::vector<FileStamp> parseStamps(const TUFacts &Facts,
 namespace {
 
 constexpr llvm::StringLiteral Magic("KRFACTS");
-/// 3: input stamps carry their content.
-constexpr char Format = 3;
+/// 3: input stamps carry their content. 4: paths relative to the compile's
+/// root and build directory.
+constexpr char Format = 4;
 enum Encoding : uint8_t { Plain = 0, Zlib = 1 };
 /// A record inflates to at most this: a damaged size must not allocate the
 /// machine's memory.
@@ -101,6 +102,7 @@ constexpr uint64_t MaxPlainBytes = uint64_t(256) << 20;
 
 class Writer {
 public:
+  explicit Writer(const PathMapper &Paths) : Paths(Paths) {}
   void u(uint64_t V) {
     uint8_t Bytes[16];
     Body.append(reinterpret_cast<const char *>(Bytes), llvm::encodeULEB128(V, Bytes));
@@ -115,8 +117,10 @@ public:
       Strings.push_back(S.str());
     u(It->second);
   }
+  /// A path, relative to the compile's root and build directory.
+  void path(llvm::StringRef P) { str(P.empty() ? std::string() : Paths.stored(P)); }
   void site(const SourcePos &P) {
-    str(P.File);
+    path(P.File);
     u(P.Line);
     u(P.Column);
   }
@@ -158,6 +162,7 @@ public:
   }
 
 private:
+  const PathMapper &Paths;
   std::string Body;
   llvm::StringMap<uint64_t> Ids;
   std::vector<std::string> Strings;
@@ -231,15 +236,15 @@ private:
 
 } // namespace
 
-std::string encodeFactsRecord(const FactsRecord &Record) {
-  Writer W;
+std::string encodeFactsRecord(const FactsRecord &Record, const PathMapper &Paths) {
+  Writer W(Paths);
   const TUFacts &F = Record.Facts;
-  W.str(F.MainFile);
+  W.path(F.MainFile);
   W.str(Record.SourceRoot);
   W.u(F.UnresolvedIndirectCalls);
   W.u(Record.Inputs.size());
   for (const FileStamp &In : Record.Inputs) {
-    W.str(In.Path);
+    W.path(In.Path);
     W.s(In.Size);
     W.s(In.MTime);
     W.u(In.Content);
@@ -269,6 +274,9 @@ std::string encodeFactsRecord(const FactsRecord &Record) {
         case ColumnKind::Integer:
           W.s(Values[C].Int);
           break;
+        case ColumnKind::File:
+          W.path(Values[C].Text);
+          break;
         default:
           W.str(Values[C].Text);
           break;
@@ -284,7 +292,8 @@ std::string encodeFactsRecord(const FactsRecord &Record) {
   return Out + Payload;
 }
 
-llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Section) {
+llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Section,
+                                                            const PathMapper &Paths) {
   auto Bad = [](llvm::StringRef What) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "malformed kreach facts section: " + What);
@@ -335,12 +344,23 @@ llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Sect
     FactsRecord Record;
     Record.Fingerprint = Fingerprint.str();
     TUFacts &F = Record.Facts;
-    F.MainFile = R.str().str();
+    // Paths come back under the reader's tree, each stored string mapped
+    // once (a TU's facts name a few hundred files, thousands of times).
+    llvm::StringMap<std::string> Absolute;
+    auto Path = [&](llvm::StringRef Stored) -> llvm::StringRef {
+      if (Stored.empty())
+        return Stored;
+      auto [It, New] = Absolute.try_emplace(Stored);
+      if (New)
+        It->second = Paths.absolute(Stored);
+      return It->second;
+    };
+    F.MainFile = Path(R.str()).str();
     Record.SourceRoot = R.str().str();
     F.UnresolvedIndirectCalls = unsigned(R.u());
     for (uint64_t I = 0, N = R.count(); I < N && !R.failed(); ++I) {
       FileStamp In;
-      In.Path = R.str().str();
+      In.Path = Path(R.str()).str();
       In.Size = R.s();
       In.MTime = R.s();
       In.Content = R.u();
@@ -352,7 +372,7 @@ llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Sect
       FunctionFact &Fn = F.Functions.emplace_back();
       Fn.Key = R.str().str();
       Fn.Name = R.str().str();
-      Fn.Loc.File = R.str().str();
+      Fn.Loc.File = Path(R.str()).str();
       Fn.Loc.Line = unsigned(R.u());
       Fn.Loc.Column = unsigned(R.u());
       Fn.Internal = R.u() != 0;
@@ -372,6 +392,9 @@ llvm::Expected<std::vector<FactsRecord>> decodeFactsSection(llvm::StringRef Sect
           case ColumnKind::Col:
           case ColumnKind::Integer:
             V.Int = R.s();
+            break;
+          case ColumnKind::File:
+            V.Text = Path(R.str());
             break;
           default:
             V.Text = R.str();

@@ -17,7 +17,8 @@
 
 namespace kreach {
 
-std::string parseFingerprint(const clang::CompilerInvocation &Invocation) {
+std::string parseFingerprint(const clang::CompilerInvocation &Invocation,
+                             const PathMapper &Paths) {
   clang::CompilerInvocation Kept(Invocation);
   // What to do with the AST (a plugin compile emits an object, kreach
   // parses for syntax only), where outputs go, which plugins load.
@@ -38,7 +39,7 @@ std::string parseFingerprint(const clang::CompilerInvocation &Invocation) {
   Diag.DiagnosticSerializationFile.clear();
   std::string Text;
   for (const std::string &Arg : Kept.getCC1CommandLine())
-    Text += Arg + '\0';
+    Text += Paths.portable(Arg) + '\0';
   return llvm::utohexstr(llvm::xxh3_64bits(Text));
 }
 

@@ -365,19 +365,20 @@ factsFromBuild(const tooling::CompileCommand &Cmd, const PathMapper &Portable,
     }
     llvm::Expected<llvm::StringRef> Contents = Section.getContents();
     llvm::Expected<std::vector<FactsRecord>> Records =
-        Contents ? decodeFactsSection(*Contents)
+        Contents ? decodeFactsSection(*Contents, Portable)
                  : llvm::Expected<std::vector<FactsRecord>>(Contents.takeError());
     if (!Records) {
       Problem = Object + ": " + llvm::toString(Records.takeError());
       return std::nullopt;
     }
     for (FactsRecord &R : *Records) {
+      // The record's paths are relative to the root the compile found and
+      // were read back under this index's: a main file that reads as this
+      // command's is this TU at the same place in its tree (wherever the
+      // tree was checked out), and its keys, relative the same way, are
+      // this index's. A record of a tree nested otherwise names another file.
       if (R.Facts.MainFile != MainFile)
-        continue; // Another TU of a composite object.
-      // Its keys name files relative to the root the compile found; facts
-      // keyed against another root would be other nodes of the graph.
-      if (R.SourceRoot != Portable.root())
-        return std::nullopt;
+        continue; // Another TU of a composite object, or of another layout.
       // Made from the inputs as they are: the same contents (which the
       // record's times, where they still hold, spare reading). Kept as
       // they are now, for the next run to compare.
@@ -405,7 +406,7 @@ factsFromBuild(const tooling::CompileCommand &Cmd, const PathMapper &Portable,
       Opts.Diags = CompilerInstance::createDiagnostics(new DiagnosticOptions(), &Quiet, false);
 #endif
       std::shared_ptr<CompilerInvocation> Invocation = createInvocation(Argv, std::move(Opts));
-      if (!Invocation || parseFingerprint(*Invocation) != R.Fingerprint)
+      if (!Invocation || parseFingerprint(*Invocation, Portable) != R.Fingerprint)
         return std::nullopt;
       return std::move(R);
     }

@@ -72,14 +72,13 @@ std::string ownPath() {
 
 class FactsConsumer : public ASTConsumer {
 public:
-  explicit FactsConsumer(std::string Fingerprint)
-      : Fingerprint(std::move(Fingerprint)), Start(std::chrono::system_clock::now()) {}
+  explicit FactsConsumer(const CompilerInvocation &Invocation)
+      : Invocation(Invocation), Start(std::chrono::system_clock::now()) {}
   void HandleTranslationUnit(ASTContext &Ctx) override {
     // A TU with errors produces no object; nothing to record.
     if (Ctx.getDiagnostics().hasErrorOccurred())
       return;
     kreach::FactsRecord Record;
-    Record.Fingerprint = Fingerprint;
     // Keys relative to the kernel tree the TU lies in, as `kreach index`
     // finds it; the record names that root, and an index of another root
     // parses the TU instead of trusting keys it would not share.
@@ -97,11 +96,14 @@ public:
     kreach::PathMapper Portable(Record.SourceRoot, std::string(Cwd));
     Record.Facts = kreach::collectFacts(Ctx, Portable);
     Record.Inputs = kreach::parseStamps(Record.Facts, Start);
-    pendingRecord() = kreach::encodeFactsRecord(Record);
+    // The fingerprint and every path relative to that root and the
+    // compile's directory: the record reads the same in another checkout.
+    Record.Fingerprint = kreach::parseFingerprint(Invocation, Portable);
+    pendingRecord() = kreach::encodeFactsRecord(Record, Portable);
   }
 
 private:
-  std::string Fingerprint;
+  const CompilerInvocation &Invocation;
   /// Before the parse read anything.
   std::chrono::system_clock::time_point Start;
 };
@@ -133,7 +135,7 @@ protected:
     if (!Self.empty() && llvm::find(Passes, Self) == Passes.end())
       Passes.push_back(Self);
 #endif
-    return std::make_unique<FactsConsumer>(kreach::parseFingerprint(CI.getInvocation()));
+    return std::make_unique<FactsConsumer>(CI.getInvocation());
   }
   bool ParseArgs(const CompilerInstance &, const std::vector<std::string> &) override {
     return true;
