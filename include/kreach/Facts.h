@@ -151,7 +151,8 @@ struct MaskArgumentFact {
 /// 2: mask helpers (a gfp_t function of one return) evaluated per call.
 /// 3: a mask's spelling is where it was written in a file.
 /// 4: keys name files relative to the source root (PathMapper::stored()).
-constexpr unsigned FactsRevision = 4;
+/// 5: no calls to functions declared __attribute__((error)).
+constexpr unsigned FactsRevision = 5;
 
 struct TUFacts {
   std::string MainFile;

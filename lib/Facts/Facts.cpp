@@ -243,9 +243,17 @@ public:
   bool VisitCallExpr(CallExpr *CE) {
     if (Current.empty() || !Fn)
       return true;
-    if (const FunctionDecl *Callee = CE->getDirectCallee())
+    if (const FunctionDecl *Callee = CE->getDirectCallee()) {
       if (Callee->getBuiltinID())
         return true;
+      // A call the build fails on unless it is optimized away
+      // (__attribute__((error)), the kernel's __compiletime_error behind
+      // BUILD_BUG_ON): never made at run time. Its callee is numbered by
+      // __COUNTER__ per TU, so recording it would also make a header
+      // inline's facts depend on which TU stored them.
+      if (const auto *Error = Callee->getAttr<ErrorAttr>(); Error && Error->isError())
+        return true;
+    }
     Fn->Calls.push_back(CE);
     return true;
   }
