@@ -67,6 +67,11 @@ std::vector<std::string> indexingArguments(const tooling::CompileCommand &Cmd) {
     // Kbuild writes dependency files through the preprocessor.
     if (A.starts_with("-Wp,-MD,") || A.starts_with("-Wp,-MMD,"))
       continue;
+    // Meaningless beside -fsyntax-only, and left there by LLVM 19's
+    // syntax-only adjuster (22's drops it): a compile's -c must not make its
+    // TU another than `make C=1`'s checker line of it, which has none.
+    if (A == "-c")
+      continue;
     // A build that records facts in its objects loads kreach's facts
     // plugin; a parse by kreach records them itself.
     if ((A.starts_with("-fplugin=") || A.starts_with("-fpass-plugin=")) &&
