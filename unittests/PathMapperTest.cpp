@@ -50,3 +50,33 @@ TEST(PathMapperTest, PortableCommandsAreTheSameWhereverTheTreeIs) {
   EXPECT_EQ(A.portable("-O2"), "-O2");
   EXPECT_NE(A.portable("-I/home/a/linux/include"), A.portable("-I/home/a/linux/arch/include"));
 }
+
+TEST(PathMapperTest, LearnedSpellingsMapAsTheRealPath) {
+  PathMapper P("/data/linux", "/data/obj");
+  // The tree through a link: a directory below the root, as the compile DB
+  // spells it, teaches the link's prefix.
+  EXPECT_TRUE(P.learnSpelling("/home/a/linux/drivers/x", "/data/linux/drivers/x"));
+  EXPECT_FALSE(P.learnSpelling("/home/a/linux/mm", "/data/linux/mm")); // Known now.
+  EXPECT_EQ(P.stored("/home/a/linux/drivers/x/y.c"), "drivers/x/y.c");
+  EXPECT_EQ(P.relative("/home/a/linux/mm/a.c"), "mm/a.c");
+  EXPECT_TRUE(P.inside("/home/a/linux/mm/a.c"));
+  EXPECT_EQ(P.portable("-I/home/a/linux/include"), P.portable("-I/data/linux/include"));
+  // absolute() keeps the real spelling.
+  EXPECT_EQ(P.absolute(P.stored("/home/a/linux/mm/a.c")), "/data/linux/mm/a.c");
+  // The build directory through a link.
+  EXPECT_TRUE(P.learnSpelling("/home/a/obj", "/data/obj"));
+  EXPECT_EQ(P.stored("/home/a/obj/include/generated/autoconf.h"),
+            "$(objtree)/include/generated/autoconf.h");
+  EXPECT_EQ(P.portable("/home/a/obj"), "$(objtree)");
+  // A link to one subdirectory spells nothing of the root, and neither does
+  // a directory outside both or an empty spelling.
+  EXPECT_FALSE(P.learnSpelling("/home/a/other/drivers", "/data/linux/drivers/x"));
+  EXPECT_FALSE(P.learnSpelling("/mnt/stuff", "/srv/stuff"));
+  EXPECT_FALSE(P.learnSpelling("", "/data/linux"));
+  EXPECT_EQ(P.stored("/home/a/other/drivers/y.c"), "/home/a/other/drivers/y.c");
+  // A sibling sharing the learned prefix is not under it.
+  EXPECT_EQ(P.stored("/home/a/linux-next/mm/a.c"), "/home/a/linux-next/mm/a.c");
+  // Spellings given at construction are learned the same way.
+  PathMapper Q("/data/linux", "", {{"/home/a/linux", "/data/linux"}});
+  EXPECT_EQ(Q.stored("/home/a/linux/mm/a.c"), "mm/a.c");
+}

@@ -117,6 +117,8 @@ struct IndexOpenOptions {
   /// is now, wherever the index was made (see Index::usePaths()). Empty:
   /// the root and build directory the index recorded.
   std::string SourceRoot, BuildDir;
+  /// Other spellings of those two (ProjectPaths::Spellings).
+  std::vector<PathSpelling> Spellings;
 };
 
 class Index {

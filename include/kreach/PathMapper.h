@@ -15,6 +15,7 @@
 
 #include "llvm/ADT/StringRef.h"
 #include <string>
+#include <vector>
 
 namespace kreach {
 
@@ -22,9 +23,15 @@ namespace kreach {
 /// source root), in Kbuild's own name for that directory.
 constexpr llvm::StringLiteral ObjTreePrefix = "$(objtree)";
 
+/// A directory as a compile command spells it, and the real path it names.
+struct PathSpelling {
+  std::string Spelled, Real;
+};
+
 class PathMapper {
 public:
-  explicit PathMapper(std::string SourceRoot = "", std::string BuildDir = "");
+  explicit PathMapper(std::string SourceRoot = "", std::string BuildDir = "",
+                      const std::vector<PathSpelling> &Spellings = {});
 
   /// For messages: "drivers/x/y.c" under the root; Path unchanged elsewhere.
   std::string relative(llvm::StringRef Path) const;
@@ -44,8 +51,31 @@ public:
   /// with them: what stays the same when the tree moves.
   std::string portable(llvm::StringRef Text) const;
 
+  /// Learns another spelling of the root or the build directory. Spelled is
+  /// a directory as a compile command names it (through a symlink, say),
+  /// Real the path it resolves to. When Real is the root or the build
+  /// directory, or lies under one at the relative path Spelled ends with,
+  /// the prefix of Spelled that stands for it is mapped as the real one in
+  /// everything above but absolute(), which keeps the real spelling. So a
+  /// tree reached through a link keys, stores and hashes as it does when
+  /// named by its real path. Returns whether a spelling was learned.
+  bool learnSpelling(llvm::StringRef Spelled, llvm::StringRef Real);
+  /// learnSpelling(Dir, the real path of Dir); a directory that cannot be
+  /// resolved teaches nothing.
+  bool learnSpellingOf(llvm::StringRef Dir);
+
 private:
+  /// Which of the two directories Path lies under (lexically, by the real
+  /// spelling or a learned one), and what follows it there.
+  enum class Base { None, Root, Build };
+  Base locate(llvm::StringRef Path, llvm::StringRef &Rest) const;
+
   std::string Root, Build;
+  struct Spelling {
+    std::string Prefix;
+    Base Of;
+  };
+  std::vector<Spelling> Spellings;
 };
 
 } // namespace kreach

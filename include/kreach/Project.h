@@ -69,6 +69,13 @@ struct ProjectPaths {
   /// Every place looked at for the index, for "no index" messages.
   std::vector<std::string> IndexSearched;
   std::string ConfigFile; ///< Empty when there is none.
+  /// How the compile DB spells the root or the build directory when it
+  /// reaches them through a symlink (PathMapper::learnSpelling); the
+  /// commands are handed out with real paths, but their arguments keep the
+  /// DB's spelling.
+  std::vector<PathSpelling> Spellings;
+  /// The paths' mapper: root, build directory and their spellings.
+  PathMapper mapper() const { return PathMapper(SourceRoot, BuildDir, Spellings); }
   /// One-line warnings (a fallback was taken); each front end shows them its
   /// own way, once.
   std::vector<std::string> Warnings;

@@ -499,7 +499,7 @@ TUProject openTUProject(llvm::StringRef MainFile, llvm::StringRef BuildDir,
   // The index's paths are relative to the root: resolved against the one
   // found here, wherever the index was made.
   if (T.Idx)
-    T.Idx->usePaths(PathMapper(T.Paths.SourceRoot, T.Paths.BuildDir));
+    T.Idx->usePaths(T.Paths.mapper());
   return T;
 }
 

@@ -89,11 +89,30 @@ int runCCCommand(const CCOptions &O) {
   std::string Directory = O.Directory.empty() ? std::string(Cwd)
                                               : normalizePath(O.Directory, Cwd);
   std::string File = normalizePath(Sources.front(), Directory);
+  // Reached through a symlink ($PWD of a linked tree): keyed by the real
+  // paths, as kreach index keys the compile DB's commands. The arguments
+  // keep their spelling, which the paths' mapper learns.
+  std::vector<PathSpelling> Spellings;
+  auto Resolve = [&](llvm::StringRef Spelled) {
+    llvm::SmallString<256> Real;
+    if (llvm::sys::fs::real_path(Spelled, Real))
+      return Spelled.str();
+    if (Real != Spelled)
+      Spellings.push_back({Spelled.str(), std::string(Real)});
+    return std::string(Real);
+  };
+  Directory = Resolve(Directory);
+  {
+    llvm::SmallString<256> RealFile(Resolve(llvm::sys::path::parent_path(File)));
+    llvm::sys::path::append(RealFile, llvm::sys::path::filename(File));
+    File = std::string(RealFile);
+  }
   std::vector<std::string> CommandLine = {compilerName(O.Compiler)};
   llvm::append_range(CommandLine, Args);
   clang::tooling::CompileCommand Cmd(Directory, File, CommandLine, "");
 
-  std::string Root = O.SourceRoot.empty() ? std::string() : normalizePath(O.SourceRoot, Cwd);
+  std::string Root =
+      O.SourceRoot.empty() ? std::string() : Resolve(normalizePath(O.SourceRoot, Cwd));
   if (Root.empty()) {
     KernelRootFinder Finder;
     Root = Finder.rootOf(llvm::sys::path::parent_path(File));
@@ -104,7 +123,7 @@ int runCCCommand(const CCOptions &O) {
   std::string DBPath = O.IndexFile.empty()
                            ? (llvm::Twine(Directory) + "/kreach.db").str()
                            : normalizePath(O.IndexFile, Cwd);
-  PathMapper Requested(Root, Directory);
+  PathMapper Requested(Root, Directory, Spellings);
 
   // Up to date: nothing to parse, and no lock taken. The paths the index
   // keys against (its recorded root may contain ours) decide the keys.
@@ -113,6 +132,7 @@ int runCCCommand(const CCOptions &O) {
     IndexOpenOptions ReadOpts;
     ReadOpts.SourceRoot = Root;
     ReadOpts.BuildDir = Directory;
+    ReadOpts.Spellings = Spellings;
     llvm::Expected<std::unique_ptr<Index>> Reader =
         Index::open(DBPath, Index::Mode::ReadOnly, ReadOpts);
     if (Reader) {
@@ -132,6 +152,7 @@ int runCCCommand(const CCOptions &O) {
   IndexOpenOptions WriteOpts;
   WriteOpts.SourceRoot = Root;
   WriteOpts.BuildDir = Directory;
+  WriteOpts.Spellings = Spellings;
   WriteOpts.LockTimeout = std::chrono::seconds(O.LockTimeoutSeconds);
   // Under make -j the stores queue by design; waiting is no news.
   WriteOpts.Log = nullptr;

@@ -54,6 +54,7 @@ static llvm::Expected<std::unique_ptr<Index>> openIndex(const SessionOptions &O,
   Opts.Rebuild = O.Rebuild;
   Opts.SourceRoot = P.Paths.SourceRoot;
   Opts.BuildDir = P.Paths.BuildDir;
+  Opts.Spellings = P.Paths.Spellings;
   Opts.LockTimeout = std::chrono::seconds(O.LockTimeoutSeconds);
   if (!ForUpdate && !llvm::sys::fs::exists(Path))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

@@ -532,7 +532,7 @@ llvm::Expected<std::unique_ptr<Index>> Index::open(llvm::StringRef Path, Mode M,
   if (!RecordedBuild)
     return RecordedBuild.takeError();
   I->Recorded = PathMapper(*Recorded, *RecordedBuild);
-  I->usePaths(PathMapper(Opts.SourceRoot, Opts.BuildDir));
+  I->usePaths(PathMapper(Opts.SourceRoot, Opts.BuildDir, Opts.Spellings));
   I->Opened = true;
   return I;
 }

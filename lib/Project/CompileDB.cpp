@@ -1,13 +1,108 @@
 //===- CompileDB.cpp - Loading a compile_commands.json --------------------===//
 
 #include "kreach/CompileDB.h"
+#include "kreach/Facts.h"
 #include "kreach/FileIO.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
+#include <mutex>
 
 namespace kreach {
+
+namespace {
+
+/// Directories' real paths, each resolved once.
+class RealDirs {
+public:
+  std::string of(llvm::StringRef Dir) {
+    std::lock_guard<std::mutex> Guard(Lock);
+    auto [It, New] = Known.try_emplace(Dir);
+    if (New) {
+      llvm::SmallString<256> Real;
+      It->second = llvm::sys::fs::real_path(Dir, Real) ? Dir.str() : std::string(Real);
+    }
+    return It->second;
+  }
+  /// File with its directory's links resolved (a file that is itself a link
+  /// keeps its name, as Kbuild's rules name it).
+  std::string fileOf(llvm::StringRef File) {
+    llvm::SmallString<256> P(of(llvm::sys::path::parent_path(File)));
+    llvm::sys::path::append(P, llvm::sys::path::filename(File));
+    return std::string(P);
+  }
+
+private:
+  std::mutex Lock;
+  llvm::StringMap<std::string> Known;
+};
+
+/// The compile DB with every command's file and directory named by their
+/// real paths. A tree reached through a symlink (a home directory on
+/// another disk, a CI workspace) then keys its TUs as the real tree does,
+/// and as clang's real file names in the facts do, instead of indexing
+/// everything a second time under absolute paths.
+class RealPathCompileDB : public clang::tooling::CompilationDatabase {
+public:
+  explicit RealPathCompileDB(std::unique_ptr<clang::tooling::CompilationDatabase> Inner)
+      : Inner(std::move(Inner)) {
+    for (const std::string &File : this->Inner->getAllFiles()) {
+      std::string Spelled = normalizePath(File);
+      std::string Real = Dirs.fileOf(Spelled);
+      if (Real != Spelled)
+        SpelledOf[Real] = Spelled;
+      Files.push_back(std::move(Real));
+    }
+  }
+
+  std::vector<clang::tooling::CompileCommand>
+  getCompileCommands(llvm::StringRef FilePath) const override {
+    auto It = SpelledOf.find(normalizePath(FilePath));
+    return canonical(
+        Inner->getCompileCommands(It == SpelledOf.end() ? FilePath : It->second));
+  }
+  std::vector<std::string> getAllFiles() const override { return Files; }
+  std::vector<clang::tooling::CompileCommand> getAllCompileCommands() const override {
+    return canonical(Inner->getAllCompileCommands());
+  }
+
+  /// Directories as the DB spells them, each with its real path, where the
+  /// two differ: what the compile DB's arguments may still spell that way.
+  std::vector<PathSpelling> spellings() const {
+    std::vector<PathSpelling> Out;
+    llvm::StringSet<> Seen;
+    for (const auto &Entry : SpelledOf) {
+      llvm::StringRef Dir = llvm::sys::path::parent_path(Entry.getValue());
+      if (Seen.insert(Dir).second)
+        Out.push_back({Dir.str(), llvm::sys::path::parent_path(Entry.getKey()).str()});
+    }
+    // Deterministic whatever the map's order: the first spelling learned of
+    // a directory wins (PathMapper::learnSpelling).
+    llvm::sort(Out, [](const PathSpelling &A, const PathSpelling &B) {
+      return A.Spelled < B.Spelled;
+    });
+    return Out;
+  }
+
+private:
+  std::vector<clang::tooling::CompileCommand>
+  canonical(std::vector<clang::tooling::CompileCommand> Cmds) const {
+    for (clang::tooling::CompileCommand &C : Cmds) {
+      C.Filename = Dirs.fileOf(normalizePath(C.Filename, C.Directory));
+      C.Directory = Dirs.of(normalizePath(C.Directory));
+    }
+    return Cmds;
+  }
+
+  std::unique_ptr<clang::tooling::CompilationDatabase> Inner;
+  mutable RealDirs Dirs;
+  std::vector<std::string> Files;
+  llvm::StringMap<std::string> SpelledOf; ///< Real file -> the DB's spelling.
+};
+
+} // namespace
 
 /// Real compile DBs nest three levels (array, entry, arguments).
 constexpr unsigned MaxCompileDBDepth = 256;
@@ -52,7 +147,9 @@ llvm::Expected<Project> openProject(llvm::StringRef BuildPath,
   if (!CDB)
     return CDB.takeError();
   Project P;
-  P.CDB = std::move(*CDB);
+  auto Real = std::make_unique<RealPathCompileDB>(std::move(*CDB));
+  RealPathCompileDB &RealDB = *Real;
+  P.CDB = std::move(Real);
   std::vector<std::string> Files = P.CDB->getAllFiles();
   P.Entries = Files.size();
   auto TUDirs = [&] {
@@ -72,6 +169,19 @@ llvm::Expected<Project> openProject(llvm::StringRef BuildPath,
   if (!Paths)
     return Paths.takeError();
   P.Paths = std::move(*Paths);
+  // The DB's own directory counts too: it is the directory of an in-tree
+  // build's commands. (Its own real path: a DB linked from the source tree
+  // spells nothing of the build directory it links to.)
+  std::vector<PathSpelling> Candidates;
+  llvm::StringRef DBDir = llvm::sys::path::parent_path(P.Paths.CompileDB);
+  llvm::SmallString<256> RealDBDir;
+  if (!llvm::sys::fs::real_path(DBDir, RealDBDir))
+    Candidates.push_back({DBDir.str(), std::string(RealDBDir)});
+  llvm::append_range(Candidates, RealDB.spellings());
+  PathMapper Learner(P.Paths.SourceRoot, P.Paths.BuildDir);
+  for (PathSpelling &S : Candidates)
+    if (Learner.learnSpelling(S.Spelled, S.Real))
+      P.Paths.Spellings.push_back(std::move(S));
   return std::move(P);
 }
 

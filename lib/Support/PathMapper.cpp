@@ -2,7 +2,9 @@
 
 #include "kreach/PathMapper.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 namespace kreach {
@@ -28,34 +30,89 @@ static bool under(llvm::StringRef Path, llvm::StringRef Dir, llvm::StringRef &Re
   return true;
 }
 
-PathMapper::PathMapper(std::string SourceRoot, std::string BuildDir)
+PathMapper::PathMapper(std::string SourceRoot, std::string BuildDir,
+                       const std::vector<PathSpelling> &Known)
     : Root(withoutTrailingSeparators(std::move(SourceRoot))),
       Build(withoutTrailingSeparators(std::move(BuildDir))) {
   if (Build == Root)
     Build.clear();
+  for (const PathSpelling &S : Known)
+    learnSpelling(S.Spelled, S.Real);
+}
+
+PathMapper::Base PathMapper::locate(llvm::StringRef Path, llvm::StringRef &Rest) const {
+  // A build directory inside the source tree is part of it: its files are
+  // as portable as the sources.
+  if (under(Path, Root, Rest))
+    return Base::Root;
+  if (under(Path, Build, Rest))
+    return Base::Build;
+  for (const Spelling &S : Spellings)
+    if (under(Path, S.Prefix, Rest))
+      return S.Of;
+  return Base::None;
 }
 
 bool PathMapper::inside(llvm::StringRef Path) const {
   llvm::StringRef Rest;
-  return under(Path, Root, Rest);
+  return locate(Path, Rest) == Base::Root;
 }
 
 std::string PathMapper::relative(llvm::StringRef Path) const {
   llvm::StringRef Rest;
-  if (!under(Path, Root, Rest))
+  if (locate(Path, Rest) != Base::Root)
     return Path.str();
   return Rest.str();
 }
 
 std::string PathMapper::stored(llvm::StringRef Path) const {
   llvm::StringRef Rest;
-  // A build directory inside the source tree is part of it: its files are
-  // as portable as the sources.
-  if (under(Path, Root, Rest))
+  switch (locate(Path, Rest)) {
+  case Base::Root:
     return Rest.empty() ? "." : Rest.str();
-  if (under(Path, Build, Rest))
+  case Base::Build:
     return Rest.empty() ? ObjTreePrefix.str() : (ObjTreePrefix + "/" + Rest).str();
+  case Base::None:
+    break;
+  }
   return Path.str();
+}
+
+bool PathMapper::learnSpelling(llvm::StringRef Spelled, llvm::StringRef Real) {
+  std::string SpelledDir = withoutTrailingSeparators(Spelled.str());
+  std::string RealDir = withoutTrailingSeparators(Real.str());
+  llvm::StringRef Rest;
+  if (SpelledDir.empty() || locate(SpelledDir, Rest) != Base::None)
+    return false;
+  for (auto [Dir, Of] : {std::pair{llvm::StringRef(Root), Base::Root},
+                         std::pair{llvm::StringRef(Build), Base::Build}}) {
+    if (!under(RealDir, Dir, Rest))
+      continue;
+    // Spelled must end with the same components below Dir: a link to a
+    // subdirectory (drivers -> ../other/drivers) spells nothing of Dir.
+    llvm::StringRef Prefix = SpelledDir;
+    if (!Rest.empty()) {
+      if (!Prefix.consume_back(Rest) || Prefix.empty() ||
+          !llvm::sys::path::is_separator(Prefix.back()))
+        continue;
+      Prefix = Prefix.rtrim('/');
+    }
+    if (Prefix.empty() || Prefix == "/")
+      continue;
+    Spellings.push_back({Prefix.str(), Of});
+    return true;
+  }
+  return false;
+}
+
+bool PathMapper::learnSpellingOf(llvm::StringRef Dir) {
+  llvm::StringRef Rest;
+  if (locate(Dir, Rest) != Base::None)
+    return false;
+  llvm::SmallString<256> Real;
+  if (llvm::sys::fs::real_path(Dir, Real))
+    return false;
+  return learnSpelling(Dir, Real);
 }
 
 std::string PathMapper::absolute(llvm::StringRef Stored) const {
@@ -83,12 +140,10 @@ std::string PathMapper::portable(llvm::StringRef Text) const {
   // The longer directory first: a build directory inside the root would
   // otherwise be written as the root's subdirectory in one command and as
   // itself in another.
-  llvm::StringRef First = Root, Second = Build;
-  if (Second.size() > First.size())
-    std::swap(First, Second);
-  auto Placeholder = [&](llvm::StringRef Dir) {
-    return Dir == Root ? llvm::StringRef("$(srctree)") : llvm::StringRef(ObjTreePrefix);
-  };
+  std::vector<std::pair<llvm::StringRef, Base>> Dirs = {{Root, Base::Root}, {Build, Base::Build}};
+  for (const Spelling &S : Spellings)
+    Dirs.push_back({S.Prefix, S.Of});
+  llvm::stable_sort(Dirs, [](const auto &A, const auto &B) { return A.first.size() > B.first.size(); });
   std::string Out;
   Out.reserve(Text.size());
   size_t I = 0;
@@ -101,13 +156,13 @@ std::string PathMapper::portable(llvm::StringRef Text) const {
     bool MayStart = I == 0 || llvm::StringRef("=,:; \"'").contains(Text[I - 1]) ||
                     (Text.front() == '-' && !Before.contains('/'));
     if (MayStart)
-      for (llvm::StringRef Dir : {First, Second}) {
+      for (auto [Dir, Of] : Dirs) {
         if (Dir.empty() || Dir == "/" || !Text.substr(I).starts_with(Dir))
           continue;
         size_t End = I + Dir.size();
         if (End != Text.size() && Text[End] != '/')
           continue;
-        Out += Placeholder(Dir);
+        Out += Of == Base::Root ? llvm::StringRef("$(srctree)") : llvm::StringRef(ObjTreePrefix);
         I = End;
         Replaced = true;
         break;
