@@ -254,7 +254,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     R.Stats.Unresolved[K] = Flow.Unresolved[K];
   R.Stats.Precision = R.Graph.indirectPrecision();
 
-  llvm::Expected<IndexCounts> Counts = I.counts();
+  llvm::Expected<IndexCounts> Counts = I.counts(Index::CountScope::Functions);
   if (!Counts)
     return Counts.takeError();
   R.Stats.TUs = Counts->TUs;

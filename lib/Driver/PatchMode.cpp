@@ -112,7 +112,7 @@ llvm::Expected<llvm::StringSet<>> loadChangedFiles(const SessionOptions &O, Base
 llvm::Expected<std::vector<std::string>> tusToReindex(const Project &P, Index &I,
                                                       const llvm::StringSet<> &Changed,
                                                       std::vector<std::string> &Unbuilt) {
-  llvm::Expected<IndexCounts> Counts = I.counts();
+  llvm::Expected<IndexCounts> Counts = I.counts(Index::CountScope::TUs);
   if (!Counts)
     return Counts.takeError();
   // Without the base tree's facts patch mode would see only the patch and

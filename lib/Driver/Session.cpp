@@ -109,7 +109,7 @@ llvm::Error guardCompileDB(const Project &P, Index &I, bool Prune) {
   if (Sources == 0)
     return lineError("compilation database '" + P.Paths.CompileDB + "' lists no C translation "
                      "unit (" + llvm::Twine(Files.size()) + " entries); nothing to check");
-  llvm::Expected<IndexCounts> Held = I.counts();
+  llvm::Expected<IndexCounts> Held = I.counts(Index::CountScope::TUs);
   if (!Held)
     return Held.takeError();
   if (!Prune && Held->TUs >= 4 && Sources * 2 < Held->TUs)
@@ -120,7 +120,7 @@ llvm::Error guardCompileDB(const Project &P, Index &I, bool Prune) {
 }
 
 void printIndexSummary(Index &I, const IndexRunStats &S, const PathMapper &Paths, bool Quiet) {
-  llvm::Expected<IndexCounts> Held = I.counts();
+  llvm::Expected<IndexCounts> Held = I.counts(Index::CountScope::TUs);
   if (!Held) {
     llvm::consumeError(Held.takeError());
     return;

@@ -2041,7 +2041,7 @@ llvm::Error Index::loadReturns(CallGraph &G, llvm::ArrayRef<NodeId> Functions) {
   return llvm::Error::success();
 }
 
-llvm::Expected<IndexCounts> Index::counts() {
+llvm::Expected<IndexCounts> Index::counts(CountScope Scope) {
   IndexCounts C;
   struct {
     const char *SQL;
@@ -2052,7 +2052,8 @@ llvm::Expected<IndexCounts> Index::counts() {
                  {"SELECT count(*) FROM call", &C.Calls},
                  {"SELECT count(*) FROM icall", &C.IndirectCalls},
                  {"SELECT count(*) FROM store", &C.Stores}};
-  for (auto &Q : Queries) {
+  size_t Asked = Scope == CountScope::TUs ? 2 : Scope == CountScope::Functions ? 3 : 6;
+  for (auto &Q : llvm::ArrayRef(Queries).take_front(Asked)) {
     auto S = statement(Q.SQL);
     if (!S)
       return S.takeError();
