@@ -360,7 +360,13 @@ public:
 
   size_t size() const { return Nodes.size(); }
   const Node &node(NodeId N) const { return Nodes[N]; }
-  const std::vector<Edge> &edges(NodeId N) const { return Out[N]; }
+  llvm::ArrayRef<Edge> edges(NodeId N) const {
+    if (EdgeStart.empty())
+      return Out[N];
+    if (size_t(N) + 1 >= EdgeStart.size())
+      return {}; // A node made after the edges were laid out has none.
+    return llvm::ArrayRef(FlatEdges).slice(EdgeStart[N], EdgeStart[N + 1] - EdgeStart[N]);
+  }
   const std::vector<Store> &stores() const { return Stores; }
   const std::string &file(FileId I) const { return Files[I]; }
   const std::string &field(FieldId I) const { return Fields[I]; }
@@ -372,7 +378,7 @@ private:
   friend class ValueFlow;
   friend class GraphSnapshot;
   mutable std::optional<IndirectPrecision> PrecisionCache;
-  void addEdge(NodeId From, const Edge &E) { Out[From].push_back(E); }
+  void addEdge(NodeId From, const Edge &E) { growableEdges(From).push_back(E); }
   std::vector<ValueCallRow> ValueCalls;
   std::vector<ArgumentRow> Arguments;
   std::vector<ReturnRow> Returns;
@@ -396,7 +402,17 @@ private:
   ValueFlowStats Flow;
   std::vector<llvm::SmallVector<HoistStep, 2>> HoistChains;
   std::vector<Node> Nodes;
+  /// Each node's edges. While the graph is built, a vector per node; once
+  /// finalize() (or a snapshot) has laid them out, one array for all, each
+  /// node's run starting at EdgeStart[node]: a million-function graph then
+  /// holds a few allocations instead of a million, and its searches walk
+  /// memory in order.
   std::vector<std::vector<Edge>> Out;
+  std::vector<Edge> FlatEdges;
+  std::vector<uint32_t> EdgeStart; ///< Empty while the graph is built.
+  /// N's edges to add to (laid out edges are taken back apart first).
+  std::vector<Edge> &growableEdges(NodeId N);
+  void layOutEdges();
   std::vector<Store> Stores;
   std::vector<std::string> Files, Fields;
   std::vector<NodeId> FieldNodes;

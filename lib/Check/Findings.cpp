@@ -142,7 +142,7 @@ static void findSections(const CallGraph &G, const ReachSpec &Spec,
     uint32_t Best = UINT32_MAX, BestEdge = 0;
     NodeId BestFrom = NoNode;
     for (NodeId From : Bodies) {
-      const std::vector<Edge> &Out = G.edges(From);
+      llvm::ArrayRef<Edge> Out = G.edges(From);
       for (uint32_t I = 0; I < Out.size(); ++I) {
         const Edge &E = Out[I];
         if (E.Kind == EdgeKind::Entered || !before(G, Begin, E.Site) ||

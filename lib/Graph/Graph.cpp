@@ -60,7 +60,8 @@ NodeId CallGraph::getOrAddNode(llvm::StringRef Key, llvm::StringRef Name) {
     N.Key = Key.str();
     N.Name = Name.str();
     Nodes.push_back(std::move(N));
-    Out.emplace_back();
+    if (EdgeStart.empty())
+      Out.emplace_back();
   } else if (Nodes[It->second].Name.empty() && !Name.empty()) {
     Nodes[It->second].Name = Name.str();
   }
@@ -75,7 +76,8 @@ NodeId CallGraph::fieldNode(FieldId Field) {
     N.Field = Field;
     FieldNodes[Field] = Nodes.size();
     Nodes.push_back(std::move(N));
-    Out.emplace_back();
+    if (EdgeStart.empty())
+      Out.emplace_back();
   }
   return FieldNodes[Field];
 }
@@ -92,13 +94,13 @@ void CallGraph::define(NodeId N, const SourcePos &Def) {
 }
 
 void CallGraph::addCall(NodeId From, NodeId To, const SourcePos &Site) {
-  Out[From].push_back({To, toLoc(Site), EdgeKind::Direct});
+  growableEdges(From).push_back({To, toLoc(Site), EdgeKind::Direct});
 }
 
 void CallGraph::addIndirectCall(NodeId From, llvm::StringRef Field,
                                 const SourcePos &Site) {
   NodeId F = fieldNode(internField(Field));
-  Out[From].push_back({F, toLoc(Site), EdgeKind::FieldCall});
+  growableEdges(From).push_back({F, toLoc(Site), EdgeKind::FieldCall});
 }
 
 void CallGraph::addStore(llvm::StringRef Field, NodeId Target, const SourcePos &Site) {
@@ -217,7 +219,7 @@ NodeId CallGraph::getOrAddMaskedNode(NodeId Function, uint32_t Param) {
   NodeId M = getOrAddNode(Nodes[Function].Key + "#mask" + std::to_string(Param), Name);
   Nodes[M].Base = Function;
   Nodes[M].Param = Param;
-  Out[M].push_back({Function, Loc{}, EdgeKind::Entered});
+  growableEdges(M).push_back({Function, Loc{}, EdgeKind::Entered});
   It->second = M;
   return M;
 }
@@ -276,10 +278,10 @@ void CallGraph::addMaskEdges() {
     for (NodeId N = 0, E = Nodes.size(); N < E; ++N) {
       if (Nodes[N].Kind != NodeKind::Function || Nodes[N].isMasked())
         continue;
-      for (size_t I = 0; I < Out[N].size(); ++I) {
-        const Edge Ed = Out[N][I];
+      for (size_t I = 0; I < edges(N).size(); ++I) {
+        const Edge Ed = edges(N)[I];
         if (Ed.Kind == EdgeKind::FieldCall) {
-          for (const Edge &T : Out[Ed.To])
+          for (const Edge &T : edges(Ed.To))
             Resolved(Ed.Site, T.To, Nodes[Ed.To].Field, N, Ed.Site);
         } else if (Ed.Kind == EdgeKind::Bound) {
           // The mask is known where the call through the value is made;
@@ -294,7 +296,7 @@ void CallGraph::addMaskEdges() {
     }
   }
   for (Pending &P : New)
-    Out[P.From].push_back(P.E);
+    growableEdges(P.From).push_back(P.E);
   for (auto &[Key, M] : MaskedNodes) {
     Nodes[M].Defined = Nodes[Key.first].Defined;
     Nodes[M].Def = Nodes[Key.first].Def;
@@ -372,7 +374,7 @@ void CallGraph::finalize(const ValueFlowConfig &Config) {
     List.erase(std::unique(List.begin(), List.end(),
                            [](const auto &A, const auto &B) { return A.first == B.first; }),
                List.end());
-    std::vector<Edge> &FieldOut = Out[FieldNodes[F]];
+    std::vector<Edge> &FieldOut = growableEdges(FieldNodes[F]);
     FieldOut.clear();
     // A registry's callback field is called only for what was registered
     // on the head at hand (the value flow's registry edges), never for
@@ -384,9 +386,40 @@ void CallGraph::finalize(const ValueFlowConfig &Config) {
   }
   addMaskEdges();
   for (NodeId N = 0; N < Nodes.size(); ++N)
-    if (Nodes[N].Kind == NodeKind::Function)
-      std::stable_partition(Out[N].begin(), Out[N].end(),
+    if (Nodes[N].Kind == NodeKind::Function) {
+      std::vector<Edge> &List = growableEdges(N);
+      std::stable_partition(List.begin(), List.end(),
                             [](const Edge &E) { return E.Kind == EdgeKind::Direct; });
+    }
+  layOutEdges();
+}
+
+std::vector<Edge> &CallGraph::growableEdges(NodeId N) {
+  if (!EdgeStart.empty()) {
+    // Rare: a per-TU front end adds to a finished graph.
+    Out.assign(Nodes.size(), {});
+    for (NodeId I = 0; I + 1 < EdgeStart.size() && I < Nodes.size(); ++I)
+      Out[I].assign(FlatEdges.begin() + EdgeStart[I], FlatEdges.begin() + EdgeStart[I + 1]);
+    FlatEdges = {};
+    EdgeStart = {};
+  }
+  return Out[N];
+}
+
+void CallGraph::layOutEdges() {
+  size_t Total = 0;
+  for (const std::vector<Edge> &List : Out)
+    Total += List.size();
+  FlatEdges.clear();
+  FlatEdges.reserve(Total);
+  EdgeStart.assign(1, 0);
+  EdgeStart.reserve(Out.size() + 1);
+  for (std::vector<Edge> &List : Out) {
+    FlatEdges.insert(FlatEdges.end(), List.begin(), List.end());
+    EdgeStart.push_back(uint32_t(FlatEdges.size()));
+    List = {}; // Freed as it goes: peak memory stays one copy and a node's.
+  }
+  Out = {};
 }
 
 /// The nodes an edge may lead to under some spec (see effectiveTarget).
@@ -409,7 +442,7 @@ ReverseEdges::ReverseEdges(const CallGraph &G) {
   Weight.resize(Start[N + 1]);
   // Start[To + 1] is the fill position while filling, Start[To] after.
   for (NodeId From = 0; From < N; ++From) {
-    const std::vector<Edge> &Out = G.edges(From);
+    llvm::ArrayRef<Edge> Out = G.edges(From);
     for (uint32_t I = 0; I < Out.size(); ++I) {
       const Edge &E = Out[I];
       bool Plain = E.Kind != EdgeKind::Bound && E.Kind != EdgeKind::MaskCall &&
@@ -749,7 +782,7 @@ IndirectPrecision CallGraph::indirectPrecision() const {
   auto Add = [&](NodeId Caller, const Loc &Site, NodeId To) {
     llvm::DenseSet<NodeId> &Set = Targets[{Caller, Site.File, Site.Line, Site.Column}];
     if (Nodes[To].Kind == NodeKind::Field) {
-      for (const Edge &T : Out[To])
+      for (const Edge &T : edges(To))
         Set.insert(T.To);
       return;
     }
@@ -758,7 +791,7 @@ IndirectPrecision CallGraph::indirectPrecision() const {
   for (NodeId N = 0; N < Nodes.size(); ++N) {
     if (Nodes[N].Kind != NodeKind::Function)
       continue;
-    for (const Edge &E : Out[N]) {
+    for (const Edge &E : edges(N)) {
       if (E.Kind == EdgeKind::FieldCall) {
         Add(N, E.Site, E.To);
       } else if (E.Kind == EdgeKind::Bound) {
@@ -776,7 +809,7 @@ IndirectPrecision CallGraph::indirectPrecision() const {
     size_t Count = It == Targets.end() ? 0 : It->second.size();
     if (Count == 0) {
       // A local that holds a function: a direct call of the same type there.
-      for (const Edge &E : Out[C.Caller])
+      for (const Edge &E : edges(C.Caller))
         if (E.Kind == EdgeKind::Direct && E.Site.File == C.Site.File &&
             E.Site.Line == C.Site.Line && E.Site.Column == C.Site.Column)
           if (auto S = Signatures.find(E.To); S != Signatures.end() && S->second == C.Type)

@@ -150,6 +150,7 @@ public:
     return size_t(N);
   }
   bool bad() const { return Bad; }
+  size_t remaining() const { return size_t(End - P); }
   bool atEnd() const { return P == End; }
 
 private:
@@ -239,7 +240,13 @@ void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
     E.node(N);
   }
 
-  for (const std::vector<Edge> &List : G.Out) {
+  // The total first: the reader lays the edges out in one array.
+  size_t TotalEdges = 0;
+  for (NodeId N = 0; N < G.size(); ++N)
+    TotalEdges += G.edges(N).size();
+  E.u(TotalEdges);
+  for (NodeId N = 0; N < G.size(); ++N) {
+    llvm::ArrayRef<Edge> List = G.edges(N);
     E.u(List.size());
     FileId LastFile = 0;
     for (const Edge &Ed : List) {
@@ -400,13 +407,23 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
   if (D.bad())
     return false;
 
-  G.Out.assign(NumNodes, {});
-  for (std::vector<Edge> &List : G.Out) {
+  size_t TotalEdges = D.count();
+  if (D.bad() || TotalEdges > UINT32_MAX)
+    return false;
+  G.Out = {};
+  G.FlatEdges.clear();
+  // An edge takes at least five bytes (flags, target, file, line, column):
+  // a damaged count reserves no more than the rest of the file could hold.
+  G.FlatEdges.reserve(std::min(TotalEdges, D.remaining() / 5));
+  G.EdgeStart.assign(1, 0);
+  G.EdgeStart.reserve(NumNodes + 1);
+  for (size_t Node = 0; Node < NumNodes; ++Node) {
     size_t N = D.count();
-    List.reserve(N);
+    if (N > TotalEdges - G.FlatEdges.size())
+      return false;
     FileId LastFile = 0;
     for (size_t I = 0; I < N; ++I) {
-      Edge &Ed = List.emplace_back();
+      Edge &Ed = G.FlatEdges.emplace_back();
       uint8_t Flags = uint8_t(D.u());
       if ((Flags & KindMask) > uint8_t(EdgeKind::Entered))
         return false;
@@ -437,7 +454,10 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
     }
     if (D.bad())
       return false;
+    G.EdgeStart.push_back(uint32_t(G.FlatEdges.size()));
   }
+  if (G.FlatEdges.size() != TotalEdges)
+    return false;
 
   size_t NumStores = D.count();
   G.Stores.reserve(NumStores);

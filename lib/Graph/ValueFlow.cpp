@@ -263,7 +263,7 @@ llvm::SmallVector<FlowValue, 2> ValueFlow::bind(const FlowValue &V, NodeId Calle
 
 void ValueFlow::instantiate(NodeId Callee, const Effect &E) {
   for (auto [Caller, EdgeIndex] : Callers[Callee]) {
-    const Edge &CallEdge = G.Out[Caller][EdgeIndex];
+    const Edge &CallEdge = G.edges(Caller)[EdgeIndex];
     Effect Base = E;
     Base.Site = CallEdge.Site;
     Base.Chain.insert(Base.Chain.begin(), {Callee, E.Site});
@@ -561,9 +561,9 @@ void ValueFlow::run() {
   RegisteredAnywhere.resize(Config.Registries.size());
 
   for (NodeId From = 0; From < N; ++From)
-    for (uint32_t I = 0; I < G.Out[From].size(); ++I)
-      if (G.Out[From][I].Kind == EdgeKind::Direct)
-        Callers[G.Out[From][I].To].push_back({From, I});
+    for (uint32_t I = 0; I < G.edges(From).size(); ++I)
+      if (G.edges(From)[I].Kind == EdgeKind::Direct)
+        Callers[G.edges(From)[I].To].push_back({From, I});
   for (uint32_t I = 0; I < G.Arguments.size(); ++I) {
     const CallGraph::ArgumentRow &A = G.Arguments[I];
     ArgsAt[{A.Caller, A.Callee, A.Site.File, A.Site.Line, A.Site.Column}].push_back(I);
