@@ -43,12 +43,36 @@ struct TreeCheck {
 /// anywhere).
 enum class StepsFor { Roots, EveryFunction };
 
+/// The graph snapshot read ahead, on a thread of its own, while the index
+/// is brought up to date: most checks change no facts, and then the
+/// snapshot of the facts as they were is the one checkTree would read next.
+/// checkTree takes the graph only under the key it computes itself after
+/// the update; otherwise it is dropped and the check reads as it would have.
+class GraphPrefetch {
+public:
+  /// Starts reading the snapshot of I's facts as they are now (nothing
+  /// when the index names no state of its facts). What it needs of the
+  /// index is read here, on the caller's thread.
+  GraphPrefetch(Index &I, const RuleSet &Rules);
+  ~GraphPrefetch();
+  GraphPrefetch(const GraphPrefetch &) = delete;
+  GraphPrefetch &operator=(const GraphPrefetch &) = delete;
+  /// Waits for the read; the graph if it was read under Key.
+  std::optional<CallGraph> take(llvm::StringRef Key);
+
+private:
+  struct Reader;
+  std::unique_ptr<Reader> Impl;
+};
+
 /// Loads the index into a graph and, for every reachability rule, refreshes
 /// its sink summaries if the index has none for the rule's sinks and
 /// boundaries, and lists its findings.
+/// Prefetch, if given, is the snapshot read ahead (GraphPrefetch).
 llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
                                     bool IncludeAllowed, bool RefreshSummaries,
-                                    StepsFor Needed = StepsFor::Roots);
+                                    StepsFor Needed = StepsFor::Roots,
+                                    GraphPrefetch *Prefetch = nullptr);
 
 /// Appends the index's summary chain from Key to Chain (Key's own hop
 /// first). Returns false if the index has no summary for Key.

@@ -49,22 +49,67 @@ static std::string valueFlowFingerprint(const ValueFlowConfig &C) {
   return llvm::utohexstr(llvm::xxh3_64bits(Text));
 }
 
+/// The key a graph snapshot of I's facts (in the state Token names) is
+/// written under: whatever else decides the finalized graph.
+static std::string snapshotKey(const Index &I, const ValueFlowConfig &Flow,
+                               llvm::StringRef Token) {
+  return "kreach graph; index schema " + std::to_string(IndexSchemaVersion) +
+         "; facts revision " + std::to_string(FactsRevision) + "; effects " + Token.str() +
+         "; value flow " + valueFlowFingerprint(Flow) +
+         // The snapshot holds absolute paths: a tree moved since reads the
+         // index's relative ones again.
+         "; root " + I.paths().root() + "; build " + I.paths().buildDir();
+}
+
+struct GraphPrefetch::Reader {
+  std::string Key;
+  CallGraph Graph;
+  bool Read = false;
+  llvm::DefaultThreadPool Pool{llvm::hardware_concurrency(1)};
+};
+
+GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules) {
+  llvm::Expected<std::string> Token = I.effectsToken();
+  if (!Token) {
+    llvm::consumeError(Token.takeError()); // The check reads it again, and says why.
+    return;
+  }
+  if (!Index::isCurrentEffectsToken(*Token))
+    return;
+  Impl = std::make_unique<Reader>();
+  Impl->Key = snapshotKey(I, valueFlowConfig(Rules), *Token);
+  Impl->Pool.async([R = Impl.get(), Path = I.graphSnapshotPath()] {
+    llvm::Expected<bool> Read = readGraphSnapshot(R->Graph, Path, R->Key);
+    // A damaged snapshot: the check's own read says so.
+    R->Read = Read ? *Read : (llvm::consumeError(Read.takeError()), false);
+  });
+}
+
+GraphPrefetch::~GraphPrefetch() {
+  if (Impl)
+    Impl->Pool.wait();
+}
+
+std::optional<CallGraph> GraphPrefetch::take(llvm::StringRef Key) {
+  if (!Impl)
+    return std::nullopt;
+  Impl->Pool.wait();
+  std::optional<CallGraph> Graph;
+  if (Impl->Read && Impl->Key == Key)
+    Graph = std::move(Impl->Graph);
+  Impl.reset(); // What was not taken is freed before the rows are read.
+  return Graph;
+}
+
 /// The index's graph, finalized under the rules' value-flow configuration:
 /// read back from the graph snapshot when one was written for these very
 /// facts and configuration, otherwise loaded from the index's rows (and the
 /// snapshot written for the next check).
 static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool RefreshSummaries,
-                                      TreeCheck &R) {
+                                      TreeCheck &R, GraphPrefetch *Prefetch) {
   ValueFlowConfig Flow = valueFlowConfig(Rules);
   std::string SnapshotPath = I.graphSnapshotPath();
-  auto keyFor = [&](llvm::StringRef Token) {
-    return "kreach graph; index schema " + std::to_string(IndexSchemaVersion) +
-           "; facts revision " + std::to_string(FactsRevision) + "; effects " + Token.str() +
-           "; value flow " + valueFlowFingerprint(Flow) +
-           // The snapshot holds absolute paths: a tree moved since reads the
-           // index's relative ones again.
-           "; root " + I.paths().root() + "; build " + I.paths().buildDir();
-  };
+  auto keyFor = [&](llvm::StringRef Token) { return snapshotKey(I, Flow, Token); };
   llvm::Expected<std::string> Token = I.effectsToken();
   if (!Token)
     return Token.takeError();
@@ -72,6 +117,16 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   // kreach's says only that effects are stored, perhaps of another meaning.
   llvm::StringRef TokenGeneration = llvm::StringRef(*Token).split(':').first;
   bool TokenNamesFacts = Index::isCurrentEffectsToken(*Token);
+  std::optional<CallGraph> ReadAhead;
+  if (Prefetch) {
+    llvm::TimeTraceScope Scope("read graph snapshot (read ahead; waiting for it)");
+    ReadAhead = Prefetch->take(TokenNamesFacts && !RefreshSummaries ? keyFor(*Token) : "");
+  }
+  if (ReadAhead) {
+    R.Graph = std::move(*ReadAhead);
+    R.Stats.GraphSource = "snapshot";
+    return llvm::Error::success();
+  }
   if (TokenNamesFacts && !RefreshSummaries) {
     llvm::TimeTraceScope Scope("read graph snapshot");
     llvm::Expected<bool> Read = readGraphSnapshot(R.Graph, SnapshotPath, keyFor(*Token));
@@ -126,10 +181,10 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
 
 llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
                                     bool IncludeAllowed, bool RefreshSummaries,
-                                    StepsFor Needed) {
+                                    StepsFor Needed, GraphPrefetch *Prefetch) {
   auto Start = std::chrono::steady_clock::now();
   TreeCheck R;
-  if (llvm::Error E = loadFinalizedGraph(I, Rules, RefreshSummaries, R))
+  if (llvm::Error E = loadFinalizedGraph(I, Rules, RefreshSummaries, R, Prefetch))
     return std::move(E);
   // Each rule's question is answered on its own, so the rules run side by
   // side (the graph and the reverse edges are shared, read only); rules
