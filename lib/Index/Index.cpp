@@ -108,11 +108,23 @@ std::vector<uint8_t> encodeInputIds(llvm::ArrayRef<int64_t> Ids) {
 
 /// False for a blob encodeInputIds did not write.
 bool decodeInputIds(llvm::ArrayRef<uint8_t> Blob, llvm::SmallVectorImpl<int64_t> &Ids) {
+  // A whole tree decodes tens of millions of ids on every check; almost all
+  // take one or two bytes, decoded here without the general reader's calls.
   Ids.clear();
-  const uint8_t *P = Blob.begin();
-  while (P != Blob.end()) {
+  Ids.reserve(Blob.size());
+  const uint8_t *P = Blob.begin(), *End = Blob.end();
+  while (P != End) {
+    if (*P < 0x80) {
+      Ids.push_back(*P++);
+      continue;
+    }
+    if (End - P >= 2 && P[1] < 0x80) {
+      Ids.push_back(int64_t(P[0] & 0x7f) | int64_t(P[1]) << 7);
+      P += 2;
+      continue;
+    }
     const char *Error = nullptr;
-    uint64_t V = readULEB128(P, Blob.end(), &Error);
+    uint64_t V = readULEB128(P, End, &Error); // Refuses overlong encodings.
     if (Error)
       return false;
     Ids.push_back(int64_t(V));
