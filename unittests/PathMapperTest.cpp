@@ -1,6 +1,8 @@
 //===- PathMapperTest.cpp - Paths relative to the source root ------------===//
 
 #include "kreach/PathMapper.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "gtest/gtest.h"
 
 using namespace kreach;
@@ -51,32 +53,90 @@ TEST(PathMapperTest, PortableCommandsAreTheSameWhereverTheTreeIs) {
   EXPECT_NE(A.portable("-I/home/a/linux/include"), A.portable("-I/home/a/linux/arch/include"));
 }
 
-TEST(PathMapperTest, LearnedSpellingsMapAsTheRealPath) {
-  PathMapper P("/data/linux", "/data/obj");
+/// A scratch directory holding real directories and links to them.
+class SpellingTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    llvm::SmallString<128> Dir;
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("kreach-spelling", Dir));
+    llvm::SmallString<128> Real;
+    ASSERT_FALSE(llvm::sys::fs::real_path(Dir, Real));
+    Top = std::string(Real);
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(Top); }
+  std::string at(llvm::StringRef Rel) const { return Top + "/" + Rel.str(); }
+  void mkdir(llvm::StringRef Rel) const {
+    ASSERT_FALSE(llvm::sys::fs::create_directories(at(Rel)));
+  }
+  void link(llvm::StringRef To, llvm::StringRef From) const {
+    ASSERT_FALSE(llvm::sys::fs::create_link(at(To), at(From)));
+  }
+  std::string Top;
+};
+
+TEST_F(SpellingTest, LearnedSpellingsMapAsTheRealPath) {
+  mkdir("data/linux/drivers/x");
+  mkdir("data/linux/mm");
+  mkdir("data/obj");
+  mkdir("home/a");
+  link("data/linux", "home/a/linux");
+  link("data/obj", "home/a/obj");
+  PathMapper P(at("data/linux"), at("data/obj"));
   // The tree through a link: a directory below the root, as the compile DB
   // spells it, teaches the link's prefix.
-  EXPECT_TRUE(P.learnSpelling("/home/a/linux/drivers/x", "/data/linux/drivers/x"));
-  EXPECT_FALSE(P.learnSpelling("/home/a/linux/mm", "/data/linux/mm")); // Known now.
-  EXPECT_EQ(P.stored("/home/a/linux/drivers/x/y.c"), "drivers/x/y.c");
-  EXPECT_EQ(P.relative("/home/a/linux/mm/a.c"), "mm/a.c");
-  EXPECT_TRUE(P.inside("/home/a/linux/mm/a.c"));
-  EXPECT_EQ(P.portable("-I/home/a/linux/include"), P.portable("-I/data/linux/include"));
+  EXPECT_TRUE(P.learnSpelling(at("home/a/linux/drivers/x"), at("data/linux/drivers/x")));
+  EXPECT_FALSE(P.learnSpelling(at("home/a/linux/mm"), at("data/linux/mm"))); // Known now.
+  EXPECT_EQ(P.stored(at("home/a/linux/drivers/x/y.c")), "drivers/x/y.c");
+  EXPECT_EQ(P.relative(at("home/a/linux/mm/a.c")), "mm/a.c");
+  EXPECT_TRUE(P.inside(at("home/a/linux/mm/a.c")));
+  EXPECT_EQ(P.portable("-I" + at("home/a/linux/include")), P.portable("-I" + at("data/linux/include")));
   // absolute() keeps the real spelling.
-  EXPECT_EQ(P.absolute(P.stored("/home/a/linux/mm/a.c")), "/data/linux/mm/a.c");
+  EXPECT_EQ(P.absolute(P.stored(at("home/a/linux/mm/a.c"))), at("data/linux/mm/a.c"));
   // The build directory through a link.
-  EXPECT_TRUE(P.learnSpelling("/home/a/obj", "/data/obj"));
-  EXPECT_EQ(P.stored("/home/a/obj/include/generated/autoconf.h"),
+  EXPECT_TRUE(P.learnSpelling(at("home/a/obj"), at("data/obj")));
+  EXPECT_EQ(P.stored(at("home/a/obj/include/generated/autoconf.h")),
             "$(objtree)/include/generated/autoconf.h");
-  EXPECT_EQ(P.portable("/home/a/obj"), "$(objtree)");
-  // A link to one subdirectory spells nothing of the root, and neither does
-  // a directory outside both or an empty spelling.
-  EXPECT_FALSE(P.learnSpelling("/home/a/other/drivers", "/data/linux/drivers/x"));
-  EXPECT_FALSE(P.learnSpelling("/mnt/stuff", "/srv/stuff"));
-  EXPECT_FALSE(P.learnSpelling("", "/data/linux"));
-  EXPECT_EQ(P.stored("/home/a/other/drivers/y.c"), "/home/a/other/drivers/y.c");
+  EXPECT_EQ(P.portable(at("home/a/obj")), "$(objtree)");
   // A sibling sharing the learned prefix is not under it.
-  EXPECT_EQ(P.stored("/home/a/linux-next/mm/a.c"), "/home/a/linux-next/mm/a.c");
+  EXPECT_EQ(P.stored(at("home/a/linux-next/mm/a.c")), at("home/a/linux-next/mm/a.c"));
   // Spellings given at construction are learned the same way.
-  PathMapper Q("/data/linux", "", {{"/home/a/linux", "/data/linux"}});
-  EXPECT_EQ(Q.stored("/home/a/linux/mm/a.c"), "mm/a.c");
+  PathMapper Q(at("data/linux"), "", {{at("home/a/linux"), at("data/linux")}});
+  EXPECT_EQ(Q.stored(at("home/a/linux/mm/a.c")), "mm/a.c");
+  EXPECT_EQ(Q.taught().size(), 1u);
+}
+
+TEST_F(SpellingTest, OnlyAPrefixThatIsTheDirectoryIsASpelling) {
+  mkdir("data/linux/drivers/net");
+  mkdir("x");
+  // /x/drivers/net links to the tree's drivers/net: its text ends as the
+  // real path does, but /x is not the tree.
+  mkdir("x/drivers");
+  link("data/linux/drivers/net", "x/drivers/net");
+  PathMapper P(at("data/linux"));
+  EXPECT_FALSE(P.learnSpelling(at("x/drivers/net"), at("data/linux/drivers/net")));
+  EXPECT_EQ(P.stored(at("x/other.c")), at("x/other.c"));
+  // Nor a directory outside both, nor an empty spelling.
+  EXPECT_FALSE(P.learnSpelling(at("x"), at("x")));
+  EXPECT_FALSE(P.learnSpelling("", at("data/linux")));
+}
+
+TEST_F(SpellingTest, NestedDirectoriesAreSpelledThroughTheSameLink) {
+  // The root inside the build directory's tree: a workspace linked into place.
+  mkdir("ws/linux/mm");
+  mkdir("home/ci");
+  link("ws", "home/ci/ws");
+  PathMapper Around(at("ws/linux"), at("ws"));
+  EXPECT_TRUE(Around.learnSpelling(at("home/ci/ws"), at("ws")));
+  EXPECT_EQ(Around.stored(at("home/ci/ws/linux/mm/a.c")), "mm/a.c");
+  EXPECT_EQ(Around.portable("-I" + at("home/ci/ws/linux/include")), "-I$(srctree)/include");
+  EXPECT_EQ(Around.stored(at("home/ci/ws/gen.h")), "$(objtree)/gen.h");
+  // make O=out inside the tree, the tree reached through a link.
+  mkdir("src/linux/out/include/generated");
+  link("src/linux", "home/ci/linux");
+  PathMapper Inside(at("src/linux"), at("src/linux/out"));
+  EXPECT_TRUE(Inside.learnSpelling(at("home/ci/linux/out"), at("src/linux/out")));
+  EXPECT_EQ(Inside.portable("-I" + at("home/ci/linux/out/include/generated")),
+            Inside.portable("-I" + at("src/linux/out/include/generated")));
+  EXPECT_EQ(Inside.stored(at("home/ci/linux/out/include/generated/x.h")),
+            Inside.stored(at("src/linux/out/include/generated/x.h")));
 }

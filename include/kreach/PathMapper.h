@@ -55,20 +55,27 @@ public:
   /// a directory as a compile command names it (through a symlink, say),
   /// Real the path it resolves to. When Real is the root or the build
   /// directory, or lies under one at the relative path Spelled ends with,
-  /// the prefix of Spelled that stands for it is mapped as the real one in
-  /// everything above but absolute(), which keeps the real spelling. So a
-  /// tree reached through a link keys, stores and hashes as it does when
-  /// named by its real path. Returns whether a spelling was learned.
+  /// and the prefix of Spelled that stands for it resolves to it, that
+  /// prefix is mapped as the real directory in everything above but
+  /// absolute(), which keeps the real spelling; the other directory, nested
+  /// in it or around it, is learned through the same link. So a tree
+  /// reached through a link keys, stores and hashes as it does when named by
+  /// its real path. Returns whether a spelling was learned.
   bool learnSpelling(llvm::StringRef Spelled, llvm::StringRef Real);
   /// learnSpelling(Dir, the real path of Dir); a directory that cannot be
   /// resolved teaches nothing.
   bool learnSpellingOf(llvm::StringRef Dir);
+  /// What learnSpelling() learned from: to teach a mapper of another root.
+  const std::vector<PathSpelling> &taught() const { return Taught; }
 
 private:
   /// Which of the two directories Path lies under (lexically, by the real
-  /// spelling or a learned one), and what follows it there.
+  /// spelling or a learned one; the root before the build directory), and
+  /// what follows it there.
   enum class Base { None, Root, Build };
   Base locate(llvm::StringRef Path, llvm::StringRef &Rest) const;
+  bool addSpelling(llvm::StringRef Prefix, Base Of);
+  void sortPrefixes();
 
   std::string Root, Build;
   struct Spelling {
@@ -76,6 +83,9 @@ private:
     Base Of;
   };
   std::vector<Spelling> Spellings;
+  std::vector<PathSpelling> Taught;
+  /// Root, build directory and spellings, longest first, for portable().
+  std::vector<Spelling> ByLength;
 };
 
 } // namespace kreach

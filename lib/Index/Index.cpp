@@ -830,8 +830,13 @@ void Index::usePaths(PathMapper Paths) {
   // chose another root for the same tree): the stored paths keep meaning
   // what they meant. Any other root is the tree moved.
   if (Now.empty() ||
-      (!Was.empty() && Was != Now && (Recorded.inside(Now) || Paths.inside(Was))))
-    Paths = Recorded;
+      (!Was.empty() && Was != Now && (Recorded.inside(Now) || Paths.inside(Was)))) {
+    PathMapper Kept = Recorded;
+    // The tree's other spellings still name it.
+    for (const PathSpelling &S : Paths.taught())
+      Kept.learnSpelling(S.Spelled, S.Real);
+    Paths = std::move(Kept);
+  }
   Portable = std::move(Paths);
   FileCache.clear(); // Keyed by absolute paths, which may now resolve elsewhere.
 }

@@ -48,20 +48,29 @@ class RealPathCompileDB : public clang::tooling::CompilationDatabase {
 public:
   explicit RealPathCompileDB(std::unique_ptr<clang::tooling::CompilationDatabase> Inner)
       : Inner(std::move(Inner)) {
+    llvm::StringSet<> Listed;
     for (const std::string &File : this->Inner->getAllFiles()) {
       std::string Spelled = normalizePath(File);
       std::string Real = Dirs.fileOf(Spelled);
       if (Real != Spelled)
-        SpelledOf[Real] = Spelled;
-      Files.push_back(std::move(Real));
+        SpelledOf[Real].push_back(Spelled);
+      // A file the DB names both ways is one file.
+      if (Listed.insert(Real).second)
+        Files.push_back(std::move(Real));
     }
   }
 
   std::vector<clang::tooling::CompileCommand>
   getCompileCommands(llvm::StringRef FilePath) const override {
-    auto It = SpelledOf.find(normalizePath(FilePath));
-    return canonical(
-        Inner->getCompileCommands(It == SpelledOf.end() ? FilePath : It->second));
+    std::string File = normalizePath(FilePath);
+    auto It = SpelledOf.find(File);
+    if (It == SpelledOf.end())
+      return canonical(Inner->getCompileCommands(FilePath));
+    // Every spelling's commands, and the real path's own if it has any.
+    std::vector<clang::tooling::CompileCommand> Cmds = Inner->getCompileCommands(File);
+    for (const std::string &Spelled : It->second)
+      llvm::append_range(Cmds, Inner->getCompileCommands(Spelled));
+    return canonical(std::move(Cmds));
   }
   std::vector<std::string> getAllFiles() const override { return Files; }
   std::vector<clang::tooling::CompileCommand> getAllCompileCommands() const override {
@@ -73,11 +82,12 @@ public:
   std::vector<PathSpelling> spellings() const {
     std::vector<PathSpelling> Out;
     llvm::StringSet<> Seen;
-    for (const auto &Entry : SpelledOf) {
-      llvm::StringRef Dir = llvm::sys::path::parent_path(Entry.getValue());
-      if (Seen.insert(Dir).second)
-        Out.push_back({Dir.str(), llvm::sys::path::parent_path(Entry.getKey()).str()});
-    }
+    for (const auto &Entry : SpelledOf)
+      for (const std::string &Spelled : Entry.getValue()) {
+        llvm::StringRef Dir = llvm::sys::path::parent_path(Spelled);
+        if (Seen.insert(Dir).second)
+          Out.push_back({Dir.str(), llvm::sys::path::parent_path(Entry.getKey()).str()});
+      }
     // Deterministic whatever the map's order: the first spelling learned of
     // a directory wins (PathMapper::learnSpelling).
     llvm::sort(Out, [](const PathSpelling &A, const PathSpelling &B) {
@@ -99,7 +109,8 @@ private:
   std::unique_ptr<clang::tooling::CompilationDatabase> Inner;
   mutable RealDirs Dirs;
   std::vector<std::string> Files;
-  llvm::StringMap<std::string> SpelledOf; ///< Real file -> the DB's spelling.
+  /// Real file -> the DB's other spellings of it.
+  llvm::StringMap<std::vector<std::string>> SpelledOf;
 };
 
 } // namespace

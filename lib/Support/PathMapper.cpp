@@ -36,20 +36,34 @@ PathMapper::PathMapper(std::string SourceRoot, std::string BuildDir,
       Build(withoutTrailingSeparators(std::move(BuildDir))) {
   if (Build == Root)
     Build.clear();
+  sortPrefixes();
   for (const PathSpelling &S : Known)
     learnSpelling(S.Spelled, S.Real);
 }
 
+void PathMapper::sortPrefixes() {
+  ByLength.clear();
+  for (auto [Dir, Of] : {std::pair{llvm::StringRef(Root), Base::Root},
+                         std::pair{llvm::StringRef(Build), Base::Build}})
+    if (!Dir.empty() && Dir != "/")
+      ByLength.push_back({Dir.str(), Of});
+  for (const Spelling &S : Spellings)
+    ByLength.push_back({S.Prefix, S.Of});
+  llvm::stable_sort(ByLength, [](const Spelling &A, const Spelling &B) {
+    return A.Prefix.size() > B.Prefix.size();
+  });
+}
+
 PathMapper::Base PathMapper::locate(llvm::StringRef Path, llvm::StringRef &Rest) const {
   // A build directory inside the source tree is part of it: its files are
-  // as portable as the sources.
-  if (under(Path, Root, Rest))
-    return Base::Root;
-  if (under(Path, Build, Rest))
-    return Base::Build;
-  for (const Spelling &S : Spellings)
-    if (under(Path, S.Prefix, Rest))
-      return S.Of;
+  // as portable as the sources. The same holds for their other spellings.
+  for (Base Of : {Base::Root, Base::Build}) {
+    if (under(Path, Of == Base::Root ? Root : Build, Rest))
+      return Of;
+    for (const Spelling &S : Spellings)
+      if (S.Of == Of && under(Path, S.Prefix, Rest))
+        return Of;
+  }
   return Base::None;
 }
 
@@ -78,18 +92,34 @@ std::string PathMapper::stored(llvm::StringRef Path) const {
   return Path.str();
 }
 
+bool PathMapper::addSpelling(llvm::StringRef Prefix, Base Of) {
+  const std::string &Dir = Of == Base::Root ? Root : Build;
+  if (Dir.empty() || Prefix.empty() || Prefix == "/" || Prefix == Dir)
+    return false;
+  for (const Spelling &S : Spellings)
+    if (S.Prefix == Prefix)
+      return false;
+  // Only a prefix that is that very directory: a match of the text alone
+  // (a link to one subdirectory, /x/drivers/net -> the tree's) would map
+  // unrelated files under /x into the tree.
+  llvm::SmallString<256> Resolved;
+  if (llvm::sys::fs::real_path(Prefix, Resolved) || Resolved != Dir)
+    return false;
+  Spellings.push_back({Prefix.str(), Of});
+  return true;
+}
+
 bool PathMapper::learnSpelling(llvm::StringRef Spelled, llvm::StringRef Real) {
   std::string SpelledDir = withoutTrailingSeparators(Spelled.str());
   std::string RealDir = withoutTrailingSeparators(Real.str());
   llvm::StringRef Rest;
   if (SpelledDir.empty() || locate(SpelledDir, Rest) != Base::None)
     return false;
-  for (auto [Dir, Of] : {std::pair{llvm::StringRef(Root), Base::Root},
-                         std::pair{llvm::StringRef(Build), Base::Build}}) {
-    if (!under(RealDir, Dir, Rest))
+  for (Base Of : {Base::Root, Base::Build}) {
+    const std::string &Dir = Of == Base::Root ? Root : Build;
+    if (Dir.empty() || !under(RealDir, Dir, Rest))
       continue;
-    // Spelled must end with the same components below Dir: a link to a
-    // subdirectory (drivers -> ../other/drivers) spells nothing of Dir.
+    // Spelled must end with the same components below Dir.
     llvm::StringRef Prefix = SpelledDir;
     if (!Rest.empty()) {
       if (!Prefix.consume_back(Rest) || Prefix.empty() ||
@@ -97,9 +127,23 @@ bool PathMapper::learnSpelling(llvm::StringRef Spelled, llvm::StringRef Real) {
         continue;
       Prefix = Prefix.rtrim('/');
     }
-    if (Prefix.empty() || Prefix == "/")
+    if (!addSpelling(Prefix, Of))
       continue;
-    Spellings.push_back({Prefix.str(), Of});
+    // The other directory, nested in this one or around it, is reached
+    // through the same link: a DB that names only one of them spells both.
+    Base OtherOf = Of == Base::Root ? Base::Build : Base::Root;
+    const std::string &Other = OtherOf == Base::Root ? Root : Build;
+    llvm::StringRef Below;
+    if (!Other.empty() && under(Other, Dir, Below) && !Below.empty()) {
+      addSpelling((Prefix + "/" + Below).str(), OtherOf);
+    } else if (!Other.empty() && under(Dir, Other, Below) && !Below.empty()) {
+      llvm::StringRef Around = Prefix;
+      if (Around.consume_back(Below) && !Around.empty() &&
+          llvm::sys::path::is_separator(Around.back()))
+        addSpelling(Around.rtrim('/'), OtherOf);
+    }
+    Taught.push_back({SpelledDir, RealDir});
+    sortPrefixes();
     return true;
   }
   return false;
@@ -137,13 +181,9 @@ std::string PathMapper::absolute(llvm::StringRef Stored) const {
 }
 
 std::string PathMapper::portable(llvm::StringRef Text) const {
-  // The longer directory first: a build directory inside the root would
-  // otherwise be written as the root's subdirectory in one command and as
-  // itself in another.
-  std::vector<std::pair<llvm::StringRef, Base>> Dirs = {{Root, Base::Root}, {Build, Base::Build}};
-  for (const Spelling &S : Spellings)
-    Dirs.push_back({S.Prefix, S.Of});
-  llvm::stable_sort(Dirs, [](const auto &A, const auto &B) { return A.first.size() > B.first.size(); });
+  // The longer directory first (ByLength): a build directory inside the
+  // root would otherwise be written as the root's subdirectory in one
+  // command and as itself in another.
   std::string Out;
   Out.reserve(Text.size());
   size_t I = 0;
@@ -156,13 +196,13 @@ std::string PathMapper::portable(llvm::StringRef Text) const {
     bool MayStart = I == 0 || llvm::StringRef("=,:; \"'").contains(Text[I - 1]) ||
                     (Text.front() == '-' && !Before.contains('/'));
     if (MayStart)
-      for (auto [Dir, Of] : Dirs) {
-        if (Dir.empty() || Dir == "/" || !Text.substr(I).starts_with(Dir))
+      for (const Spelling &Dir : ByLength) {
+        if (!Text.substr(I).starts_with(Dir.Prefix))
           continue;
-        size_t End = I + Dir.size();
+        size_t End = I + Dir.Prefix.size();
         if (End != Text.size() && Text[End] != '/')
           continue;
-        Out += Of == Base::Root ? llvm::StringRef("$(srctree)") : llvm::StringRef(ObjTreePrefix);
+        Out += Dir.Of == Base::Root ? llvm::StringRef("$(srctree)") : llvm::StringRef(ObjTreePrefix);
         I = End;
         Replaced = true;
         break;
