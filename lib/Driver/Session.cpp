@@ -1,6 +1,7 @@
 //===- Session.cpp - A build tree opened for the CLI's commands -----------===//
 
 #include "kreach/Session.h"
+
 #include "kreach/Check.h"
 #include "kreach/Facts.h"
 #include "kreach/Indexer.h"
@@ -12,6 +13,7 @@
 #include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+#include <optional>
 
 namespace kreach {
 
@@ -223,9 +225,16 @@ int runIndexCommand(const SessionOptions &O) {
   PathMapper Paths(Tree.P.Paths.SourceRoot);
   if (llvm::Error E = guardCompileDB(Tree.P, *Tree.I, O.Prune))
     return fail(llvm::toString(std::move(E)));
+  // As check does: the snapshot read ahead on the other core, for the
+  // summaries below when no facts changed (a shard writes none).
+  std::optional<GraphPrefetch> Prefetch;
+  if (!O.ShardCount)
+    Prefetch.emplace(*Tree.I, Tree.Rules);
   llvm::Expected<IndexRunStats> S = runIndex(O, Tree.P, *Tree.I);
   if (!S)
     return fail(llvm::toString(S.takeError()));
+  if (S->stored() > 0 || S->Removed > 0)
+    Prefetch.reset(); // Stale: freed before the rows are read.
   printIndexSummary(*Tree.I, *S, Paths, O.Quiet);
   if (llvm::Error E = Tree.I->recordPaths())
     return fail(llvm::toString(std::move(E)));
@@ -237,7 +246,8 @@ int runIndexCommand(const SessionOptions &O) {
     return ExitClean;
   }
   // Keep the summaries the per-TU front ends read in step with the facts.
-  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->stored() > 0);
+  llvm::Expected<TreeCheck> R = checkTree(*Tree.I, Tree.Rules, Paths, false, S->stored() > 0,
+                                          StepsFor::Roots, Prefetch ? &*Prefetch : nullptr);
   if (!R)
     return fail(llvm::toString(R.takeError()));
   for (const std::string &W : R->Warnings)
