@@ -326,3 +326,33 @@ TEST(GraphTest, ChainLimitBoundsTheWalk) {
   EXPECT_EQ(llvm::StringRef(Text).count("chain "), 5u);
   EXPECT_TRUE(llvm::StringRef(Text).ends_with("(more chains not shown; raise --max-chains)\n"));
 }
+
+// A graph large enough for the reverse index to be built in parts: every
+// target's entries must come out in source order, as one pass gives them.
+TEST(GraphTest, ReverseEdgesBuiltInPartsKeepSourceOrder) {
+  CallGraph G;
+  const unsigned N = 70000;
+  std::vector<NodeId> Ids;
+  for (unsigned I = 0; I < N; ++I)
+    Ids.push_back(G.getOrAddNode("f" + std::to_string(I), "f" + std::to_string(I)));
+  // Each function calls a few others, many of them in the other half.
+  for (unsigned I = 0; I < N; ++I)
+    for (unsigned K : {1u, 7u, N / 2 + 3})
+      G.addCall(Ids[I], Ids[(I * 31 + K) % N], {"/src/a.c", I + 1, K});
+  G.finalize();
+  ReverseEdges Reverse(G);
+  std::vector<std::vector<std::pair<NodeId, uint32_t>>> Expected(G.size());
+  for (NodeId From = 0; From < G.size(); ++From)
+    for (uint32_t I = 0; I < G.edges(From).size(); ++I)
+      Expected[G.edges(From)[I].To].push_back({From, I});
+  size_t Entries = 0;
+  for (NodeId To = 0; To < G.size(); ++To) {
+    llvm::ArrayRef<std::pair<NodeId, uint32_t>> In = Reverse.into(To);
+    ASSERT_EQ(In.size(), Expected[To].size()) << To;
+    EXPECT_TRUE(std::equal(In.begin(), In.end(), Expected[To].begin())) << To;
+    for (size_t I = 0; I < In.size(); ++I)
+      EXPECT_EQ(Reverse.plainWeight(Reverse.start(To) + I), 1u);
+    Entries += In.size();
+  }
+  EXPECT_EQ(Entries, size_t(N) * 3);
+}

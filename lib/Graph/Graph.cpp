@@ -5,6 +5,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Parallel.h"
 #include <algorithm>
 #include <map>
 #include <queue>
@@ -432,29 +433,53 @@ template <typename Fn> static void eachPossibleTarget(const CallGraph &G, const 
 
 ReverseEdges::ReverseEdges(const CallGraph &G) {
   const size_t N = G.size();
-  Start.assign(N + 2, 0);
-  for (NodeId From = 0; From < N; ++From)
-    for (const Edge &E : G.edges(From))
-      eachPossibleTarget(G, E, [&](NodeId To) { ++Start[To + 2]; });
-  for (size_t I = 2; I < Start.size(); ++I)
-    Start[I] += Start[I - 1];
-  In.resize(Start[N + 1]);
-  Weight.resize(Start[N + 1]);
-  // Start[To + 1] is the fill position while filling, Start[To] after.
-  for (NodeId From = 0; From < N; ++From) {
-    llvm::ArrayRef<Edge> Out = G.edges(From);
-    for (uint32_t I = 0; I < Out.size(); ++I) {
-      const Edge &E = Out[I];
-      bool Plain = E.Kind != EdgeKind::Bound && E.Kind != EdgeKind::MaskCall &&
-                   E.weight() < AskSpec;
-      eachPossibleTarget(G, E, [&](NodeId To) {
-        uint32_t At = Start[To + 1]++;
-        In[At] = {From, I};
-        Weight[At] = Plain ? uint8_t(E.weight()) : AskSpec;
-      });
+  // Built in parts over ranges of sources, side by side: each part counts
+  // its entries per target, then writes them after the earlier parts'
+  // entries for that target, so every target's entries stay in source
+  // order, as one pass would leave them. A small graph is one part.
+  const size_t Parts = N < (1u << 16) ? 1 : 2;
+  auto RangeOf = [&](size_t Part) {
+    return std::pair<NodeId, NodeId>(NodeId(N * Part / Parts), NodeId(N * (Part + 1) / Parts));
+  };
+  std::vector<std::vector<uint32_t>> Counts(Parts);
+  llvm::parallelFor(0, Parts, [&](size_t Part) {
+    std::vector<uint32_t> &Count = Counts[Part];
+    Count.assign(N, 0);
+    auto [Begin, End] = RangeOf(Part);
+    for (NodeId From = Begin; From < End; ++From)
+      for (const Edge &E : G.edges(From))
+        eachPossibleTarget(G, E, [&](NodeId To) { ++Count[To]; });
+  });
+  Start.assign(N + 1, 0);
+  for (size_t To = 0; To < N; ++To) {
+    uint32_t Here = 0;
+    for (size_t Part = 0; Part < Parts; ++Part) {
+      // From now on the part's first position for this target.
+      uint32_t C = Counts[Part][To];
+      Counts[Part][To] = Start[To] + Here;
+      Here += C;
     }
+    Start[To + 1] = Start[To] + Here;
   }
-  Start.pop_back();
+  In.resize(Start[N]);
+  Weight.resize(Start[N]);
+  llvm::parallelFor(0, Parts, [&](size_t Part) {
+    std::vector<uint32_t> &Next = Counts[Part];
+    auto [Begin, End] = RangeOf(Part);
+    for (NodeId From = Begin; From < End; ++From) {
+      llvm::ArrayRef<Edge> Out = G.edges(From);
+      for (uint32_t I = 0; I < Out.size(); ++I) {
+        const Edge &E = Out[I];
+        bool Plain = E.Kind != EdgeKind::Bound && E.Kind != EdgeKind::MaskCall &&
+                     E.weight() < AskSpec;
+        eachPossibleTarget(G, E, [&](NodeId To) {
+          uint32_t At = Next[To]++;
+          In[At] = {From, I};
+          Weight[At] = Plain ? uint8_t(E.weight()) : AskSpec;
+        });
+      }
+    }
+  });
 }
 
 std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
