@@ -62,9 +62,6 @@ public:
   /// reached through a link keys, stores and hashes as it does when named by
   /// its real path. Returns whether a spelling was learned.
   bool learnSpelling(llvm::StringRef Spelled, llvm::StringRef Real);
-  /// learnSpelling(Dir, the real path of Dir); a directory that cannot be
-  /// resolved teaches nothing.
-  bool learnSpellingOf(llvm::StringRef Dir);
   /// What learnSpelling() learned from: to teach a mapper of another root.
   const std::vector<PathSpelling> &taught() const { return Taught; }
 

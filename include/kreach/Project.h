@@ -98,6 +98,9 @@ private:
 std::string majorityRoot(llvm::ArrayRef<std::string> Dirs, KernelRootFinder &Finder,
                          unsigned *Holding = nullptr);
 
+/// Path with its symlinks resolved; Path itself when it cannot be resolved.
+std::string realPathOr(llvm::StringRef Path);
+
 /// Resolves a user-given path to a real absolute one.
 llvm::Expected<std::string> realDirectory(llvm::StringRef Path, llvm::StringRef What);
 

@@ -94,12 +94,10 @@ int runCCCommand(const CCOptions &O) {
   // keep their spelling, which the paths' mapper learns.
   std::vector<PathSpelling> Spellings;
   auto Resolve = [&](llvm::StringRef Spelled) {
-    llvm::SmallString<256> Real;
-    if (llvm::sys::fs::real_path(Spelled, Real))
-      return Spelled.str();
+    std::string Real = realPathOr(Spelled);
     if (Real != Spelled)
-      Spellings.push_back({Spelled.str(), std::string(Real)});
-    return std::string(Real);
+      Spellings.push_back({Spelled.str(), Real});
+    return Real;
   };
   Directory = Resolve(Directory);
   {

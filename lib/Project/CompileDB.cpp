@@ -20,10 +20,8 @@ public:
   std::string of(llvm::StringRef Dir) {
     std::lock_guard<std::mutex> Guard(Lock);
     auto [It, New] = Known.try_emplace(Dir);
-    if (New) {
-      llvm::SmallString<256> Real;
-      It->second = llvm::sys::fs::real_path(Dir, Real) ? Dir.str() : std::string(Real);
-    }
+    if (New)
+      It->second = realPathOr(Dir);
     return It->second;
   }
   /// File with its directory's links resolved (a file that is itself a link
@@ -183,11 +181,8 @@ llvm::Expected<Project> openProject(llvm::StringRef BuildPath,
   // The DB's own directory counts too: it is the directory of an in-tree
   // build's commands. (Its own real path: a DB linked from the source tree
   // spells nothing of the build directory it links to.)
-  std::vector<PathSpelling> Candidates;
   llvm::StringRef DBDir = llvm::sys::path::parent_path(P.Paths.CompileDB);
-  llvm::SmallString<256> RealDBDir;
-  if (!llvm::sys::fs::real_path(DBDir, RealDBDir))
-    Candidates.push_back({DBDir.str(), std::string(RealDBDir)});
+  std::vector<PathSpelling> Candidates = {{DBDir.str(), realPathOr(DBDir)}};
   llvm::append_range(Candidates, RealDB.spellings());
   PathMapper Learner(P.Paths.SourceRoot, P.Paths.BuildDir);
   for (PathSpelling &S : Candidates)

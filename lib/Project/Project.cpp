@@ -31,7 +31,7 @@ llvm::StringRef describe(RootOrigin O) {
   return "nothing";
 }
 
-static std::string realPathOr(llvm::StringRef Path) {
+std::string realPathOr(llvm::StringRef Path) {
   llvm::SmallString<256> Real;
   if (llvm::sys::fs::real_path(Path, Real))
     return Path.str();

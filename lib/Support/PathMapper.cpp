@@ -149,16 +149,6 @@ bool PathMapper::learnSpelling(llvm::StringRef Spelled, llvm::StringRef Real) {
   return false;
 }
 
-bool PathMapper::learnSpellingOf(llvm::StringRef Dir) {
-  llvm::StringRef Rest;
-  if (locate(Dir, Rest) != Base::None)
-    return false;
-  llvm::SmallString<256> Real;
-  if (llvm::sys::fs::real_path(Dir, Real))
-    return false;
-  return learnSpelling(Dir, Real);
-}
-
 std::string PathMapper::absolute(llvm::StringRef Stored) const {
   if (Stored.empty() || llvm::sys::path::is_absolute(Stored))
     return Stored.str();

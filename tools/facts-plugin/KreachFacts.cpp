@@ -83,15 +83,14 @@ public:
     // finds it; the record names that root, and an index of another root
     // parses the TU instead of trusting keys it would not share.
     const SourceManager &SM = Ctx.getSourceManager();
-    llvm::SmallString<256> Cwd, RealCwd;
+    llvm::SmallString<256> Cwd;
     if (llvm::sys::fs::current_path(Cwd))
       Cwd.clear();
     // The compile's directory as kreach index names it: by its real path
     // ($PWD may spell it through a link). Arguments that spell the tree
     // through a link still map to the root's placeholder.
-    if (Cwd.empty() || llvm::sys::fs::real_path(Cwd, RealCwd))
-      RealCwd = Cwd;
-    std::vector<kreach::PathSpelling> Spellings = {{std::string(Cwd), std::string(RealCwd)}};
+    std::string RealCwd = Cwd.empty() ? std::string() : kreach::realPathOr(Cwd);
+    std::vector<kreach::PathSpelling> Spellings = {{std::string(Cwd), RealCwd}};
     if (OptionalFileEntryRef Main = SM.getFileEntryRefForID(SM.getMainFileID())) {
       llvm::StringRef Real = Main->getFileEntry().tryGetRealPathName();
       std::string MainFile =
@@ -102,7 +101,7 @@ public:
           {llvm::sys::path::parent_path(kreach::normalizePath(Main->getName(), Cwd)).str(),
            llvm::sys::path::parent_path(MainFile).str()});
     }
-    kreach::PathMapper Portable(Record.SourceRoot, std::string(RealCwd), Spellings);
+    kreach::PathMapper Portable(Record.SourceRoot, RealCwd, Spellings);
     Record.Facts = kreach::collectFacts(Ctx, Portable);
     Record.Inputs = kreach::parseStamps(Record.Facts, Start);
     // The fingerprint and every path relative to that root and the
