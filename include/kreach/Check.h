@@ -59,10 +59,46 @@ public:
   GraphPrefetch &operator=(const GraphPrefetch &) = delete;
   /// Waits for the read; the graph if it was read under Key.
   std::optional<CallGraph> take(llvm::StringRef Key);
+  /// Waits for the read; the graph of the facts as they were when the read
+  /// started, if their snapshot was there to read.
+  std::optional<CallGraph> takeAsStarted();
 
 private:
   struct Reader;
   std::unique_ptr<Reader> Impl;
+};
+
+/// The base tree's graph updated for the TUs patch mode re-parsed, to check
+/// instead of a graph rebuilt from the rows (GraphSplice.h).
+struct SplicedGraph {
+  CallGraph Graph;
+  std::vector<NodeId> Touched;      ///< Only summaries of nodes reaching these can change.
+  std::vector<NodeId> EffectsMoved; ///< Functions whose stored effects moved.
+  std::vector<std::string> Files;   ///< The changed files.
+  std::string Generation;           ///< The facts' generation it stands for.
+};
+
+/// Patch mode's splice, in two halves around the update of the index:
+/// before it, the stored facts of the TUs about to be re-parsed are read and
+/// the base's snapshot starts to be read ahead; after it, the base graph is
+/// spliced for what the TUs hold now, or the reason it cannot be is given
+/// (the caller then rebuilds the graph from the index, as without a splice).
+class PatchSplice {
+public:
+  /// TUs: the TUs about to be re-parsed; ChangedFiles: the changed files,
+  /// absolute. Each TU must be the one TU of a changed file, its main file.
+  PatchSplice(Index &I, const RuleSet &Rules, llvm::ArrayRef<std::string> TUs,
+              llvm::ArrayRef<std::string> ChangedFiles);
+  ~PatchSplice();
+  /// After the update re-parsed (exactly) the TUs: the spliced graph, or
+  /// nothing and refused() says why.
+  std::unique_ptr<SplicedGraph> take(Index &I, const RuleSet &Rules);
+  const std::string &refused() const { return Refused; }
+
+private:
+  std::unique_ptr<GraphPrefetch> Base;
+  std::vector<std::pair<std::string, TUFacts>> Before;
+  std::string Refused;
 };
 
 /// Loads the index into a graph and, for every reachability rule, refreshes
@@ -72,7 +108,8 @@ private:
 llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
                                     bool IncludeAllowed, bool RefreshSummaries,
                                     StepsFor Needed = StepsFor::Roots,
-                                    GraphPrefetch *Prefetch = nullptr);
+                                    GraphPrefetch *Prefetch = nullptr,
+                                    SplicedGraph *Spliced = nullptr);
 
 /// Appends the index's summary chain from Key to Chain (Key's own hop
 /// first). Returns false if the index has no summary for Key.

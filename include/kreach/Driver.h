@@ -69,6 +69,9 @@ struct CheckOptions {
   bool ConfigFromBase = false;
   /// Also list the calls value flow could not resolve.
   bool ListUnresolved = false;
+  /// Patch mode: rebuild the graph from the index even when the base's
+  /// graph could be updated for the change (GraphSplice.h).
+  bool NoSplice = false;
 };
 
 enum class ExplainFormat { Text, Dot };

@@ -62,6 +62,9 @@ struct CheckStats {
   /// Where the check's graph came from: "index" (its rows) or "snapshot"
   /// (GraphSnapshot.h).
   std::string GraphSource;
+  /// Patch mode: why the base's graph could not be updated for the change
+  /// and was rebuilt from the index instead; empty otherwise.
+  std::string SpliceRefused;
   std::vector<RuleStats> Rules; ///< Filled by checkTree.
   /// Value flow (CallGraph::valueFlow): calls bound per call site, value
   /// calls resolved by field type, registry calls, and what stayed

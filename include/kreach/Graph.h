@@ -377,6 +377,7 @@ public:
 private:
   friend class ValueFlow;
   friend class GraphSnapshot;
+  friend class GraphSplicer;
   mutable std::optional<IndirectPrecision> PrecisionCache;
   void addEdge(NodeId From, const Edge &E) { growableEdges(From).push_back(E); }
   std::vector<ValueCallRow> ValueCalls;

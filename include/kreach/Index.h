@@ -202,10 +202,13 @@ public:
   /// rules and configurations sharing one index never overwrite each
   /// other's; the index keeps the most recently stored few.
   /// Only the rows that differ from the stored set are written or removed.
+  /// With Only, the rows of those nodes alone are read, compared and
+  /// written: the caller knows no other node's row can have changed.
   llvm::Expected<SummaryWrite> storeSummaries(const CallGraph &G,
                                               const std::vector<SinkStep> &Steps,
                                               llvm::StringRef Fingerprint,
-                                              llvm::StringRef RuleName);
+                                              llvm::StringRef RuleName,
+                                              llvm::ArrayRef<NodeId> *Only = nullptr);
   llvm::Expected<bool> hasSummaries(llvm::StringRef Fingerprint);
   /// The value-flow effects of every function and the registrations made
   /// anywhere (after CallGraph::finalize), replacing those stored before.
@@ -216,6 +219,15 @@ public:
   /// index.
   llvm::Expected<std::string> storeEffects(const CallGraph &G,
                                            llvm::StringRef LoadedGeneration);
+  /// As storeEffects, but rewrites only the effects of Functions and the
+  /// registrations made in File, which are all that changed since the
+  /// effects were last stored (a graph spliced for a changed TU).
+  llvm::Expected<std::string> replaceEffects(const CallGraph &G,
+                                             llvm::StringRef LoadedGeneration,
+                                             llvm::ArrayRef<NodeId> Functions,
+                                             llvm::ArrayRef<std::string> Files);
+  /// Whether any TU stored defines the function of Key.
+  llvm::Expected<bool> definedByAnyTU(llvm::StringRef Key);
   llvm::Expected<bool> hasEffects();
   /// The token of the stored effects: empty when none are stored, and
   /// "<generation>:v<ValueFlowRevision>-<random>" when this kreach stored
@@ -285,6 +297,11 @@ private:
   llvm::Error loadTUStates(llvm::StringMap<TUState> &Result,
                            llvm::DenseMap<int64_t, TUState *> &ById);
   llvm::Error storeFacts(int64_t TU, const TUFacts &Facts);
+  /// storeEffects and replaceEffects: all effects, or those of Functions
+  /// and the registrations in Files.
+  llvm::Expected<std::string> writeEffects(const CallGraph &G, llvm::StringRef LoadedGeneration,
+                                           const llvm::ArrayRef<NodeId> *Functions,
+                                           llvm::ArrayRef<std::string> Files);
   /// Inserts the I'th fact of kind K, owned by function OwnerFunc or, at
   /// file scope, by the TU OwnerTU.
   llvm::Error storeFact(const TUFacts &Facts, FactKind K, size_t I, int64_t OwnerFunc,

@@ -3,6 +3,7 @@
 #include "kreach/Check.h"
 
 #include "kreach/GraphSnapshot.h"
+#include "kreach/GraphSplice.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
@@ -101,15 +102,139 @@ std::optional<CallGraph> GraphPrefetch::take(llvm::StringRef Key) {
   return Graph;
 }
 
+std::optional<CallGraph> GraphPrefetch::takeAsStarted() {
+  if (!Impl)
+    return std::nullopt;
+  Impl->Pool.wait();
+  std::optional<CallGraph> Graph;
+  if (Impl->Read)
+    Graph = std::move(Impl->Graph);
+  Impl.reset();
+  return Graph;
+}
+
+PatchSplice::PatchSplice(Index &I, const RuleSet &Rules, llvm::ArrayRef<std::string> TUs,
+                         llvm::ArrayRef<std::string> ChangedFiles) {
+  // A TU whose main file did not change re-parses for a header it read:
+  // every TU reading the header changes, and its positions move in all.
+  llvm::StringSet<> Changed;
+  for (const std::string &F : ChangedFiles)
+    Changed.insert(F);
+  for (const std::string &TU : TUs)
+    if (!Changed.count(TU)) {
+      Refused = "a changed file is not the main file of the TUs that read it (" + TU + ")";
+      return;
+    }
+  llvm::Expected<std::vector<std::string>> Readers = I.tusReading(ChangedFiles);
+  if (!Readers) {
+    Refused = llvm::toString(Readers.takeError());
+    return;
+  }
+  for (const std::string &R : *Readers)
+    if (!llvm::is_contained(TUs, R)) {
+      Refused = "a changed file is read by a TU that is not re-parsed (" + R + ")";
+      return;
+    }
+  for (const std::string &TU : TUs) {
+    if (!llvm::is_contained(*Readers, TU)) {
+      Refused = "a TU the base index does not hold (" + TU + ")";
+      return;
+    }
+    llvm::Expected<TUFacts> Facts = I.loadTUFacts(TU);
+    if (!Facts) {
+      Refused = llvm::toString(Facts.takeError());
+      return;
+    }
+    Before.push_back({TU, std::move(*Facts)});
+  }
+  Base = std::make_unique<GraphPrefetch>(I, Rules);
+}
+
+PatchSplice::~PatchSplice() = default;
+
+std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) {
+  if (!Refused.empty())
+    return nullptr;
+  std::optional<CallGraph> Graph = Base ? Base->takeAsStarted() : std::nullopt;
+  Base.reset();
+  if (!Graph) {
+    Refused = "no graph snapshot of the base tree to update";
+    return nullptr;
+  }
+  auto Result = std::make_unique<SplicedGraph>();
+  llvm::Expected<std::string> Generation = I.generation();
+  if (!Generation) {
+    Refused = llvm::toString(Generation.takeError());
+    return nullptr;
+  }
+  Result->Generation = *Generation;
+  Result->Graph = std::move(*Graph);
+  ValueFlowConfig Flow = valueFlowConfig(Rules);
+  llvm::DenseSet<NodeId> Touched, Moved;
+  std::string ReadError;
+  for (const auto &[TU, Old] : Before) {
+    llvm::Expected<TUFacts> New = I.loadTUFacts(TU);
+    if (!New) {
+      Refused = llvm::toString(New.takeError());
+      return nullptr;
+    }
+    SpliceResult S =
+        spliceTU(Result->Graph, Flow, TU, Old, *New, [&](llvm::StringRef Key) {
+          llvm::Expected<bool> Defined = I.definedByAnyTU(Key);
+          if (Defined)
+            return *Defined;
+          if (ReadError.empty())
+            ReadError = llvm::toString(Defined.takeError());
+          return false;
+        });
+    if (!ReadError.empty()) {
+      Refused = ReadError;
+      return nullptr;
+    }
+    if (!S.Refused.empty()) {
+      Refused = std::move(S.Refused);
+      return nullptr;
+    }
+    Touched.insert(S.Touched.begin(), S.Touched.end());
+    Moved.insert(S.EffectsMoved.begin(), S.EffectsMoved.end());
+    Result->Files.push_back(TU);
+  }
+  Result->Touched.assign(Touched.begin(), Touched.end());
+  llvm::sort(Result->Touched);
+  Result->EffectsMoved.assign(Moved.begin(), Moved.end());
+  llvm::sort(Result->EffectsMoved);
+  return Result;
+}
+
 /// The index's graph, finalized under the rules' value-flow configuration:
 /// read back from the graph snapshot when one was written for these very
 /// facts and configuration, otherwise loaded from the index's rows (and the
-/// snapshot written for the next check).
+/// snapshot written for the next check: SnapshotKey is set to the key to
+/// write it under, and the caller writes it while it searches).
 static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool RefreshSummaries,
-                                      TreeCheck &R, GraphPrefetch *Prefetch) {
+                                      TreeCheck &R, GraphPrefetch *Prefetch,
+                                      SplicedGraph *Spliced, std::string &SnapshotKey) {
   ValueFlowConfig Flow = valueFlowConfig(Rules);
   std::string SnapshotPath = I.graphSnapshotPath();
   auto keyFor = [&](llvm::StringRef Token) { return snapshotKey(I, Flow, Token); };
+  if (Spliced) {
+    R.Graph = std::move(Spliced->Graph);
+    R.Stats.GraphSource = "spliced";
+    if (I.readOnly())
+      return llvm::Error::success();
+    std::string Current;
+    {
+      llvm::TimeTraceScope Scope("store the effects that moved");
+      llvm::Expected<std::string> Stored =
+          I.replaceEffects(R.Graph, Spliced->Generation, Spliced->EffectsMoved, Spliced->Files);
+      if (!Stored)
+        return Stored.takeError();
+      Current = std::move(*Stored);
+    }
+    if (!Current.empty())
+      SnapshotKey = keyFor(Current);
+    return llvm::Error::success();
+  }
   llvm::Expected<std::string> Token = I.effectsToken();
   if (!Token)
     return Token.takeError();
@@ -171,21 +296,31 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   }
   // Empty when a TU was stored meanwhile: this graph is already older than
   // the index, and no snapshot may claim otherwise.
-  llvm::TimeTraceScope Scope("write graph snapshot");
   if (!Current.empty())
-    if (llvm::Error E = writeGraphSnapshot(R.Graph, SnapshotPath, keyFor(Current)))
-      R.Warnings.push_back(llvm::toString(std::move(E)) +
-                           "; the next check reads the index again");
+    SnapshotKey = keyFor(Current);
   return llvm::Error::success();
 }
 
 llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
                                     bool IncludeAllowed, bool RefreshSummaries,
-                                    StepsFor Needed, GraphPrefetch *Prefetch) {
+                                    StepsFor Needed, GraphPrefetch *Prefetch,
+                                    SplicedGraph *Spliced) {
   auto Start = std::chrono::steady_clock::now();
   TreeCheck R;
-  if (llvm::Error E = loadFinalizedGraph(I, Rules, RefreshSummaries, R, Prefetch))
+  std::string SnapshotKey;
+  if (llvm::Error E =
+          loadFinalizedGraph(I, Rules, RefreshSummaries, R, Prefetch, Spliced, SnapshotKey))
     return std::move(E);
+  // The snapshot for the next check is written on a thread of its own while
+  // this one searches: both only read the graph.
+  std::string SnapshotError;
+  llvm::DefaultThreadPool SnapshotWriter(llvm::hardware_concurrency(1));
+  if (!SnapshotKey.empty())
+    SnapshotWriter.async([&] {
+      llvm::TimeTraceScope Scope("write graph snapshot");
+      if (llvm::Error E = writeGraphSnapshot(R.Graph, I.graphSnapshotPath(), SnapshotKey))
+        SnapshotError = llvm::toString(std::move(E)) + "; the next check reads the index again";
+    });
   // Each rule's question is answered on its own, so the rules run side by
   // side (the graph and the reverse edges are shared, read only); rules
   // whose specs come out the same (the fence-wait rules block every rule's
@@ -204,6 +339,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability))
     Work.push_back({Rl, {}, {}, {}, {}});
   std::optional<ReverseEdges> Reverse;
+  std::vector<NodeId> Affected;
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency());
     {
@@ -247,6 +383,27 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     for (RuleWork &W : Work)
       if (W.SameAs != ~size_t(0) && W.NeedsSteps)
         W.Steps = Work[W.SameAs].Steps;
+    // A spliced graph differs from the one the summaries were stored for
+    // only where it was touched: the rows that can differ are those of the
+    // nodes reaching a touched one.
+    if (Spliced) {
+      llvm::TimeTraceScope Scope("nodes the splice can affect");
+      std::vector<bool> Seen(R.Graph.size());
+      std::vector<NodeId> Work(Spliced->Touched);
+      for (NodeId N : Work)
+        Seen[N] = true;
+      while (!Work.empty()) {
+        NodeId N = Work.back();
+        Work.pop_back();
+        Affected.push_back(N);
+        for (const auto &[From, Edge] : Reverse->into(N))
+          if (!Seen[From]) {
+            Seen[From] = true;
+            Work.push_back(From);
+          }
+      }
+      llvm::sort(Affected);
+    }
     // Allowed chains are found even when not listed: the per-rule stats say
     // how many the allowed paths excuse.
     llvm::TimeTraceScope Scope("findings");
@@ -279,8 +436,9 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
         return Has.takeError();
       // NeedsSteps said yes to exactly this, above.
       if ((RefreshSummaries || !*Has) && W.NeedsSteps) {
-        llvm::Expected<SummaryWrite> Stored =
-            I.storeSummaries(R.Graph, W.Steps, Fingerprint, Rl->name());
+        llvm::ArrayRef<NodeId> Only(Affected);
+        llvm::Expected<SummaryWrite> Stored = I.storeSummaries(
+            R.Graph, W.Steps, Fingerprint, Rl->name(), Spliced && *Has ? &Only : nullptr);
         if (!Stored)
           return Stored.takeError();
         R.Stats.SummaryRowsWritten += Stored->Written;
@@ -310,6 +468,13 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   R.Stats.Precision = R.Graph.indirectPrecision();
 
   llvm::Expected<IndexCounts> Counts = I.counts(Index::CountScope::Functions);
+  if (!SnapshotKey.empty()) {
+    // What of the write the searches did not cover.
+    llvm::TimeTraceScope Scope("write graph snapshot", "waiting for its thread");
+    SnapshotWriter.wait();
+  }
+  if (!SnapshotError.empty())
+    R.Warnings.push_back(std::move(SnapshotError));
   if (!Counts)
     return Counts.takeError();
   R.Stats.TUs = Counts->TUs;

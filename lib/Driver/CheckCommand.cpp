@@ -243,6 +243,17 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   std::optional<GraphPrefetch> Prefetch;
   if (!O.NoUpdate && !PatchMode)
     Prefetch.emplace(*Tree.I, Tree.Rules);
+  // Patch mode updates the base tree's graph for the change when it can,
+  // instead of rebuilding it: what the TUs held is read before they are
+  // re-parsed.
+  std::unique_ptr<PatchSplice> Splice;
+  if (PatchMode && !O.NoUpdate && !Reindex.empty() && !C.NoSplice) {
+    std::vector<std::string> ChangedPaths;
+    for (const auto &F : Changed)
+      ChangedPaths.push_back(Paths.absolute(F.getKey()));
+    llvm::TimeTraceScope Scope("read what the changed TUs held");
+    Splice = std::make_unique<PatchSplice>(*Tree.I, Tree.Rules, Reindex, ChangedPaths);
+  }
   IndexRunStats S;
   // In patch mode with nothing to re-parse, updateIndex must not run: an
   // empty OnlyFiles means "every TU".
@@ -261,12 +272,27 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   if (!O.NoUpdate)
     if (llvm::Error E = Tree.I->recordPaths())
       return fail(llvm::toString(std::move(E)));
+  std::unique_ptr<SplicedGraph> Spliced;
+  std::string SpliceRefused;
+  if (Splice) {
+    llvm::TimeTraceScope Scope("splice the base graph");
+    if (!Splice->refused().empty())
+      SpliceRefused = Splice->refused();
+    else if (S.Failed || S.Removed || S.stored() != Reindex.size())
+      SpliceRefused = "the update did not re-parse exactly the changed TUs";
+    else if (!(Spliced = Splice->take(*Tree.I, Tree.Rules)))
+      SpliceRefused = Splice->refused();
+    Splice.reset();
+    if (!SpliceRefused.empty() && !O.Quiet)
+      llvm::errs() << "kreach: patch mode: the graph is rebuilt from the index, since "
+                   << SpliceRefused << "\n";
+  }
   llvm::Expected<TreeCheck> Checked = [&] {
     llvm::TimeTraceScope Scope("check the tree");
     if (S.stored() > 0 || S.Removed > 0)
       Prefetch.reset(); // Stale: freed before the rows are read.
     return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.stored() > 0, StepsFor::Roots,
-                     Prefetch ? &*Prefetch : nullptr);
+                     Prefetch ? &*Prefetch : nullptr, Spliced.get());
   }();
   if (!Checked)
     return fail(llvm::toString(Checked.takeError()));
@@ -281,6 +307,7 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   for (const std::string &W : R.Warnings)
     llvm::WithColor::warning(llvm::errs(), "kreach") << W << "\n";
   R.Stats.IndexSeconds = S.Seconds;
+  R.Stats.SpliceRefused = SpliceRefused;
   R.Stats.Parsed = S.Parsed;
   R.Stats.FromBuild = S.FromBuild;
   IndexCounts Held;

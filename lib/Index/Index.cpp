@@ -2,6 +2,8 @@
 
 #include "kreach/Index.h"
 
+#include "llvm/ADT/StringSet.h"
+
 #include "SQLite.h"
 #include "kreach/FactKinds.h"
 #include "kreach/LEB128.h"
@@ -9,6 +11,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/LEB128.h"
 #include "llvm/Support/FileSystem.h"
@@ -1616,7 +1619,8 @@ static std::string summaryRowText(int64_t Dist, llvm::StringRef NextKey, llvm::S
 llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
                                                   const std::vector<SinkStep> &Steps,
                                                   llvm::StringRef Fingerprint,
-                                                  llvm::StringRef RuleName) {
+                                                  llvm::StringRef RuleName,
+                                                  llvm::ArrayRef<NodeId> *Only) {
   SummaryWrite Done;
   if (M == Mode::ReadOnly)
     return Done;
@@ -1645,25 +1649,48 @@ llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
   };
   llvm::StringMap<Stored> Old;
   {
-    auto Rows = statement(
+    const char *Select =
         "SELECT s.key, s.id, summary.dist, n.key, kreach_path(file.path), summary.line, "
         "summary.col, "
         "v.name, summary.hops, m.name FROM summary JOIN sym s ON s.id = summary.sym "
         "LEFT JOIN sym n ON n.id = summary.next LEFT JOIN file ON file.id = summary.file "
         "LEFT JOIN field v ON v.id = summary.via LEFT JOIN field m ON m.id = summary.mask "
-        "WHERE summary.rule_set = ?1");
-    if (!Rows)
-      return Rows.takeError();
-    Rows->bind(SetId);
-    while (Rows->next())
-      Old[Rows->text(0)] = {summaryRowText(Rows->integer(2), Rows->text(3), Rows->text(4),
-                                           Rows->integer(5), Rows->integer(6), Rows->text(7),
-                                           Rows->text(8), Rows->text(9)),
-                            Rows->integer(1)};
-    if (llvm::Error E = Rows->done("cannot read summaries"))
-      return std::move(E);
+        "WHERE summary.rule_set = ?1";
+    auto Read = [&](Statement &Rows) -> llvm::Error {
+      while (Rows.next())
+        Old[Rows.text(0)] = {summaryRowText(Rows.integer(2), Rows.text(3), Rows.text(4),
+                                            Rows.integer(5), Rows.integer(6), Rows.text(7),
+                                            Rows.text(8), Rows.text(9)),
+                             Rows.integer(1)};
+      return Rows.done("cannot read summaries");
+    };
+    if (!Only) {
+      auto Rows = statement(Select);
+      if (!Rows)
+        return Rows.takeError();
+      Rows->bind(SetId);
+      if (llvm::Error E = Read(*Rows))
+        return std::move(E);
+    } else {
+      for (NodeId N : *Only) {
+        if (N >= G.size() || G.node(N).Kind != NodeKind::Function)
+          continue;
+        auto Rows = statement(std::string(Select) + " AND s.key = ?2");
+        if (!Rows)
+          return Rows.takeError();
+        Rows->bind(SetId, G.node(N).Key);
+        if (llvm::Error E = Read(*Rows))
+          return std::move(E);
+      }
+    }
   }
-  for (NodeId N = 0; N < G.size(); ++N) {
+  std::vector<NodeId> Every;
+  if (!Only)
+    for (NodeId N = 0; N < G.size(); ++N)
+      Every.push_back(N);
+  for (NodeId N : Only ? *Only : llvm::ArrayRef<NodeId>(Every)) {
+    if (N >= G.size() || N >= Steps.size())
+      continue;
     const SinkStep &S = Steps[N];
     if (!S.reaches() || G.node(N).Kind != NodeKind::Function)
       continue;
@@ -1886,6 +1913,32 @@ std::string Index::graphSnapshotPath() const {
 
 llvm::Expected<std::string> Index::storeEffects(const CallGraph &G,
                                                 llvm::StringRef LoadedGeneration) {
+  return writeEffects(G, LoadedGeneration, nullptr, {});
+}
+
+llvm::Expected<std::string> Index::replaceEffects(const CallGraph &G,
+                                                  llvm::StringRef LoadedGeneration,
+                                                  llvm::ArrayRef<NodeId> Functions,
+                                                  llvm::ArrayRef<std::string> Files) {
+  return writeEffects(G, LoadedGeneration, &Functions, Files);
+}
+
+llvm::Expected<bool> Index::definedByAnyTU(llvm::StringRef Key) {
+  auto S = statement("SELECT 1 FROM tu_func JOIN sym ON sym.id = tu_func.sym WHERE sym.key = ?1 "
+                     "LIMIT 1");
+  if (!S)
+    return S.takeError();
+  if (S->bind(Key).next())
+    return true;
+  if (llvm::Error E = S->done("cannot read functions"))
+    return std::move(E);
+  return false;
+}
+
+llvm::Expected<std::string> Index::writeEffects(const CallGraph &G,
+                                                llvm::StringRef LoadedGeneration,
+                                                const llvm::ArrayRef<NodeId> *Functions,
+                                                llvm::ArrayRef<std::string> Files) {
   if (M == Mode::ReadOnly)
     return std::string();
   auto T = transaction(/*Immediate=*/true);
@@ -1898,9 +1951,34 @@ llvm::Expected<std::string> Index::storeEffects(const CallGraph &G,
     return Now.takeError();
   if (*Now != LoadedGeneration)
     return std::string();
-  if (llvm::Error E = exec("DELETE FROM effect"))
-    return E;
-  for (NodeId N = 0; N < G.size(); ++N) {
+  std::vector<NodeId> Every;
+  if (!Functions) {
+    if (llvm::Error E = exec("DELETE FROM effect"))
+      return E;
+    for (NodeId N = 0; N < G.size(); ++N)
+      Every.push_back(N);
+  }
+  llvm::StringSet<> InFiles;
+  for (const std::string &F : Files)
+    InFiles.insert(F);
+  if (Functions) {
+    for (NodeId N : *Functions) {
+      if (N >= G.size() || G.node(N).Kind != NodeKind::Function)
+        continue;
+      if (llvm::Error E = runStatement(
+              statement("DELETE FROM effect WHERE sym = (SELECT id FROM sym WHERE key = ?1)"),
+              "cannot store effects", G.node(N).Key))
+        return E;
+    }
+    for (const std::string &F : Files)
+      if (llvm::Error E = runStatement(
+              statement("DELETE FROM effect WHERE sym IS NULL AND file = ?1"),
+              "cannot store effects", Portable.stored(F)))
+        return E;
+  }
+  for (NodeId N : Functions ? *Functions : llvm::ArrayRef<NodeId>(Every)) {
+    if (N >= G.size())
+      continue;
     const std::vector<ValueEffect> &List = G.effectsOf(N);
     if (List.empty() || G.node(N).Kind != NodeKind::Function)
       continue;
@@ -1919,7 +1997,9 @@ llvm::Expected<std::string> Index::storeEffects(const CallGraph &G,
   // Registrations tree-wide: a per-TU check dispatching on a head needs
   // what every other TU registered there.
   for (const CallGraph::RegistrationRow &R : G.registrations())
-    if (llvm::Error Err = runStatement(
+    if (Functions && !InFiles.count(G.file(R.Site.File)))
+      continue;
+    else if (llvm::Error Err = runStatement(
             statement("INSERT INTO effect(sym, kind, registry, a, b, file, line, col) "
                       "VALUES(NULL, -1, ?1, ?2, ?3, ?4, ?5, ?6)"),
             "cannot store effects", R.RegistryField, R.Head, R.Callback.encode(),

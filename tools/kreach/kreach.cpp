@@ -85,6 +85,10 @@ static cl::opt<ReportFormat> OutputFormat(
     cl::init(ReportFormat::Text), cl::sub(CheckCmd), cl::cat(Category));
 static cl::opt<bool> All("all", cl::desc("Also list chains from roots in allowed paths"),
                          cl::sub(CheckCmd), cl::cat(Category));
+static cl::opt<bool> NoSplice("no-splice",
+                              cl::desc("Patch mode: rebuild the graph from the index instead of "
+                                       "updating the base tree's graph for the change"),
+                              cl::sub(CheckCmd), cl::cat(Category));
 static cl::opt<bool> ListUnresolved("unresolved",
                                     cl::desc("Also list the calls through values that "
                                              "could not be resolved, and why"),
@@ -234,6 +238,7 @@ static CheckOptions checkOptions() {
   C.Format = OutputFormat;
   C.All = All;
   C.ListUnresolved = ListUnresolved;
+  C.NoSplice = NoSplice;
   C.OutputFile = OutputFile;
   C.BaselineFile = BaselineFile;
   C.WriteBaseline = WriteBaseline;

@@ -1,0 +1,47 @@
+//===- kreach/GraphSplice.h - A finalized graph updated for one changed TU ===//
+//
+// Patch mode re-parses the TUs a patch touches; rebuilding the whole graph
+// from the index's rows and running value flow over it again is then most of
+// its cost (tens of seconds on a whole tree, for a one-line change). Most
+// patches change what a few functions call directly and move code around,
+// and leave alone everything value flow reads: stores, values, returns,
+// registrations, masks, types. For such a change the finalized graph of the
+// base tree is updated in place: the changed functions' direct calls
+// replaced, every position in the changed file moved to where the code now
+// is. The result is the graph a rebuild would make (see GraphSpliceTest).
+//
+// Anything else is refused, with the reason, and the caller rebuilds: a
+// splice never guesses what value flow would have made of a change.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KREACH_GRAPHSPLICE_H
+#define KREACH_GRAPHSPLICE_H
+
+#include "kreach/Graph.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace kreach {
+
+struct SpliceResult {
+  /// Why the change cannot be spliced; empty when it was. G is unchanged
+  /// when it is refused.
+  std::string Refused;
+  /// Nodes whose edges, definition or positions changed: a reachability
+  /// result can differ only at nodes that reach one of them.
+  std::vector<NodeId> Touched;
+  /// Functions whose value-flow effects moved (their stored copies are
+  /// rewritten); their content is unchanged.
+  std::vector<NodeId> EffectsMoved;
+};
+
+/// Updates finalized G, a graph of the base tree that includes Old (the TU's
+/// facts as the base stored them), to hold New instead. MainFile is the
+/// changed file, the TU's main file. DefinedElsewhere(Key) says whether a
+/// header function the TU no longer uses is still defined by another TU.
+SpliceResult spliceTU(CallGraph &G, const ValueFlowConfig &Config, llvm::StringRef MainFile,
+                      const TUFacts &Old, const TUFacts &New,
+                      llvm::function_ref<bool(llvm::StringRef Key)> DefinedElsewhere);
+
+} // namespace kreach
+
+#endif

@@ -1,0 +1,505 @@
+//===- Splice.cpp - A finalized graph updated for one changed TU ----------===//
+//
+// The TU's facts before and after are compared kind by kind, owner by owner,
+// with positions in the changed file left out: what value flow reads must
+// come out the same, and the changed file's positions pair up, giving where
+// each old position went. A changed function's direct calls are aligned
+// (longest common subsequence), so that an inserted call does not make every
+// later one look new. Then every position the graph holds in the file must be
+// one the pairs account for, or the splice is refused.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kreach/GraphSplice.h"
+#include "kreach/FactKinds.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+#include <map>
+#include <set>
+
+namespace kreach {
+
+namespace {
+
+/// One fact, as compared: everything but its position in the changed file.
+struct FactRecord {
+  std::string Content;
+  const SourcePos *Site = nullptr;
+  llvm::StringRef Callee, CalleeName; ///< For a call.
+};
+
+using GroupKey = std::pair<FactKind, std::string>; ///< Kind, owner ("" at file scope).
+using Groups = std::map<GroupKey, std::vector<FactRecord>>;
+
+/// Line and column in one 64-bit key.
+uint64_t posKey(uint32_t Line, uint32_t Column) { return (uint64_t(Line) << 32) | Column; }
+
+/// Bounds the alignment of one function's calls (its table is quadratic).
+constexpr size_t MaxAlignCells = size_t(1) << 24;
+
+} // namespace
+
+class GraphSplicer {
+public:
+  GraphSplicer(CallGraph &G, const ValueFlowConfig &Config, llvm::StringRef Main,
+               const TUFacts &Old, const TUFacts &New,
+               llvm::function_ref<bool(llvm::StringRef)> DefinedElsewhere)
+      : G(G), Config(Config), Main(Main), Old(Old), New(New),
+        DefinedElsewhere(DefinedElsewhere) {}
+
+  SpliceResult run();
+
+private:
+  void collect(const TUFacts &F, Groups &Out) const;
+  bool mapPosition(const SourcePos &From, const SourcePos &To);
+  bool compareFunctions();
+  bool compareGroups();
+  bool alignCalls(llvm::StringRef Owner, const std::vector<FactRecord> &Before,
+                  const std::vector<FactRecord> &After);
+  bool callMayChange(llvm::StringRef Callee, llvm::StringRef Name, llvm::StringRef Owner,
+                     const SourcePos &Site);
+  bool checkBaseEdges();
+  /// Calls Each on every position the graph holds in the changed file,
+  /// except the owned functions' direct calls (rebuilt from the facts);
+  /// Each returns false to stop.
+  template <typename Fn> bool eachLoc(Fn Each);
+  void apply(SpliceResult &Out);
+  bool refuse(std::string Why) {
+    if (Refused.empty())
+      Refused = std::move(Why);
+    return false;
+  }
+
+  CallGraph &G;
+  const ValueFlowConfig &Config;
+  llvm::StringRef Main;
+  const TUFacts &Old, &New;
+  llvm::function_ref<bool(llvm::StringRef)> DefinedElsewhere;
+  std::string Refused;
+  FileId MainId = 0; ///< 0: the graph holds nothing in the changed file.
+  /// Where each old position in the changed file is now.
+  llvm::DenseMap<uint64_t, uint64_t> Moved;
+  /// Functions defined in the changed file, before or after.
+  llvm::StringSet<> Owned;
+  /// Header functions whose facts only one side has (used before or after
+  /// only), defined by other TUs too: left as the graph has them.
+  llvm::StringSet<> Skipped;
+  llvm::StringMap<const FunctionFact *> OldFunctions, NewFunctions;
+  Groups OldGroups, NewGroups;
+  llvm::StringSet<> RegistryApis;
+};
+
+void GraphSplicer::collect(const TUFacts &F, Groups &Out) const {
+  llvm::SmallVector<FactValue, 8> Values;
+  for (const FactKindInfo &K : factKinds()) {
+    for (size_t I = 0, N = factCount(F, K.Kind); I < N; ++I) {
+      Values.clear();
+      factValues(F, K.Kind, I, Values);
+      FactRecord R;
+      std::string Owner;
+      llvm::raw_string_ostream OS(R.Content);
+      for (size_t C = 0; C < K.Columns.size(); ++C) {
+        const FactValue &V = Values[C];
+        switch (K.Columns[C].Kind) {
+        case ColumnKind::Owner:
+          Owner = V.Text.str();
+          break;
+        case ColumnKind::File:
+          R.Site = V.Site;
+          OS << V.Text << '\x1f';
+          break;
+        case ColumnKind::Line:
+        case ColumnKind::Col:
+          break; // Below, unless the position is the changed file's.
+        case ColumnKind::Symbol:
+          if (K.Kind == FactKind::Call) {
+            R.Callee = V.Text;
+            R.CalleeName = V.Name;
+          }
+          OS << V.Text << '\x1f';
+          break;
+        case ColumnKind::Integer:
+          OS << V.Int << '\x1f';
+          break;
+        case ColumnKind::OwnerTU:
+        case ColumnKind::Field:
+        case ColumnKind::Text:
+          OS << V.Text << '\x1f';
+          break;
+        }
+      }
+      if (R.Site && R.Site->File != Main)
+        OS << R.Site->Line << ':' << R.Site->Column;
+      Out[{K.Kind, Owner}].push_back(std::move(R));
+    }
+  }
+}
+
+bool GraphSplicer::mapPosition(const SourcePos &From, const SourcePos &To) {
+  if (From.File != Main || To.File != Main)
+    return true;
+  auto [It, Inserted] = Moved.try_emplace(posKey(From.Line, From.Column),
+                                          posKey(To.Line, To.Column));
+  if (!Inserted && It->second != posKey(To.Line, To.Column))
+    return refuse("two facts at one position of " + Main.str() + " moved apart");
+  return true;
+}
+
+bool GraphSplicer::compareFunctions() {
+  for (const FunctionFact &F : Old.Functions)
+    OldFunctions[F.Key] = &F;
+  for (const FunctionFact &F : New.Functions)
+    NewFunctions[F.Key] = &F;
+  for (const auto &Side : {&OldFunctions, &NewFunctions})
+    for (const auto &Entry : *Side)
+      if (Entry.getValue()->Loc.File == Main)
+        Owned.insert(Entry.getKey());
+  for (const auto &Entry : OldFunctions) {
+    const FunctionFact &F = *Entry.getValue();
+    auto Now = NewFunctions.find(F.Key);
+    if (Now != NewFunctions.end()) {
+      const FunctionFact &N = *Now->getValue();
+      if (F.Loc.File == Main || N.Loc.File == Main) {
+        if (F.Loc.File != N.Loc.File)
+          return refuse("function " + F.Name + " moved to another file");
+        if (!mapPosition(F.Loc, N.Loc))
+          return false;
+      } else if (F.Loc.Line != N.Loc.Line || F.Loc.Column != N.Loc.Column ||
+                 F.Loc.File != N.Loc.File) {
+        return refuse("header function " + F.Name + " is defined elsewhere now");
+      }
+      continue;
+    }
+    if (F.Loc.File == Main)
+      continue; // Removed by the change.
+    // A header inline the TU no longer uses: other TUs' facts still hold it.
+    if (!DefinedElsewhere(F.Key))
+      return refuse("header function " + F.Name + " is no longer defined by any TU");
+    Skipped.insert(F.Key);
+  }
+  for (const auto &Entry : NewFunctions) {
+    const FunctionFact &F = *Entry.getValue();
+    if (OldFunctions.count(F.Key) || F.Loc.File == Main)
+      continue;
+    // A header inline the TU uses now: the graph has it from another TU.
+    NodeId N = G.lookup(F.Key);
+    if (N == NoNode || !G.node(N).Defined || G.file(G.node(N).Def.File) != F.Loc.File ||
+        G.node(N).Def.Line != F.Loc.Line || G.node(N).Def.Column != F.Loc.Column)
+      return refuse("header function " + F.Name + " is new to the tree");
+    Skipped.insert(F.Key);
+  }
+  return true;
+}
+
+bool GraphSplicer::callMayChange(llvm::StringRef Callee, llvm::StringRef Name,
+                                 llvm::StringRef Owner, const SourcePos &Site) {
+  // A callee with effects binds the call's arguments: value flow's business.
+  if (NodeId N = G.lookup(Callee); N != NoNode && !G.effectsOf(N).empty())
+    return refuse("a call to " + Name.str() + ", which calls or stores what it is passed, " +
+                  "was added or removed");
+  if (RegistryApis.count(Name))
+    return refuse("a call to the registration API " + Name.str() + " was added or removed");
+  // A call at an indirect call's position stands for it in the precision
+  // figures.
+  auto Types = OldGroups.find({FactKind::CallType, Owner.str()});
+  if (Types != OldGroups.end())
+    for (const FactRecord &T : Types->second)
+      if (T.Site && T.Site->File == Site.File && T.Site->Line == Site.Line &&
+          T.Site->Column == Site.Column)
+        return refuse("a call at an indirect call's position changed");
+  return true;
+}
+
+bool GraphSplicer::alignCalls(llvm::StringRef Owner, const std::vector<FactRecord> &Before,
+                              const std::vector<FactRecord> &After) {
+  const size_t N = Before.size(), M = After.size();
+  if ((N + 1) * (M + 1) > MaxAlignCells)
+    return refuse("a function with too many calls to align");
+  // Lengths of the longest common subsequence of suffixes.
+  std::vector<uint32_t> L((N + 1) * (M + 1), 0);
+  auto At = [&](size_t I, size_t J) -> uint32_t & { return L[I * (M + 1) + J]; };
+  for (size_t I = N; I-- > 0;)
+    for (size_t J = M; J-- > 0;)
+      At(I, J) = Before[I].Content == After[J].Content
+                     ? At(I + 1, J + 1) + 1
+                     : std::max(At(I + 1, J), At(I, J + 1));
+  size_t I = 0, J = 0;
+  while (I < N || J < M) {
+    if (I < N && J < M && Before[I].Content == After[J].Content) {
+      if (!mapPosition(*Before[I].Site, *After[J].Site))
+        return false;
+      ++I;
+      ++J;
+    } else if (J == M || (I < N && At(I + 1, J) >= At(I, J + 1))) {
+      if (!callMayChange(Before[I].Callee, Before[I].CalleeName, Owner, *Before[I].Site))
+        return false;
+      ++I;
+    } else {
+      if (!callMayChange(After[J].Callee, After[J].CalleeName, Owner, *After[J].Site))
+        return false;
+      ++J;
+    }
+  }
+  return true;
+}
+
+bool GraphSplicer::compareGroups() {
+  collect(Old, OldGroups);
+  collect(New, NewGroups);
+  std::set<GroupKey> Keys;
+  for (const auto &[K, V] : OldGroups)
+    Keys.insert(K);
+  for (const auto &[K, V] : NewGroups)
+    Keys.insert(K);
+  static const std::vector<FactRecord> None;
+  for (const GroupKey &K : Keys) {
+    if (Skipped.count(K.second))
+      continue;
+    auto O = OldGroups.find(K), N = NewGroups.find(K);
+    const std::vector<FactRecord> &Before = O == OldGroups.end() ? None : O->second;
+    const std::vector<FactRecord> &After = N == NewGroups.end() ? None : N->second;
+    if (K.first == FactKind::Call && Owned.count(K.second)) {
+      if (!alignCalls(K.second, Before, After))
+        return false;
+      continue;
+    }
+    bool Same = Before.size() == After.size();
+    for (size_t I = 0; Same && I < Before.size(); ++I)
+      Same = Before[I].Content == After[I].Content;
+    if (!Same) {
+      std::string Where = K.second.empty() ? std::string("at file scope")
+                                           : "in " + K.second;
+      return refuse(factKind(K.first).Table.str() + " facts " + Where +
+                    " changed (value flow would see it)");
+    }
+    for (size_t I = 0; I < Before.size(); ++I)
+      if (Before[I].Site && !mapPosition(*Before[I].Site, *After[I].Site))
+        return false;
+  }
+  return true;
+}
+
+template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
+  if (!MainId)
+    return true;
+  auto Visit = [&](Loc &L) { return L.File != MainId || Each(L); };
+  for (NodeId N = 0; N < G.Nodes.size(); ++N) {
+    Node &Nd = G.Nodes[N];
+    bool Mine = Nd.Kind == NodeKind::Function && Owned.count(Nd.Key);
+    // An owned function's definition is set from the facts.
+    if (!Mine && !Visit(Nd.Def))
+      return false;
+    if (N + 1 >= G.EdgeStart.size())
+      continue;
+    for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
+      Edge &E = G.FlatEdges[I];
+      if (Mine && E.Kind == EdgeKind::Direct)
+        continue;
+      if (!Visit(E.Site))
+        return false;
+    }
+  }
+  for (Store &S : G.Stores)
+    if (!Visit(S.Site))
+      return false;
+  for (auto &Chain : G.HoistChains)
+    for (auto &Step : Chain)
+      if (!Visit(Step.second))
+        return false;
+  for (auto &List : G.Effects)
+    for (ValueEffect &E : List) {
+      if (!Visit(E.Site))
+        return false;
+      for (auto &Step : E.Chain)
+        if (!Visit(Step.second))
+          return false;
+    }
+  for (CallGraph::RegistrationRow &R : G.Registrations)
+    if (!Visit(R.Site))
+      return false;
+  for (UnresolvedCall &U : G.Flow.UnresolvedCalls)
+    if (!Visit(U.Site))
+      return false;
+  return true;
+}
+
+bool GraphSplicer::checkBaseEdges() {
+  // The base's direct calls of each changed function must be its old call
+  // facts, one for one: otherwise the graph is not of this index.
+  for (const auto &Entry : Owned) {
+    NodeId N = G.lookup(Entry.getKey());
+    if (N == NoNode)
+      continue;
+    auto O = OldGroups.find({FactKind::Call, Entry.getKey().str()});
+    size_t Facts = O == OldGroups.end() ? 0 : O->second.size();
+    size_t Direct = 0;
+    for (const Edge &E : G.edges(N)) {
+      if (E.Kind != EdgeKind::Direct)
+        continue;
+      if (Direct >= Facts)
+        return refuse("the graph snapshot does not match the index's facts of " + Main.str());
+      const SourcePos &Site = *O->second[Direct].Site;
+      if (G.file(E.Site.File) != Site.File || E.Site.Line != Site.Line ||
+          E.Site.Column != Site.Column)
+        return refuse("the graph snapshot does not match the index's facts of " + Main.str());
+      ++Direct;
+    }
+    if (Direct != Facts)
+      return refuse("the graph snapshot does not match the index's facts of " + Main.str());
+  }
+  return true;
+}
+
+SpliceResult GraphSplicer::run() {
+  SpliceResult Out;
+  for (const Registry &R : Config.Registries) {
+    for (const RegistryApi &A : R.Register)
+      RegistryApis.insert(A.Function);
+    for (const RegistryApi &A : R.Call)
+      RegistryApis.insert(A.Function);
+  }
+  if (G.EdgeStart.empty() || !G.ValueCalls.empty() || !G.Arguments.empty() ||
+      !G.Assigns.empty() || !G.ExternalEffects.empty() || !G.ExternalRegistrations.empty())
+    refuse("the base graph is not a finalized whole-tree graph");
+  if (auto It = G.FileIds.find(Main); It != G.FileIds.end())
+    MainId = It->second;
+  if (Refused.empty() && compareFunctions() && compareGroups() && checkBaseEdges())
+    eachLoc([&](Loc &L) {
+      if (Moved.count(posKey(L.Line, L.Column)))
+        return true;
+      return refuse("the graph holds a position of " + Main.str() +
+                    " that no fact of the TU accounts for (line " + std::to_string(L.Line) +
+                    ")");
+    });
+  if (!Refused.empty()) {
+    Out.Refused = std::move(Refused);
+    return Out;
+  }
+  apply(Out);
+  return Out;
+}
+
+void GraphSplicer::apply(SpliceResult &Out) {
+  llvm::DenseSet<NodeId> Touched, EffectsMoved;
+  llvm::DenseSet<uint32_t> MovedChains;
+  auto Move = [&](Loc &L) {
+    uint64_t To = Moved.lookup(posKey(L.Line, L.Column));
+    bool Changed = To != posKey(L.Line, L.Column);
+    L.Line = uint32_t(To >> 32);
+    L.Column = uint32_t(To);
+    L.Raw = 0;
+    return Changed;
+  };
+  if (MainId) {
+    for (NodeId N = 0; N < G.Nodes.size(); ++N) {
+      Node &Nd = G.Nodes[N];
+      bool Mine = Nd.Kind == NodeKind::Function && Owned.count(Nd.Key);
+      if (!Mine && Nd.Def.File == MainId && Move(Nd.Def))
+        Touched.insert(N);
+      if (N + 1 >= G.EdgeStart.size())
+        continue;
+      for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
+        Edge &E = G.FlatEdges[I];
+        if ((Mine && E.Kind == EdgeKind::Direct) || E.Site.File != MainId)
+          continue;
+        if (Move(E.Site))
+          Touched.insert(N);
+      }
+    }
+    for (Store &S : G.Stores)
+      if (S.Site.File == MainId)
+        Move(S.Site);
+    for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
+      for (auto &Step : G.HoistChains[C])
+        if (Step.second.File == MainId && Move(Step.second))
+          MovedChains.insert(C + 1);
+    for (NodeId N = 0; N < G.Effects.size(); ++N)
+      for (ValueEffect &E : G.Effects[N]) {
+        bool Changed = E.Site.File == MainId && Move(E.Site);
+        for (auto &Step : E.Chain)
+          Changed |= Step.second.File == MainId && Move(Step.second);
+        // Rewritten even when only the line moved: the stored copy says
+        // where.
+        if (Changed || E.Site.File == MainId ||
+            llvm::any_of(E.Chain, [&](const auto &S) { return S.second.File == MainId; }))
+          EffectsMoved.insert(N);
+      }
+    for (CallGraph::RegistrationRow &R : G.Registrations)
+      if (R.Site.File == MainId)
+        Move(R.Site);
+    for (UnresolvedCall &U : G.Flow.UnresolvedCalls)
+      if (U.Site.File == MainId)
+        Move(U.Site);
+    if (!MovedChains.empty())
+      for (NodeId N = 0; N + 1 < G.EdgeStart.size(); ++N)
+        for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I)
+          if (G.FlatEdges[I].Hoist && MovedChains.count(G.FlatEdges[I].Hoist))
+            Touched.insert(N);
+  }
+
+  // The changed functions: defined where the facts say, calling what they
+  // say, and keeping what value flow and the masks gave them.
+  llvm::DenseMap<NodeId, std::vector<Edge>> Lists;
+  for (const auto &Entry : Owned) {
+    llvm::StringRef Key = Entry.getKey();
+    auto Now = NewFunctions.find(Key);
+    const FunctionFact *F = Now == NewFunctions.end() ? nullptr : Now->getValue();
+    NodeId N = F ? G.getOrAddNode(Key, F->Name) : G.lookup(Key);
+    if (N == NoNode)
+      continue;
+    Touched.insert(N);
+    Node &Nd = G.Nodes[N];
+    Nd.Defined = F != nullptr;
+    Nd.Def = F ? G.toLoc(F->Loc) : Loc();
+    Nd.Def.Raw = 0;
+    std::vector<Edge> List;
+    if (auto Calls = NewGroups.find({FactKind::Call, Key.str()}); Calls != NewGroups.end())
+      for (const FactRecord &C : Calls->second) {
+        Loc Site = G.toLoc(*C.Site);
+        Site.Raw = 0;
+        List.push_back({G.getOrAddNode(C.Callee, C.CalleeName), Site, EdgeKind::Direct});
+      }
+    if (N + 1 < G.EdgeStart.size())
+      for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I)
+        if (G.FlatEdges[I].Kind != EdgeKind::Direct)
+          List.push_back(G.FlatEdges[I]);
+    Lists[N] = std::move(List);
+  }
+  // Nodes made above (new callees, new functions) go after every existing
+  // one; their runs are empty unless listed.
+  std::vector<Edge> Flat;
+  std::vector<uint32_t> Start;
+  size_t Total = G.FlatEdges.size();
+  for (const auto &[N, List] : Lists)
+    Total += List.size();
+  Flat.reserve(Total);
+  Start.reserve(G.Nodes.size() + 1);
+  Start.push_back(0);
+  for (NodeId N = 0; N < G.Nodes.size(); ++N) {
+    if (auto It = Lists.find(N); It != Lists.end())
+      Flat.insert(Flat.end(), It->second.begin(), It->second.end());
+    else if (N + 1 < G.EdgeStart.size())
+      Flat.insert(Flat.end(), G.FlatEdges.begin() + G.EdgeStart[N],
+                  G.FlatEdges.begin() + G.EdgeStart[N + 1]);
+    Start.push_back(uint32_t(Flat.size()));
+  }
+  G.FlatEdges = std::move(Flat);
+  G.EdgeStart = std::move(Start);
+
+  Out.Touched.assign(Touched.begin(), Touched.end());
+  llvm::sort(Out.Touched);
+  Out.EffectsMoved.assign(EffectsMoved.begin(), EffectsMoved.end());
+  llvm::sort(Out.EffectsMoved);
+}
+
+SpliceResult spliceTU(CallGraph &G, const ValueFlowConfig &Config, llvm::StringRef MainFile,
+                      const TUFacts &Old, const TUFacts &New,
+                      llvm::function_ref<bool(llvm::StringRef Key)> DefinedElsewhere) {
+  return GraphSplicer(G, Config, MainFile, Old, New, DefinedElsewhere).run();
+}
+
+} // namespace kreach
