@@ -320,6 +320,10 @@ public:
     auto It = ExternalEffects.find(N);
     return It == ExternalEffects.end() ? None : It->second;
   }
+  /// Before finalize: a function whose address is taken elsewhere in the
+  /// tree, so that its parameters resolve as the tree's graph resolves them.
+  void markAddressTaken(NodeId N) { AddressTaken.insert(N); }
+  bool isAddressTaken(NodeId N) const { return AddressTaken.count(N) != 0; }
   void addExternalRegistration(RegistrationRow R) {
     ExternalRegistrations.push_back(std::move(R));
   }

@@ -19,6 +19,7 @@
 
 #include "kreach/Graph.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include <memory>
 
 namespace kreach {
 
@@ -34,13 +35,30 @@ struct SpliceResult {
   std::vector<NodeId> EffectsMoved;
 };
 
+/// The TU's graph as a per-TU front end builds it (its facts, with what the
+/// index knows of the rest of the tree, value flow resolved), before and
+/// after the change. Error, when set, says why they could not be made.
+struct LocalGraphs {
+  std::unique_ptr<CallGraph> Old, New;
+  std::string Error;
+};
+
 /// Updates finalized G, a graph of the base tree that includes Old (the TU's
 /// facts as the base stored them), to hold New instead. MainFile is the
 /// changed file, the TU's main file. DefinedElsewhere(Key) says whether a
 /// header function the TU no longer uses is still defined by another TU.
+/// A change within the TU's functions' calls and values (a call to a
+/// function that calls through what it is passed, a callback passed) has its
+/// value flow redone on the TU's own graphs (BuildLocal, called only then,
+/// with G to learn which functions the tree takes the address of):
+/// the old one must give the TU's functions the edges G has, and the new one
+/// the same effects, registrations, stores and address-taken functions, so
+/// that nothing outside the TU's functions changes; their edges are then
+/// the new graph's.
 SpliceResult spliceTU(CallGraph &G, const ValueFlowConfig &Config, llvm::StringRef MainFile,
                       const TUFacts &Old, const TUFacts &New,
-                      llvm::function_ref<bool(llvm::StringRef Key)> DefinedElsewhere);
+                      llvm::function_ref<bool(llvm::StringRef Key)> DefinedElsewhere,
+                      llvm::function_ref<LocalGraphs(const CallGraph &Tree)> BuildLocal);
 
 } // namespace kreach
 

@@ -102,6 +102,9 @@ std::optional<CallGraph> GraphPrefetch::take(llvm::StringRef Key) {
   return Graph;
 }
 
+static void addIndexContext(CallGraph &G, const TUFacts &Facts, Index &I, const Rule *R,
+                            llvm::ArrayRef<std::string> OwnInputs, std::string &ReadError);
+
 std::optional<CallGraph> GraphPrefetch::takeAsStarted() {
   if (!Impl)
     return std::nullopt;
@@ -178,15 +181,41 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
       Refused = llvm::toString(New.takeError());
       return nullptr;
     }
-    SpliceResult S =
-        spliceTU(Result->Graph, Flow, TU, Old, *New, [&](llvm::StringRef Key) {
+    // The TU's own graphs, as a per-TU front end makes them; stores in the
+    // TU's own file come from its facts, not from the index's copy.
+    auto BuildLocal = [&, &TU = TU, &Old = Old](const CallGraph &Tree) {
+      LocalGraphs L;
+      std::string Error;
+      std::string Own[] = {TU};
+      using Side = std::pair<const TUFacts *, std::unique_ptr<CallGraph> *>;
+      for (auto [Facts, Out] : {Side(&Old, &L.Old), Side(&*New, &L.New)}) {
+        auto Local = std::make_unique<CallGraph>();
+        Local->addFacts(*Facts);
+        addIndexContext(*Local, *Facts, I, nullptr, Own, Error);
+        // A function whose address the tree takes has callers the TU does
+        // not see: its parameters resolve by type there too.
+        for (NodeId N = 0; N < Local->size(); ++N)
+          if (Local->node(N).Kind == NodeKind::Function)
+            if (NodeId T = Tree.lookup(Local->node(N).Key); T != NoNode && Tree.isAddressTaken(T))
+              Local->markAddressTaken(N);
+        Local->finalize(Flow);
+        *Out = std::move(Local);
+      }
+      if (!Error.empty())
+        L.Error = "the TU's own graphs could not be made: " + Error;
+      return L;
+    };
+    SpliceResult S = spliceTU(
+        Result->Graph, Flow, TU, Old, *New,
+        [&](llvm::StringRef Key) {
           llvm::Expected<bool> Defined = I.definedByAnyTU(Key);
           if (Defined)
             return *Defined;
           if (ReadError.empty())
             ReadError = llvm::toString(Defined.takeError());
           return false;
-        });
+        },
+        BuildLocal);
     if (!ReadError.empty()) {
       Refused = ReadError;
       return nullptr;
@@ -559,6 +588,76 @@ static void forEachValue(const CallGraph &G, llvm::ArrayRef<NodeId> Outside,
     }
 }
 
+/// What the index knows of the rest of the tree that a TU's graph needs for
+/// its value flow: what functions defined elsewhere do with the values the
+/// TU passes them, what they return, what the globals the TU names hold, and
+/// the stores into the fields its calls and values go through. With R, the
+/// stores are those R's search needs (and registrations of roots the TU
+/// defines); without, every store into those fields.
+static void addIndexContext(CallGraph &G, const TUFacts &Facts, Index &I, const Rule *R,
+                            llvm::ArrayRef<std::string> OwnInputs, std::string &ReadError) {
+  // What functions defined elsewhere do with the values this TU passes
+  // them, what they return, and what the globals it names hold.
+  std::vector<NodeId> Outside;
+  for (NodeId N = 0; N < G.size(); ++N)
+    if (G.node(N).Kind == NodeKind::Function && !G.node(N).Defined)
+      Outside.push_back(N);
+  if (llvm::Error E = I.loadEffects(G, Outside))
+    noteReadError(std::move(E), &ReadError);
+  if (llvm::Error E = I.loadReturns(G, Outside))
+    noteReadError(std::move(E), &ReadError);
+  // What the globals the values name hold.
+  llvm::StringSet<> Globals;
+  forEachValue(G, Outside, [&](const FlowValue &V, bool Target) {
+    if (V.Kind == FlowValue::Base::Global && !Target)
+      Globals.insert(V.Name);
+  });
+  std::vector<std::string> GlobalKeys;
+  for (const auto &K : Globals)
+    GlobalKeys.push_back(K.getKey().str());
+  llvm::sort(GlobalKeys);
+  if (llvm::Error E = I.loadGlobals(G, GlobalKeys))
+    noteReadError(std::move(E), &ReadError);
+  // Targets stored into the fields this TU calls through, tree-wide, and
+  // into every field its values (those globals' included) go through: a
+  // call may fall back to the field's stores.
+  llvm::StringSet<> CalledFields;
+  for (const IndirectCallFact &C : Facts.IndirectCalls)
+    CalledFields.insert(C.Field);
+  for (const CallGraph::ArgumentRow &A : G.arguments())
+    for (const std::string &F : A.Part)
+      CalledFields.insert(F);
+  forEachValue(G, Outside, [&](const FlowValue &V, bool) {
+    for (const std::string &F : V.Path)
+      CalledFields.insert(F);
+  });
+  auto Stores = I.stores([&](llvm::StringRef Field) {
+    if (!R)
+      return CalledFields.count(Field) != 0;
+    return (CalledFields.count(Field) && !R->isAsyncField(Field)) || R->isRootField(Field);
+  });
+  // The TU speaks for every file it read: the index's stores there are an
+  // older copy of the TU's own.
+  llvm::StringSet<> OwnFiles;
+  for (const std::string &F : OwnInputs)
+    OwnFiles.insert(F);
+  if (Stores) {
+    for (const StoreRow &S : *Stores) {
+      if (OwnFiles.count(S.Site.File))
+        continue;
+      bool Root = R && R->isRootField(S.Field) && !CalledFields.count(S.Field);
+      NodeId Existing = G.lookup(S.TargetKey);
+      // Registrations made elsewhere matter only for roots defined here.
+      if (Root && (Existing == NoNode || !G.node(Existing).Defined))
+        continue;
+      NodeId T = G.getOrAddNode(S.TargetKey, S.TargetName);
+      G.addStore(S.Field, T, S.Site);
+    }
+  } else {
+    noteReadError(Stores.takeError(), &ReadError);
+  }
+}
+
 std::unique_ptr<TUGraph> buildTUGraph(const TUFacts &Facts, Index *I, const Rule &R,
                                       std::string &ReadError, std::string *MissingSummaries,
                                       const ValueFlowConfig &Flow) {
@@ -577,64 +676,7 @@ std::unique_ptr<TUGraph> buildTUGraph(const TUFacts &Facts, Index *I, const Rule
                   "' with this configuration's sinks and boundaries; run 'kreach check' "
                   "with the same configuration to add them";
     }
-    // What functions defined elsewhere do with the values this TU passes
-    // them, what they return, and what the globals it names hold.
-    std::vector<NodeId> Outside;
-    for (NodeId N = 0; N < G.size(); ++N)
-      if (G.node(N).Kind == NodeKind::Function && !G.node(N).Defined)
-        Outside.push_back(N);
-    if (llvm::Error E = I->loadEffects(G, Outside))
-      noteReadError(std::move(E), &ReadError);
-    if (llvm::Error E = I->loadReturns(G, Outside))
-      noteReadError(std::move(E), &ReadError);
-    // What the globals the values name hold.
-    llvm::StringSet<> Globals;
-    forEachValue(G, Outside, [&](const FlowValue &V, bool Target) {
-      if (V.Kind == FlowValue::Base::Global && !Target)
-        Globals.insert(V.Name);
-    });
-    std::vector<std::string> GlobalKeys;
-    for (const auto &K : Globals)
-      GlobalKeys.push_back(K.getKey().str());
-    llvm::sort(GlobalKeys);
-    if (llvm::Error E = I->loadGlobals(G, GlobalKeys))
-      noteReadError(std::move(E), &ReadError);
-    // Targets stored into the fields this TU calls through, tree-wide, and
-    // into every field its values (those globals' included) go through: a
-    // call may fall back to the field's stores.
-    llvm::StringSet<> CalledFields;
-    for (const IndirectCallFact &C : Facts.IndirectCalls)
-      CalledFields.insert(C.Field);
-    for (const CallGraph::ArgumentRow &A : G.arguments())
-      for (const std::string &F : A.Part)
-        CalledFields.insert(F);
-    forEachValue(G, Outside, [&](const FlowValue &V, bool) {
-      for (const std::string &F : V.Path)
-        CalledFields.insert(F);
-    });
-    auto Stores = I->stores([&](llvm::StringRef Field) {
-      return (CalledFields.count(Field) && !R.isAsyncField(Field)) || R.isRootField(Field);
-    });
-    // The TU speaks for every file it read: the index's stores there are an
-    // older copy of the TU's own.
-    llvm::StringSet<> OwnFiles;
-    for (const std::string &F : Facts.Inputs)
-      OwnFiles.insert(F);
-    if (Stores) {
-      for (const StoreRow &S : *Stores) {
-        if (OwnFiles.count(S.Site.File))
-          continue;
-        bool Root = R.isRootField(S.Field) && !CalledFields.count(S.Field);
-        NodeId Existing = G.lookup(S.TargetKey);
-        // Registrations made elsewhere matter only for roots defined here.
-        if (Root && (Existing == NoNode || !G.node(Existing).Defined))
-          continue;
-        NodeId T = G.getOrAddNode(S.TargetKey, S.TargetName);
-        G.addStore(S.Field, T, S.Site);
-      }
-    } else {
-      noteReadError(Stores.takeError(), &ReadError);
-    }
+    addIndexContext(G, Facts, *I, &R, Facts.Inputs, ReadError);
   }
   G.finalize(Flow);
   // Everything the TU reaches but does not define (value flow adds targets

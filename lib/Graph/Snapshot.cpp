@@ -330,6 +330,13 @@ void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
       }
     }
   }
+  // Which functions' callers are not all known: what a TU's own value flow
+  // must be told to agree with the tree's (a patch's splice).
+  std::vector<NodeId> Taken(G.AddressTaken.begin(), G.AddressTaken.end());
+  llvm::sort(Taken);
+  E.u(Taken.size());
+  for (NodeId N : Taken)
+    E.u(N);
 }
 
 bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
@@ -522,6 +529,9 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
         V.Chain.push_back({Callee, D.loc(NumFiles)});
       }
     }
+  G.AddressTaken.clear();
+  for (size_t I = 0, N = D.count(); I < N && !D.bad(); ++I)
+    G.AddressTaken.insert(D.below(NumNodes));
   return !D.bad() && D.atEnd();
 }
 

@@ -38,6 +38,25 @@ using Groups = std::map<GroupKey, std::vector<FactRecord>>;
 /// Line and column in one 64-bit key.
 uint64_t posKey(uint32_t Line, uint32_t Column) { return (uint64_t(Line) << 32) | Column; }
 
+std::string nodeText(const CallGraph &G, NodeId N) {
+  const Node &Nd = G.node(N);
+  return Nd.Kind == NodeKind::Field ? "field:" + Nd.Name : Nd.Key;
+}
+
+std::string locText(const CallGraph &G, const Loc &L) {
+  return G.file(L.File) + ":" + std::to_string(L.Line) + ":" + std::to_string(L.Column);
+}
+
+/// An edge by what it says, not by the ids of one graph.
+std::string edgeText(const CallGraph &G, const Edge &E) {
+  std::string T = std::to_string(int(E.Kind)) + "|" + nodeText(G, E.To) + "|" +
+                  locText(G, E.Site) + "|" + (E.Label ? G.field(E.Label) : "") + "|" +
+                  (E.Through ? G.field(E.Through) : "") + "|" + std::to_string(E.HoistLength);
+  for (const auto &[N, L] : G.hoistChain(E.Hoist))
+    T += "|" + nodeText(G, N) + "@" + locText(G, L);
+  return T;
+}
+
 /// Bounds the alignment of one function's calls (its table is quadratic).
 constexpr size_t MaxAlignCells = size_t(1) << 24;
 
@@ -47,9 +66,10 @@ class GraphSplicer {
 public:
   GraphSplicer(CallGraph &G, const ValueFlowConfig &Config, llvm::StringRef Main,
                const TUFacts &Old, const TUFacts &New,
-               llvm::function_ref<bool(llvm::StringRef)> DefinedElsewhere)
+               llvm::function_ref<bool(llvm::StringRef)> DefinedElsewhere,
+               llvm::function_ref<LocalGraphs(const CallGraph &)> BuildLocal)
       : G(G), Config(Config), Main(Main), Old(Old), New(New),
-        DefinedElsewhere(DefinedElsewhere) {}
+        DefinedElsewhere(DefinedElsewhere), BuildLocal(BuildLocal) {}
 
   SpliceResult run();
 
@@ -58,16 +78,27 @@ private:
   bool mapPosition(const SourcePos &From, const SourcePos &To);
   bool compareFunctions();
   bool compareGroups();
-  bool alignCalls(llvm::StringRef Owner, const std::vector<FactRecord> &Before,
-                  const std::vector<FactRecord> &After);
+  bool align(FactKind Kind, llvm::StringRef Owner, const std::vector<FactRecord> &Before,
+             const std::vector<FactRecord> &After);
+  /// Redoes value flow for the changed functions on the TU's own graphs.
+  bool checkLocalGraphs();
+  /// An edge of graph From, in G's terms (nodes made as needed).
+  bool translate(const CallGraph &From, const Edge &E, Edge &Out);
   bool callMayChange(llvm::StringRef Callee, llvm::StringRef Name, llvm::StringRef Owner,
                      const SourcePos &Site);
   bool checkBaseEdges();
+  /// Whether a changed function's edge is made again from the new facts
+  /// (its direct calls; every edge but the masks' when value flow is redone).
+  bool rebuilt(const Edge &E) const {
+    return E.Kind == EdgeKind::Direct || (NeedsValueFlow && E.Kind != EdgeKind::MaskCall);
+  }
   /// Calls Each on every position the graph holds in the changed file,
   /// except the owned functions' direct calls (rebuilt from the facts);
   /// Each returns false to stop.
   template <typename Fn> bool eachLoc(Fn Each);
   void apply(SpliceResult &Out);
+  /// The value-flow figures moved by what the TU's own graphs say changed.
+  void applyLocalStats(llvm::DenseSet<NodeId> &Touched);
   bool refuse(std::string Why) {
     if (Refused.empty())
       Refused = std::move(Why);
@@ -79,6 +110,11 @@ private:
   llvm::StringRef Main;
   const TUFacts &Old, &New;
   llvm::function_ref<bool(llvm::StringRef)> DefinedElsewhere;
+  llvm::function_ref<LocalGraphs(const CallGraph &)> BuildLocal;
+  /// Whether value flow must be redone for the changed functions.
+  bool NeedsValueFlow = false;
+  LocalGraphs Local;
+  llvm::DenseSet<uint32_t> LiveChains; ///< Hoist chains of edges kept.
   std::string Refused;
   FileId MainId = 0; ///< 0: the graph holds nothing in the changed file.
   /// Where each old position in the changed file is now.
@@ -116,7 +152,7 @@ void GraphSplicer::collect(const TUFacts &F, Groups &Out) const {
         case ColumnKind::Col:
           break; // Below, unless the position is the changed file's.
         case ColumnKind::Symbol:
-          if (K.Kind == FactKind::Call) {
+          if (K.Kind == FactKind::Call || K.Kind == FactKind::Argument) {
             R.Callee = V.Text;
             R.CalleeName = V.Name;
           }
@@ -197,12 +233,18 @@ bool GraphSplicer::compareFunctions() {
 
 bool GraphSplicer::callMayChange(llvm::StringRef Callee, llvm::StringRef Name,
                                  llvm::StringRef Owner, const SourcePos &Site) {
-  // A callee with effects binds the call's arguments: value flow's business.
-  if (NodeId N = G.lookup(Callee); N != NoNode && !G.effectsOf(N).empty())
-    return refuse("a call to " + Name.str() + ", which calls or stores what it is passed, " +
-                  "was added or removed");
   if (RegistryApis.count(Name))
-    return refuse("a call to the registration API " + Name.str() + " was added or removed");
+    return refuse("a call to the registration API " + Name.str() + " changed");
+  // A callee with effects binds the call's arguments: value flow is redone
+  // for the caller. One that writes or registers what it is passed changes
+  // what other TUs' calls resolve to.
+  if (NodeId N = G.lookup(Callee); N != NoNode)
+    for (const ValueEffect &E : G.effectsOf(N)) {
+      if (E.K == ValueEffect::Kind::Assign || E.K == ValueEffect::Kind::Register)
+        return refuse("a call to " + Name.str() + ", which stores or registers what it is " +
+                      "passed, changed");
+      NeedsValueFlow = true;
+    }
   // A call at an indirect call's position stands for it in the precision
   // figures.
   auto Types = OldGroups.find({FactKind::CallType, Owner.str()});
@@ -214,8 +256,9 @@ bool GraphSplicer::callMayChange(llvm::StringRef Callee, llvm::StringRef Name,
   return true;
 }
 
-bool GraphSplicer::alignCalls(llvm::StringRef Owner, const std::vector<FactRecord> &Before,
-                              const std::vector<FactRecord> &After) {
+bool GraphSplicer::align(FactKind Kind, llvm::StringRef Owner,
+                         const std::vector<FactRecord> &Before,
+                         const std::vector<FactRecord> &After) {
   const size_t N = Before.size(), M = After.size();
   if ((N + 1) * (M + 1) > MaxAlignCells)
     return refuse("a function with too many calls to align");
@@ -227,21 +270,29 @@ bool GraphSplicer::alignCalls(llvm::StringRef Owner, const std::vector<FactRecor
       At(I, J) = Before[I].Content == After[J].Content
                      ? At(I + 1, J + 1) + 1
                      : std::max(At(I + 1, J), At(I, J + 1));
+  // What was added or removed: a call is judged by its callee; a callback
+  // passed or a value called is value flow's.
+  auto Changed = [&](const FactRecord &R) {
+    if (Kind == FactKind::Call || Kind == FactKind::Argument)
+      if (!callMayChange(R.Callee, R.CalleeName, Owner, *R.Site))
+        return false;
+    if (Kind != FactKind::Call)
+      NeedsValueFlow = true;
+    return true;
+  };
   size_t I = 0, J = 0;
   while (I < N || J < M) {
     if (I < N && J < M && Before[I].Content == After[J].Content) {
-      if (!mapPosition(*Before[I].Site, *After[J].Site))
+      if (Before[I].Site && !mapPosition(*Before[I].Site, *After[J].Site))
         return false;
       ++I;
       ++J;
     } else if (J == M || (I < N && At(I + 1, J) >= At(I, J + 1))) {
-      if (!callMayChange(Before[I].Callee, Before[I].CalleeName, Owner, *Before[I].Site))
+      if (!Changed(Before[I++]))
         return false;
-      ++I;
     } else {
-      if (!callMayChange(After[J].Callee, After[J].CalleeName, Owner, *After[J].Site))
+      if (!Changed(After[J++]))
         return false;
-      ++J;
     }
   }
   return true;
@@ -262,8 +313,12 @@ bool GraphSplicer::compareGroups() {
     auto O = OldGroups.find(K), N = NewGroups.find(K);
     const std::vector<FactRecord> &Before = O == OldGroups.end() ? None : O->second;
     const std::vector<FactRecord> &After = N == NewGroups.end() ? None : N->second;
-    if (K.first == FactKind::Call && Owned.count(K.second)) {
-      if (!alignCalls(K.second, Before, After))
+    // Within a changed function, calls, callbacks passed and values
+    // called may change; the rest of what value flow reads may not.
+    bool Relaxed = K.first == FactKind::Call || K.first == FactKind::Argument ||
+                   K.first == FactKind::ValueCall;
+    if (Relaxed && Owned.count(K.second)) {
+      if (!align(K.first, K.second, Before, After))
         return false;
       continue;
     }
@@ -283,6 +338,137 @@ bool GraphSplicer::compareGroups() {
   return true;
 }
 
+bool GraphSplicer::checkLocalGraphs() {
+  Local = BuildLocal(G);
+  if (!Local.Error.empty())
+    return refuse(Local.Error);
+  if (!Local.Old || !Local.New)
+    return refuse("the TU's own graphs could not be made");
+  const CallGraph &LO = *Local.Old, &LN = *Local.New;
+  auto Edges = [](const CallGraph &Of, NodeId N) {
+    std::vector<std::string> Out;
+    if (N != NoNode)
+      for (const Edge &E : Of.edges(N))
+        if (E.Kind != EdgeKind::MaskCall)
+          Out.push_back(edgeText(Of, E));
+    return Out;
+  };
+  auto EffectKeys = [](const CallGraph &Of, NodeId N) {
+    std::vector<std::string> Out;
+    if (N != NoNode)
+      for (const ValueEffect &E : Of.effectsOf(N))
+        Out.push_back(E.key());
+    llvm::sort(Out);
+    return Out;
+  };
+  // Where a position is the changed file's, it is left out.
+  auto Where = [&](const CallGraph &Of, const Loc &L) {
+    return Of.file(L.File) == Main ? std::string("main") : locText(Of, L);
+  };
+  for (const auto &Entry : Owned) {
+    llvm::StringRef Key = Entry.getKey();
+    NodeId Base = G.lookup(Key), InOld = LO.lookup(Key), InNew = LN.lookup(Key);
+    bool Before = Base != NoNode && G.node(Base).Defined;
+    // The TU's own value flow must be the tree's, or its answer for the
+    // change cannot stand for the tree's.
+    if (Before && Edges(G, Base) != Edges(LO, InOld))
+      return refuse("the TU's own value flow gives " + G.node(Base).Name +
+                    " other calls than the tree's");
+    if (Before && EffectKeys(G, Base) != EffectKeys(LO, InOld))
+      return refuse("the TU's own value flow gives " + G.node(Base).Name +
+                    " other effects than the tree's");
+    if (EffectKeys(LO, InOld) != EffectKeys(LN, InNew))
+      return refuse("the change alters what " + Key.str() +
+                    " does with its parameters (value flow in its callers would change)");
+  }
+  auto Registrations = [&](const CallGraph &Of) {
+    std::vector<std::string> Out;
+    for (const CallGraph::RegistrationRow &R : Of.registrations())
+      Out.push_back(R.RegistryField + "|" + R.Head + "|" + R.Callback.encode() + "|" +
+                    Where(Of, R.Site));
+    llvm::sort(Out);
+    return Out;
+  };
+  if (Registrations(LO) != Registrations(LN))
+    return refuse("the change alters what is registered on a notifier chain or list");
+  auto Stores = [&](const CallGraph &Of) {
+    std::vector<std::string> Out;
+    for (const Store &S : Of.stores())
+      Out.push_back(Of.field(S.Field) + "|" + nodeText(Of, S.Target) + "|" + Where(Of, S.Site));
+    llvm::sort(Out);
+    return Out;
+  };
+  if (Stores(LO) != Stores(LN))
+    return refuse("the change alters what is stored into a field");
+  auto Taken = [](const CallGraph &Of) {
+    std::vector<std::string> Out;
+    for (NodeId N : Of.AddressTaken)
+      Out.push_back(nodeText(Of, N));
+    llvm::sort(Out);
+    return Out;
+  };
+  if (Taken(LO) != Taken(LN))
+    return refuse("the change takes the address of another function");
+  // The new graph's edges must land on nodes the tree has or can make: a
+  // masked node is made only by finalize, from the masks' facts.
+  for (const auto &Entry : Owned) {
+    NodeId In = LN.lookup(Entry.getKey());
+    if (In == NoNode)
+      continue;
+    for (const Edge &E : LN.edges(In)) {
+      if (E.Kind == EdgeKind::MaskCall)
+        continue;
+      auto Known = [&](NodeId N) {
+        return !LN.node(N).isMasked() || G.lookup(LN.node(N).Key) != NoNode;
+      };
+      if (!Known(E.To) || llvm::any_of(LN.hoistChain(E.Hoist),
+                                       [&](const auto &S) { return !Known(S.first); }))
+        return refuse("a changed function calls into a mask the tree does not know");
+    }
+  }
+  // A mask passed through a call that names no function binds to what the
+  // call resolves to, which the change may have moved.
+  for (const MaskArgumentFact &M : New.MaskArguments)
+    if (M.Callee.empty() && Owned.count(M.Caller))
+      return refuse("a mask passed through an indirect call in a changed function");
+  return true;
+}
+
+bool GraphSplicer::translate(const CallGraph &From, const Edge &E, Edge &Out) {
+  auto MapNode = [&](NodeId N) -> NodeId {
+    const Node &Nd = From.node(N);
+    if (Nd.Kind == NodeKind::Field)
+      return G.fieldNode(G.internField(Nd.Name));
+    if (Nd.isMasked())
+      return G.lookup(Nd.Key);
+    return G.getOrAddNode(Nd.Key, Nd.Name);
+  };
+  Out = E;
+  Out.To = MapNode(E.To);
+  if (Out.To == NoNode)
+    return refuse("a changed function calls into a mask the tree does not know");
+  Out.Site = G.toLoc(From.toPos(E.Site));
+  Out.Site.Raw = 0;
+  Out.Label = E.Label ? G.internField(From.field(E.Label)) : 0;
+  Out.Through = E.Through ? G.internField(From.field(E.Through)) : 0;
+  Out.Mask = 0;
+  Out.Hoist = 0;
+  if (E.Hoist) {
+    llvm::SmallVector<CallGraph::HoistStep, 2> Chain;
+    for (const auto &[N, L] : From.hoistChain(E.Hoist)) {
+      NodeId To = MapNode(N);
+      if (To == NoNode)
+        return refuse("a changed function's chain goes through a mask the tree does not know");
+      Loc At = G.toLoc(From.toPos(L));
+      At.Raw = 0;
+      Chain.push_back({To, At});
+    }
+    G.HoistChains.push_back(std::move(Chain));
+    Out.Hoist = uint32_t(G.HoistChains.size());
+  }
+  return true;
+}
+
 template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
   if (!MainId)
     return true;
@@ -297,8 +483,10 @@ template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
       continue;
     for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
       Edge &E = G.FlatEdges[I];
-      if (Mine && E.Kind == EdgeKind::Direct)
+      if (Mine && rebuilt(E))
         continue;
+      if (E.Hoist)
+        LiveChains.insert(E.Hoist);
       if (!Visit(E.Site))
         return false;
     }
@@ -306,10 +494,12 @@ template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
   for (Store &S : G.Stores)
     if (!Visit(S.Site))
       return false;
-  for (auto &Chain : G.HoistChains)
-    for (auto &Step : Chain)
-      if (!Visit(Step.second))
-        return false;
+  // A chain only rebuilt edges used goes with them.
+  for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
+    if (LiveChains.count(C + 1))
+      for (auto &Step : G.HoistChains[C])
+        if (!Visit(Step.second))
+          return false;
   for (auto &List : G.Effects)
     for (ValueEffect &E : List) {
       if (!Visit(E.Site))
@@ -367,7 +557,8 @@ SpliceResult GraphSplicer::run() {
     refuse("the base graph is not a finalized whole-tree graph");
   if (auto It = G.FileIds.find(Main); It != G.FileIds.end())
     MainId = It->second;
-  if (Refused.empty() && compareFunctions() && compareGroups() && checkBaseEdges())
+  if (Refused.empty() && compareFunctions() && compareGroups() && checkBaseEdges() &&
+      (!NeedsValueFlow || checkLocalGraphs()))
     eachLoc([&](Loc &L) {
       if (Moved.count(posKey(L.Line, L.Column)))
         return true;
@@ -383,11 +574,48 @@ SpliceResult GraphSplicer::run() {
   return Out;
 }
 
+void GraphSplicer::applyLocalStats(llvm::DenseSet<NodeId> &Touched) {
+  const CallGraph &LO = *Local.Old, &LN = *Local.New;
+  auto Shift = [](size_t &Total, size_t Before, size_t After) {
+    Total = Total + After >= Before ? Total + After - Before : 0;
+  };
+  ValueFlowStats &F = G.Flow;
+  Shift(F.BoundCalls, LO.Flow.BoundCalls, LN.Flow.BoundCalls);
+  Shift(F.TypeFallbacks, LO.Flow.TypeFallbacks, LN.Flow.TypeFallbacks);
+  Shift(F.RegistryCalls, LO.Flow.RegistryCalls, LN.Flow.RegistryCalls);
+  for (unsigned K = 0; K < NumUnresolvedKinds; ++K)
+    Shift(F.Unresolved[K], LO.Flow.Unresolved[K], LN.Flow.Unresolved[K]);
+  // The changed functions' unresolved calls are the new graph's.
+  llvm::erase_if(F.UnresolvedCalls, [&](const UnresolvedCall &U) {
+    return G.Nodes[U.Caller].Kind == NodeKind::Function && Owned.count(G.Nodes[U.Caller].Key);
+  });
+  for (const UnresolvedCall &U : LN.Flow.UnresolvedCalls) {
+    if (!Owned.count(LN.node(U.Caller).Key))
+      continue;
+    UnresolvedCall Mapped = U;
+    Mapped.Caller = G.getOrAddNode(LN.node(U.Caller).Key, LN.node(U.Caller).Name);
+    Mapped.Site = G.toLoc(LN.toPos(U.Site));
+    Mapped.Site.Raw = 0;
+    Touched.insert(Mapped.Caller);
+    F.UnresolvedCalls.push_back(std::move(Mapped));
+  }
+  // The indirect calls are the same ones (their facts did not change); what
+  // they resolve to in the changed functions may have.
+  IndirectPrecision P = G.indirectPrecision();
+  IndirectPrecision Before = LO.indirectPrecision(), After = LN.indirectPrecision();
+  Shift(P.Targets, Before.Targets, After.Targets);
+  Shift(P.ResolvedSites, Before.ResolvedSites, After.ResolvedSites);
+  G.PrecisionCache = P;
+}
+
 void GraphSplicer::apply(SpliceResult &Out) {
   llvm::DenseSet<NodeId> Touched, EffectsMoved;
   llvm::DenseSet<uint32_t> MovedChains;
   auto Move = [&](Loc &L) {
-    uint64_t To = Moved.lookup(posKey(L.Line, L.Column));
+    auto It = Moved.find(posKey(L.Line, L.Column));
+    if (It == Moved.end())
+      return false; // Only on what is about to go: eachLoc checked the rest.
+    uint64_t To = It->second;
     bool Changed = To != posKey(L.Line, L.Column);
     L.Line = uint32_t(To >> 32);
     L.Column = uint32_t(To);
@@ -404,7 +632,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
         continue;
       for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
         Edge &E = G.FlatEdges[I];
-        if ((Mine && E.Kind == EdgeKind::Direct) || E.Site.File != MainId)
+        if ((Mine && rebuilt(E)) || E.Site.File != MainId)
           continue;
         if (Move(E.Site))
           Touched.insert(N);
@@ -414,9 +642,10 @@ void GraphSplicer::apply(SpliceResult &Out) {
       if (S.Site.File == MainId)
         Move(S.Site);
     for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
-      for (auto &Step : G.HoistChains[C])
-        if (Step.second.File == MainId && Move(Step.second))
-          MovedChains.insert(C + 1);
+      if (LiveChains.count(C + 1))
+        for (auto &Step : G.HoistChains[C])
+          if (Step.second.File == MainId && Move(Step.second))
+            MovedChains.insert(C + 1);
     for (NodeId N = 0; N < G.Effects.size(); ++N)
       for (ValueEffect &E : G.Effects[N]) {
         bool Changed = E.Site.File == MainId && Move(E.Site);
@@ -444,6 +673,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
   // The changed functions: defined where the facts say, calling what they
   // say, and keeping what value flow and the masks gave them.
   llvm::DenseMap<NodeId, std::vector<Edge>> Lists;
+  const NodeId FirstNew = NodeId(G.Nodes.size());
   for (const auto &Entry : Owned) {
     llvm::StringRef Key = Entry.getKey();
     auto Now = NewFunctions.find(Key);
@@ -457,17 +687,54 @@ void GraphSplicer::apply(SpliceResult &Out) {
     Nd.Def = F ? G.toLoc(F->Loc) : Loc();
     Nd.Def.Raw = 0;
     std::vector<Edge> List;
-    if (auto Calls = NewGroups.find({FactKind::Call, Key.str()}); Calls != NewGroups.end())
+    if (NeedsValueFlow) {
+      // The TU's own value flow, which checkLocalGraphs found to agree with
+      // the tree's before the change.
+      const CallGraph &LN = *Local.New;
+      if (NodeId In = LN.lookup(Key); F && In != NoNode)
+        for (const Edge &E : LN.edges(In)) {
+          if (E.Kind == EdgeKind::MaskCall)
+            continue;
+          Edge Mapped;
+          translate(LN, E, Mapped); // Checked in checkLocalGraphs' pass.
+          List.push_back(Mapped);
+        }
+    } else if (auto Calls = NewGroups.find({FactKind::Call, Key.str()});
+               Calls != NewGroups.end()) {
       for (const FactRecord &C : Calls->second) {
         Loc Site = G.toLoc(*C.Site);
         Site.Raw = 0;
         List.push_back({G.getOrAddNode(C.Callee, C.CalleeName), Site, EdgeKind::Direct});
       }
+    }
     if (N + 1 < G.EdgeStart.size())
       for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I)
-        if (G.FlatEdges[I].Kind != EdgeKind::Direct)
+        if (!rebuilt(G.FlatEdges[I]))
           List.push_back(G.FlatEdges[I]);
     Lists[N] = std::move(List);
+  }
+  if (NeedsValueFlow)
+    applyLocalStats(Touched);
+  // A field node the change made calls what is stored into it, as
+  // finalize links every field's node.
+  llvm::StringSet<> RegistryFields;
+  for (const Registry &R : Config.Registries)
+    RegistryFields.insert(R.Field);
+  for (NodeId N = FirstNew; N < G.Nodes.size(); ++N) {
+    if (G.Nodes[N].Kind != NodeKind::Field || RegistryFields.count(G.Nodes[N].Name))
+      continue;
+    std::vector<std::pair<NodeId, Loc>> Targets;
+    for (const Store &S : G.Stores)
+      if (S.Field == G.Nodes[N].Field)
+        Targets.push_back({S.Target, S.Site});
+    llvm::stable_sort(Targets, [](const auto &A, const auto &B) { return A.first < B.first; });
+    Targets.erase(std::unique(Targets.begin(), Targets.end(),
+                              [](const auto &A, const auto &B) { return A.first == B.first; }),
+                  Targets.end());
+    std::vector<Edge> &List = Lists[N];
+    for (auto &[Target, Site] : Targets)
+      List.push_back({Target, Site, EdgeKind::FieldTarget});
+    Touched.insert(N);
   }
   // Nodes made above (new callees, new functions) go after every existing
   // one; their runs are empty unless listed.
@@ -498,8 +765,9 @@ void GraphSplicer::apply(SpliceResult &Out) {
 
 SpliceResult spliceTU(CallGraph &G, const ValueFlowConfig &Config, llvm::StringRef MainFile,
                       const TUFacts &Old, const TUFacts &New,
-                      llvm::function_ref<bool(llvm::StringRef Key)> DefinedElsewhere) {
-  return GraphSplicer(G, Config, MainFile, Old, New, DefinedElsewhere).run();
+                      llvm::function_ref<bool(llvm::StringRef Key)> DefinedElsewhere,
+                      llvm::function_ref<LocalGraphs(const CallGraph &Tree)> BuildLocal) {
+  return GraphSplicer(G, Config, MainFile, Old, New, DefinedElsewhere, BuildLocal).run();
 }
 
 } // namespace kreach
