@@ -33,6 +33,8 @@ struct SpliceResult {
   /// Functions whose value-flow effects moved (their stored copies are
   /// rewritten); their content is unchanged.
   std::vector<NodeId> EffectsMoved;
+  /// Whether the changed functions' value flow was redone (BuildLocal).
+  bool ValueFlowRedone = false;
 };
 
 /// The TU's graph as a per-TU front end builds it (its facts, with what the

@@ -761,6 +761,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
   llvm::sort(Out.Touched);
   Out.EffectsMoved.assign(EffectsMoved.begin(), EffectsMoved.end());
   llvm::sort(Out.EffectsMoved);
+  Out.ValueFlowRedone = NeedsValueFlow;
 }
 
 SpliceResult spliceTU(CallGraph &G, const ValueFlowConfig &Config, llvm::StringRef MainFile,
