@@ -184,7 +184,7 @@ TEST(SpliceTest, ACallbackPassedRedoesTheTUsValueFlow) {
   SpliceResult R = splice(G, Old, New);
   // b_work is now address-taken (passed as a value): refused, since that
   // changes how its own parameters resolve.
-  EXPECT_EQ(R.Refused, "the change takes the address of another function");
+  EXPECT_EQ(R.Refused, "the change passes b_work, whose address nothing took before, as a value");
 }
 
 TEST(SpliceTest, WhatValueFlowReadsIsRefused) {
@@ -223,6 +223,37 @@ TEST(SpliceTest, ACallToAHelperThatCallsItsParameterKeepsTheSameEffects) {
   ASSERT_EQ(R.Refused, "");
   EXPECT_TRUE(R.ValueFlowRedone);
   EXPECT_EQ(byKey(G), byKey(build(tuA(), New)));
+}
+
+TEST(SpliceTest, AnEffectFoundFirstAnotherWayIsRefused) {
+  // A second helper(fn) inserted above the first: b_work's effect now
+  // arises first at the new call, which its callers' chains would show.
+  TUFacts Old = tuB();
+  call(Old, "b_work", "helper", at(B, 6));
+  Old.Arguments.push_back(
+      {"b_work", "helper", "helper", 0, "", FlowValue::param(0, "fn").encode(), at(B, 6)});
+  TUFacts New = tuB();
+  call(New, "b_work", "helper", at(B, 6));
+  call(New, "b_work", "helper", at(B, 7));
+  for (unsigned Line : {6u, 7u})
+    New.Arguments.push_back({"b_work", "helper", "helper", 0, "",
+                             FlowValue::param(0, "fn").encode(), at(B, Line)});
+  CallGraph G = throughSnapshot(build(tuA(), Old));
+  SpliceResult R = splice(G, Old, New);
+  if (R.Refused.empty())
+    EXPECT_EQ(byKey(G), byKey(build(tuA(), New)));
+  else
+    EXPECT_EQ(R.Refused, "the change alters what b_work does with its parameters (value flow "
+                         "in its callers would change)");
+}
+
+TEST(SpliceTest, ANewSinkIsTouched) {
+  TUFacts Old = tuB(), New = tuB();
+  call(New, "b_leaf", "dma_fence_wait_new", at(B, 13));
+  CallGraph G = throughSnapshot(build(tuA(), Old));
+  SpliceResult R = splice(G, Old, New);
+  ASSERT_EQ(R.Refused, "");
+  EXPECT_TRUE(llvm::is_contained(R.Touched, G.lookup("dma_fence_wait_new")));
 }
 
 TEST(SpliceTest, APositionNoFactAccountsForIsRefused) {

@@ -76,6 +76,7 @@ struct SplicedGraph {
   std::vector<NodeId> EffectsMoved; ///< Functions whose stored effects moved.
   std::vector<std::string> Files;   ///< The changed files.
   std::string Generation;           ///< The facts' generation it stands for.
+  std::string BaseToken;            ///< The effects token of the base it was spliced from.
 };
 
 /// Patch mode's splice, in two halves around the update of the index:
@@ -97,6 +98,7 @@ public:
 
 private:
   std::unique_ptr<GraphPrefetch> Base;
+  std::string BaseToken;
   std::vector<std::pair<std::string, TUFacts>> Before;
   std::string Refused;
 };

@@ -324,6 +324,12 @@ public:
   /// tree, so that its parameters resolve as the tree's graph resolves them.
   void markAddressTaken(NodeId N) { AddressTaken.insert(N); }
   bool isAddressTaken(NodeId N) const { return AddressTaken.count(N) != 0; }
+  /// Drops the registrations made elsewhere that were read for File: a TU
+  /// graph that holds File's facts makes those itself.
+  void dropExternalRegistrationsIn(llvm::StringRef File) {
+    llvm::erase_if(ExternalRegistrations,
+                   [&](const RegistrationRow &R) { return Files[R.Site.File] == File; });
+  }
   void addExternalRegistration(RegistrationRow R) {
     ExternalRegistrations.push_back(std::move(R));
   }

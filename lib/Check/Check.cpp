@@ -150,6 +150,12 @@ PatchSplice::PatchSplice(Index &I, const RuleSet &Rules, llvm::ArrayRef<std::str
     }
     Before.push_back({TU, std::move(*Facts)});
   }
+  llvm::Expected<std::string> Token = I.effectsToken();
+  if (!Token) {
+    Refused = llvm::toString(Token.takeError());
+    return;
+  }
+  BaseToken = *Token;
   Base = std::make_unique<GraphPrefetch>(I, Rules);
 }
 
@@ -171,6 +177,7 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
     return nullptr;
   }
   Result->Generation = *Generation;
+  Result->BaseToken = BaseToken;
   Result->Graph = std::move(*Graph);
   ValueFlowConfig Flow = valueFlowConfig(Rules);
   llvm::DenseSet<NodeId> Touched, Moved;
@@ -192,6 +199,8 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
         auto Local = std::make_unique<CallGraph>();
         Local->addFacts(*Facts);
         addIndexContext(*Local, *Facts, I, nullptr, Own, Error);
+        // The index's copy of the TU's own registrations is the base's.
+        Local->dropExternalRegistrationsIn(TU);
         // A function whose address the tree takes has callers the TU does
         // not see: its parameters resolve by type there too.
         for (NodeId N = 0; N < Local->size(); ++N)
@@ -242,7 +251,8 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
 /// write it under, and the caller writes it while it searches).
 static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool RefreshSummaries,
                                       TreeCheck &R, GraphPrefetch *Prefetch,
-                                      SplicedGraph *Spliced, std::string &SnapshotKey) {
+                                      SplicedGraph *Spliced, std::string &SnapshotKey,
+                                      std::string &GraphToken) {
   ValueFlowConfig Flow = valueFlowConfig(Rules);
   std::string SnapshotPath = I.graphSnapshotPath();
   auto keyFor = [&](llvm::StringRef Token) { return snapshotKey(I, Flow, Token); };
@@ -262,6 +272,7 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
     }
     if (!Current.empty())
       SnapshotKey = keyFor(Current);
+    GraphToken = Current;
     return llvm::Error::success();
   }
   llvm::Expected<std::string> Token = I.effectsToken();
@@ -279,6 +290,7 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   if (ReadAhead) {
     R.Graph = std::move(*ReadAhead);
     R.Stats.GraphSource = "snapshot";
+    GraphToken = *Token;
     return llvm::Error::success();
   }
   if (TokenNamesFacts && !RefreshSummaries) {
@@ -286,6 +298,7 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
     llvm::Expected<bool> Read = readGraphSnapshot(R.Graph, SnapshotPath, keyFor(*Token));
     if (Read && *Read) {
       R.Stats.GraphSource = "snapshot";
+      GraphToken = *Token;
       return llvm::Error::success();
     }
     if (!Read) {
@@ -327,7 +340,16 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   // the index, and no snapshot may claim otherwise.
   if (!Current.empty())
     SnapshotKey = keyFor(Current);
+  GraphToken = Current;
   return llvm::Error::success();
+}
+
+/// The index's note of the state of the facts a rule set's summaries were
+/// last stored for (an effects token): a check under another configuration
+/// may have changed the facts since, and a splice may update only the rows
+/// of a set that was current for its base.
+static std::string summaryStateKey(llvm::StringRef Fingerprint) {
+  return ("summaries_for:" + Fingerprint).str();
 }
 
 llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMapper &Paths,
@@ -336,14 +358,22 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
                                     SplicedGraph *Spliced) {
   auto Start = std::chrono::steady_clock::now();
   TreeCheck R;
-  std::string SnapshotKey;
-  if (llvm::Error E =
-          loadFinalizedGraph(I, Rules, RefreshSummaries, R, Prefetch, Spliced, SnapshotKey))
+  std::string SnapshotKey, GraphToken;
+  if (llvm::Error E = loadFinalizedGraph(I, Rules, RefreshSummaries, R, Prefetch, Spliced,
+                                         SnapshotKey, GraphToken))
     return std::move(E);
+  // Whether a rule set's stored summaries are those of the facts as the
+  // graph has them (or, for a spliced graph, as its base had them).
+  auto SummariesOf = [&](llvm::StringRef Fingerprint) -> llvm::Expected<std::string> {
+    return I.meta(summaryStateKey(Fingerprint));
+  };
   // The snapshot for the next check is written on a thread of its own while
   // this one searches: both only read the graph.
   std::string SnapshotError;
   llvm::DefaultThreadPool SnapshotWriter(llvm::hardware_concurrency(1));
+  // Computed once, on this thread, before the writer and the stats both
+  // read it.
+  (void)R.Graph.indirectPrecision();
   if (!SnapshotKey.empty())
     SnapshotWriter.async([&] {
       llvm::TimeTraceScope Scope("write graph snapshot");
@@ -391,7 +421,10 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       llvm::Expected<bool> Has = I.hasSummaries(W.TheRule->summaryFingerprint());
       if (!Has)
         return Has.takeError();
-      W.NeedsSteps = RefreshSummaries || !*Has;
+      llvm::Expected<std::string> Of = SummariesOf(W.TheRule->summaryFingerprint());
+      if (!Of)
+        return Of.takeError();
+      W.NeedsSteps = RefreshSummaries || !*Has || GraphToken.empty() || *Of != GraphToken;
     }
     for (size_t I = 0; I < Work.size(); ++I)
       for (size_t J = 0; J < I && Work[I].SameAs == ~size_t(0); ++J)
@@ -463,13 +496,23 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       llvm::Expected<bool> Has = I.hasSummaries(Fingerprint);
       if (!Has)
         return Has.takeError();
+      llvm::Expected<std::string> Of = SummariesOf(Fingerprint);
+      if (!Of)
+        return Of.takeError();
       // NeedsSteps said yes to exactly this, above.
-      if ((RefreshSummaries || !*Has) && W.NeedsSteps) {
+      if ((RefreshSummaries || !*Has || GraphToken.empty() || *Of != GraphToken) &&
+          W.NeedsSteps) {
+        // Only the rows a splice can have changed, if the set was the base's.
+        bool OfBase = Spliced && *Has && !Spliced->BaseToken.empty() &&
+                      *Of == Spliced->BaseToken;
         llvm::ArrayRef<NodeId> Only(Affected);
         llvm::Expected<SummaryWrite> Stored = I.storeSummaries(
-            R.Graph, W.Steps, Fingerprint, Rl->name(), Spliced && *Has ? &Only : nullptr);
+            R.Graph, W.Steps, Fingerprint, Rl->name(), OfBase ? &Only : nullptr);
         if (!Stored)
           return Stored.takeError();
+        if (!GraphToken.empty())
+          if (llvm::Error E = I.setMeta(summaryStateKey(Fingerprint), GraphToken))
+            return std::move(E);
         R.Stats.SummaryRowsWritten += Stored->Written;
         R.Stats.SummaryRowsRemoved += Stored->Removed;
         R.Stats.SummaryRowsKept += Stored->Kept;

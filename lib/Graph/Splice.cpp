@@ -12,6 +12,7 @@
 
 #include "kreach/GraphSplice.h"
 #include "kreach/FactKinds.h"
+#include "kreach/FlowValue.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -30,6 +31,7 @@ struct FactRecord {
   std::string Content;
   const SourcePos *Site = nullptr;
   llvm::StringRef Callee, CalleeName; ///< For a call.
+  llvm::StringRef Value;              ///< For a value called or passed.
 };
 
 using GroupKey = std::pair<FactKind, std::string>; ///< Kind, owner ("" at file scope).
@@ -164,6 +166,8 @@ void GraphSplicer::collect(const TUFacts &F, Groups &Out) const {
         case ColumnKind::OwnerTU:
         case ColumnKind::Field:
         case ColumnKind::Text:
+          if (K.Columns[C].Name == "value")
+            R.Value = V.Text;
           OS << V.Text << '\x1f';
           break;
         }
@@ -276,8 +280,21 @@ bool GraphSplicer::align(FactKind Kind, llvm::StringRef Owner,
     if (Kind == FactKind::Call || Kind == FactKind::Argument)
       if (!callMayChange(R.Callee, R.CalleeName, Owner, *R.Site))
         return false;
-    if (Kind != FactKind::Call)
-      NeedsValueFlow = true;
+    if (Kind == FactKind::Call)
+      return true;
+    // A parameter (the function's own effect, compared below), a function,
+    // or nothing known: the TU's own graph resolves them as the tree does.
+    // A global, a result or typed memory would need the tree's knowledge of
+    // what they hold.
+    std::optional<FlowValue> V = FlowValue::decode(R.Value);
+    bool Local = V && (V->Kind == FlowValue::Base::Param ||
+                       V->Kind == FlowValue::Base::Function ||
+                       (V->Kind == FlowValue::Base::Unknown && V->Path.empty() &&
+                        Kind == FactKind::Argument));
+    if (!Local)
+      return refuse("a changed function now calls or passes a value only the whole tree " +
+                    std::string("resolves (") + R.Value.str() + ")");
+    NeedsValueFlow = true;
     return true;
   };
   size_t I = 0, J = 0;
@@ -301,6 +318,25 @@ bool GraphSplicer::align(FactKind Kind, llvm::StringRef Owner,
 bool GraphSplicer::compareGroups() {
   collect(Old, OldGroups);
   collect(New, NewGroups);
+  // A function passed as a value has callers nobody sees: its parameters
+  // resolve by type. One the tree already takes the address of may be
+  // passed anew; one the TU stops passing may be taken nowhere else now.
+  auto Passed = [](const TUFacts &F) {
+    std::set<std::string> Out;
+    for (const ArgumentFact &A : F.Arguments)
+      if (std::optional<FlowValue> V = FlowValue::decode(A.Value);
+          V && V->Kind == FlowValue::Base::Function)
+        Out.insert(V->Name);
+    return Out;
+  };
+  std::set<std::string> Was = Passed(Old), Now = Passed(New);
+  for (const std::string &F : Was)
+    if (!Now.count(F))
+      return refuse("the change no longer passes " + F + " as a value");
+  for (const std::string &F : Now)
+    if (!Was.count(F))
+      if (NodeId N = G.lookup(F); N == NoNode || !G.isAddressTaken(N))
+        return refuse("the change passes " + F + ", whose address nothing took before, as a value");
   std::set<GroupKey> Keys;
   for (const auto &[K, V] : OldGroups)
     Keys.insert(K);
@@ -353,12 +389,28 @@ bool GraphSplicer::checkLocalGraphs() {
           Out.push_back(edgeText(Of, E));
     return Out;
   };
-  auto EffectKeys = [](const CallGraph &Of, NodeId N) {
+  // An effect whole, in order: where it arises and the way it was found
+  // decide its callers' chains. Moved, the old graph's positions in the
+  // changed file are given as they are now (or as unknown, which no new
+  // position equals).
+  auto EffectTexts = [&](const CallGraph &Of, NodeId N, bool Move) {
+    auto At = [&](const Loc &L) {
+      if (!Move || Of.file(L.File) != Main)
+        return locText(Of, L);
+      auto It = Moved.find(posKey(L.Line, L.Column));
+      if (It == Moved.end())
+        return std::string("?");
+      return Of.file(L.File) + ":" + std::to_string(uint32_t(It->second >> 32)) + ":" +
+             std::to_string(uint32_t(It->second));
+    };
     std::vector<std::string> Out;
     if (N != NoNode)
-      for (const ValueEffect &E : Of.effectsOf(N))
-        Out.push_back(E.key());
-    llvm::sort(Out);
+      for (const ValueEffect &E : Of.effectsOf(N)) {
+        std::string T = E.key() + "|" + At(E.Site) + "|" + (E.Label ? Of.field(E.Label) : "");
+        for (const auto &[C, L] : E.Chain)
+          T += "|" + nodeText(Of, C) + "@" + At(L);
+        Out.push_back(std::move(T));
+      }
     return Out;
   };
   // Where a position is the changed file's, it is left out.
@@ -374,12 +426,64 @@ bool GraphSplicer::checkLocalGraphs() {
     if (Before && Edges(G, Base) != Edges(LO, InOld))
       return refuse("the TU's own value flow gives " + G.node(Base).Name +
                     " other calls than the tree's");
-    if (Before && EffectKeys(G, Base) != EffectKeys(LO, InOld))
+    if (Before && EffectTexts(G, Base, false) != EffectTexts(LO, InOld, false))
       return refuse("the TU's own value flow gives " + G.node(Base).Name +
                     " other effects than the tree's");
-    if (EffectKeys(LO, InOld) != EffectKeys(LN, InNew))
+    if (EffectTexts(LO, InOld, true) != EffectTexts(LN, InNew, false))
       return refuse("the change alters what " + Key.str() +
                     " does with its parameters (value flow in its callers would change)");
+    // A call through a value binds the masks passed at it to what it
+    // resolves to (addMaskEdges), from facts the TU's graph may not hold.
+    if (Before && InNew != NoNode) {
+      std::set<std::string> Was, Now;
+      for (const std::string &T : Edges(G, Base))
+        Was.insert(T);
+      for (const std::string &T : Edges(LN, InNew))
+        Now.insert(T);
+      auto HasMasks = [&](const CallGraph &Of, const Edge &E) {
+        NodeId To = G.lookup(Of.node(E.To).Key);
+        if (Of.node(E.To).Kind == NodeKind::Field)
+          To = G.nodeOfField(G.FieldIds.lookup(Of.node(E.To).Name));
+        if (To == NoNode)
+          return false;
+        if (G.node(To).Kind == NodeKind::Field) {
+          for (const Edge &T : G.edges(To))
+            if (!G.maskedNodesOf(T.To).empty())
+              return true;
+          return false;
+        }
+        return !G.maskedNodesOf(To).empty();
+      };
+      for (const Edge &E : G.edges(Base))
+        if ((E.Kind == EdgeKind::Bound || E.Kind == EdgeKind::FieldCall) &&
+            !Now.count(edgeText(G, E)) && HasMasks(G, E))
+          return refuse("a call through a value to a function taking an allocation mask changed");
+      for (const Edge &E : LN.edges(InNew))
+        if ((E.Kind == EdgeKind::Bound || E.Kind == EdgeKind::FieldCall) &&
+            !Was.count(edgeText(LN, E)) && HasMasks(LN, E))
+          return refuse("a call through a value to a function taking an allocation mask changed");
+    }
+  }
+  // Counted once per value resolved by type, tree-wide: a difference in the
+  // TU's own graphs need not be the tree's.
+  if (LO.Flow.TypeFallbacks != LN.Flow.TypeFallbacks)
+    return refuse("the change alters what value flow resolves by type");
+  // A site's targets are a set over every chain ending there, callers in
+  // other TUs included: the TU's own difference is the tree's only when no
+  // such chain ends in a changed function.
+  {
+    IndirectPrecision PO = LO.indirectPrecision(), PN = LN.indirectPrecision();
+    if (PO.Targets != PN.Targets || PO.ResolvedSites != PN.ResolvedSites)
+      for (NodeId N = 0; N + 1 < G.EdgeStart.size(); ++N) {
+        if (G.Nodes[N].Kind == NodeKind::Function && Owned.count(G.Nodes[N].Key))
+          continue;
+        for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
+          llvm::ArrayRef<CallGraph::HoistStep> Chain = G.hoistChain(G.FlatEdges[I].Hoist);
+          if (!Chain.empty() && G.Nodes[Chain.back().first].Kind == NodeKind::Function &&
+              Owned.count(G.Nodes[Chain.back().first].Key))
+            return refuse("the change alters the targets of a call other TUs' chains end at");
+        }
+      }
   }
   auto Registrations = [&](const CallGraph &Of) {
     std::vector<std::string> Out;
@@ -451,6 +555,8 @@ bool GraphSplicer::translate(const CallGraph &From, const Edge &E, Edge &Out) {
   Out.Site.Raw = 0;
   Out.Label = E.Label ? G.internField(From.field(E.Label)) : 0;
   Out.Through = E.Through ? G.internField(From.field(E.Through)) : 0;
+  if (Out.Through)
+    G.fieldNode(Out.Through); // So a rule can make the field a sink or a boundary.
   Out.Mask = 0;
   Out.Hoist = 0;
   if (E.Hoist) {
@@ -757,6 +863,10 @@ void GraphSplicer::apply(SpliceResult &Out) {
   G.FlatEdges = std::move(Flat);
   G.EdgeStart = std::move(Start);
 
+  // A node the change made (a callee nothing called before, a sink among
+  // them) has a summary of its own.
+  for (NodeId N = FirstNew; N < G.Nodes.size(); ++N)
+    Touched.insert(N);
   Out.Touched.assign(Touched.begin(), Touched.end());
   llvm::sort(Out.Touched);
   Out.EffectsMoved.assign(EffectsMoved.begin(), EffectsMoved.end());
