@@ -4,16 +4,22 @@
 With a warm index of a kernel tree, for one changed driver file:
   kreach check --no-update           the whole tree's report from the index
   kreach check --changed-files LIST  patch mode: re-index the TUs that read the
-                                     file, report the findings through it
+                                     file, update the base's graph for the
+                                     change (the splice), report the findings
+                                     through it
+  ... --no-splice                    the same with the graph rebuilt from the
+                                     index, as before the splice
   clang -fsyntax-only                the same touched TUs, the floor
-A comment is appended to each file (a change of content that keeps its facts:
-kreach judges freshness by content, so a new time alone would re-parse
-nothing) and the file restored afterwards.
+Each run changes the file: a line of comment inserted at its top (so every
+position in it moves), one more each run, spliced and rebuilt runs in turns,
+pair by pair; the file is restored afterwards (the next check re-parses it).
 
-Usage: bench/patch_mode.py -p KERNEL_BUILD --kreach build/bin/kreach FILE [FILE...]
+Usage: bench/patch_mode.py -p KERNEL_BUILD --kreach build/bin/kreach [--db DB]
+           [--runs 3] FILE [FILE...]
 """
 import argparse
 import json
+import statistics
 import os
 import subprocess
 import sys
@@ -22,6 +28,17 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from index_cost import syntax_only_args  # noqa: E402
+
+
+def timed_json(cmd):
+    """Wall seconds and the JSON report of one kreach run."""
+    start = time.perf_counter()
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if res.returncode not in (0, 1):
+        sys.exit("%s failed (%d): %s" % (" ".join(cmd), res.returncode,
+                                         res.stderr.decode(errors="replace")))
+    return elapsed, json.loads(res.stdout)
 
 
 def timed(cmd, **kw):
@@ -36,49 +53,80 @@ def main():
     ap.add_argument("--kreach", required=True)
     ap.add_argument("--llvm", default="22")
     ap.add_argument("--db", help="index file (default: kreach.db in -p)")
+    ap.add_argument("--source-root", help="passed on to kreach")
+    ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("files", nargs="+", help="changed files, relative to the source root")
     args = ap.parse_args()
-    db = ["--db", args.db] if args.db else []
+    extra = (["--db", args.db] if args.db else []) + (
+        ["--source-root", args.source_root] if args.source_root else [])
     clang = "/usr/lib/llvm-%s/bin/clang" % args.llvm
     cdb = json.load(open(os.path.join(args.p, "compile_commands.json")))
-    root = os.path.realpath(os.path.join(args.p, "source")) if os.path.isdir(
-        os.path.join(args.p, "source")) else os.path.realpath(args.p)
+    if args.source_root:
+        root = os.path.realpath(args.source_root)
+    elif os.path.isdir(os.path.join(args.p, "source")):
+        root = os.path.realpath(os.path.join(args.p, "source"))
+    else:
+        root = os.path.realpath(args.p)
 
-    full, _ = timed([args.kreach, "check", "-p", args.p, "--no-update", "--quiet"] + db)
+    full, _ = timed([args.kreach, "check", "-p", args.p, "--no-update", "--quiet"] + extra)
 
+    listing = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
+    listing.write("\n".join(args.files) + "\n")
+    listing.close()
     originals = {}
+    results = {"spliced": [], "rebuilt": []}
+    last = {}
     try:
         for f in args.files:
             path = os.path.join(root, f)
             with open(path, "rb") as fh:
                 originals[path] = fh.read()
-            with open(path, "ab") as fh:
-                fh.write(b"/* kreach bench */\n")
-        listing = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
-        listing.write("\n".join(args.files) + "\n")
-        listing.close()
-        patch, res = timed([args.kreach, "check", "-p", args.p, "--changed-files",
-                            listing.name, "--format=json", "-j", "1"] + db)
-        os.unlink(listing.name)
+        edits = 0
+        for _ in range(args.runs):
+            for mode in ("spliced", "rebuilt"):
+                edits += 1
+                for path, text in originals.items():
+                    with open(path, "wb") as fh:
+                        fh.write(b"/* kreach bench */\n" * edits + text)
+                cmd = [args.kreach, "check", "-p", args.p, "--changed-files", listing.name,
+                       "--format=json", "-j", "1"] + extra
+                if mode == "rebuilt":
+                    cmd.append("--no-splice")
+                dt, res = timed_json(cmd)
+                results[mode].append(dt)
+                last[mode] = res
     finally:
         for path, text in originals.items():
             with open(path, "wb") as fh:
                 fh.write(text)
+        os.unlink(listing.name)
 
     # The floor: the TUs whose main file changed (headers would add their readers).
     touched = [e for e in cdb if os.path.relpath(os.path.realpath(e["file"]), root) in args.files]
-    parse = 0.0
-    for e in touched:
-        dt, _ = timed(syntax_only_args(e, clang), cwd=e["directory"])
-        parse += dt
-
+    parse = []
+    for _ in range(args.runs):
+        total = 0.0
+        for e in touched:
+            dt, _ = timed(syntax_only_args(e, clang), cwd=e["directory"])
+            total += dt
+        parse.append(total)
+    med = {k: statistics.median(v) for k, v in results.items()}
+    p = statistics.median(parse)
     print("changed: %s (%d TUs compile it)" % (", ".join(args.files), len(touched)))
-    print("%-40s %8.2f s" % ("kreach check, full tree, warm index", full))
-    print("%-40s %8.2f s" % ("kreach check --changed-files", patch))
-    print("%-40s %8.2f s" % ("clang -fsyntax-only, touched TUs", parse))
-    if parse:
-        print("patch mode / parse of touched TUs: %.2f" % (patch / parse))
-    print(res.stderr.decode().strip().splitlines()[-1] if res.stderr else "")
+    print("%-44s %8.2f s" % ("kreach check, full tree, warm index", full))
+    print("%-44s %8.2f s" % ("kreach check --changed-files (spliced)", med["spliced"]))
+    print("%-44s %8.2f s" % ("kreach check --changed-files --no-splice", med["rebuilt"]))
+    print("%-44s %8.2f s" % ("clang -fsyntax-only, touched TUs", p))
+    for mode in ("spliced", "rebuilt"):
+        stats = last[mode].get("stats", {})
+        print("%s: graph %s%s, summary rows %s" % (
+            mode, stats.get("graph"),
+            (" (%s)" % stats["splice_refused"]) if stats.get("splice_refused") else "",
+            stats.get("summary_rows")))
+    if p:
+        print("patch mode / parse of touched TUs: spliced %.2f, rebuilt %.2f" %
+              (med["spliced"] / p, med["rebuilt"] / p))
+    print("ratio spliced/rebuilt %.3f" % (med["spliced"] / med["rebuilt"]))
 
 
 if __name__ == "__main__":
