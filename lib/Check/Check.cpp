@@ -164,7 +164,11 @@ PatchSplice::~PatchSplice() = default;
 std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) {
   if (!Refused.empty())
     return nullptr;
-  std::optional<CallGraph> Graph = Base ? Base->takeAsStarted() : std::nullopt;
+  std::optional<CallGraph> Graph;
+  {
+    llvm::TimeTraceScope Scope("read the base's graph snapshot (read ahead; waiting for it)");
+    Graph = Base ? Base->takeAsStarted() : std::nullopt;
+  }
   Base.reset();
   if (!Graph) {
     Refused = "no graph snapshot of the base tree to update";
@@ -214,6 +218,7 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
         L.Error = "the TU's own graphs could not be made: " + Error;
       return L;
     };
+    llvm::TimeTraceScope Scope("splice a TU", TU);
     SpliceResult S = spliceTU(
         Result->Graph, Flow, TU, Old, *New,
         [&](llvm::StringRef Key) {
@@ -256,24 +261,26 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   ValueFlowConfig Flow = valueFlowConfig(Rules);
   std::string SnapshotPath = I.graphSnapshotPath();
   auto keyFor = [&](llvm::StringRef Token) { return snapshotKey(I, Flow, Token); };
+  // The graph stands for the state Current names (empty: a TU was stored
+  // meanwhile, so this graph is already older than the index, and no
+  // snapshot may claim otherwise).
+  auto Settle = [&](std::string Current) {
+    if (!Current.empty())
+      SnapshotKey = keyFor(Current);
+    GraphToken = std::move(Current);
+    return llvm::Error::success();
+  };
   if (Spliced) {
     R.Graph = std::move(Spliced->Graph);
     R.Stats.GraphSource = "spliced";
     if (I.readOnly())
       return llvm::Error::success();
-    std::string Current;
-    {
-      llvm::TimeTraceScope Scope("store the effects that moved");
-      llvm::Expected<std::string> Stored =
-          I.replaceEffects(R.Graph, Spliced->Generation, Spliced->EffectsMoved, Spliced->Files);
-      if (!Stored)
-        return Stored.takeError();
-      Current = std::move(*Stored);
-    }
-    if (!Current.empty())
-      SnapshotKey = keyFor(Current);
-    GraphToken = Current;
-    return llvm::Error::success();
+    llvm::TimeTraceScope Scope("store the effects that moved");
+    llvm::Expected<std::string> Stored =
+        I.replaceEffects(R.Graph, Spliced->Generation, Spliced->EffectsMoved, Spliced->Files);
+    if (!Stored)
+      return Stored.takeError();
+    return Settle(std::move(*Stored));
   }
   llvm::Expected<std::string> Token = I.effectsToken();
   if (!Token)
@@ -336,12 +343,7 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
       return Stored.takeError();
     Current = std::move(*Stored);
   }
-  // Empty when a TU was stored meanwhile: this graph is already older than
-  // the index, and no snapshot may claim otherwise.
-  if (!Current.empty())
-    SnapshotKey = keyFor(Current);
-  GraphToken = Current;
-  return llvm::Error::success();
+  return Settle(std::move(Current));
 }
 
 /// The index's note of the state of the facts a rule set's summaries were
@@ -484,6 +486,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   for (RuleWork &W : Work) {
     const Rule *Rl = W.TheRule;
     if (R.Rules.empty()) {
+      llvm::TimeTraceScope Scope("count the edges");
       EdgeCounts Counts = countEdges(R.Graph, W.Spec);
       R.Stats.CallEdges = Counts.Calls;
       R.Stats.UnresolvedIndirectCalls = Counts.UnresolvedIndirectCalls;
@@ -506,6 +509,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
         bool OfBase = Spliced && *Has && !Spliced->BaseToken.empty() &&
                       *Of == Spliced->BaseToken;
         llvm::ArrayRef<NodeId> Only(Affected);
+        llvm::TimeTraceScope Scope("store summaries", Rl->name());
         llvm::Expected<SummaryWrite> Stored = I.storeSummaries(
             R.Graph, W.Steps, Fingerprint, Rl->name(), OfBase ? &Only : nullptr);
         if (!Stored)
@@ -539,7 +543,10 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     R.Stats.Unresolved[K] = Flow.Unresolved[K];
   R.Stats.Precision = R.Graph.indirectPrecision();
 
-  llvm::Expected<IndexCounts> Counts = I.counts(Index::CountScope::Functions);
+  llvm::Expected<IndexCounts> Counts = [&] {
+    llvm::TimeTraceScope Scope("count the index's functions");
+    return I.counts(Index::CountScope::Functions);
+  }();
   if (!SnapshotKey.empty()) {
     // What of the write the searches did not cover.
     llvm::TimeTraceScope Scope("write graph snapshot", "waiting for its thread");

@@ -123,6 +123,9 @@ private:
   llvm::DenseMap<uint64_t, uint64_t> Moved;
   /// Functions defined in the changed file, before or after.
   llvm::StringSet<> Owned;
+  /// Their nodes in the base graph (looked up once: a whole tree's keys are
+  /// too many to hash node by node).
+  llvm::DenseSet<NodeId> OwnedNodes;
   /// Header functions whose facts only one side has (used before or after
   /// only), defined by other TUs too: left as the graph has them.
   llvm::StringSet<> Skipped;
@@ -198,6 +201,9 @@ bool GraphSplicer::compareFunctions() {
     for (const auto &Entry : *Side)
       if (Entry.getValue()->Loc.File == Main)
         Owned.insert(Entry.getKey());
+  for (const auto &Entry : Owned)
+    if (NodeId N = G.lookup(Entry.getKey()); N != NoNode)
+      OwnedNodes.insert(N);
   for (const auto &Entry : OldFunctions) {
     const FunctionFact &F = *Entry.getValue();
     auto Now = NewFunctions.find(F.Key);
@@ -475,12 +481,11 @@ bool GraphSplicer::checkLocalGraphs() {
     IndirectPrecision PO = LO.indirectPrecision(), PN = LN.indirectPrecision();
     if (PO.Targets != PN.Targets || PO.ResolvedSites != PN.ResolvedSites)
       for (NodeId N = 0; N + 1 < G.EdgeStart.size(); ++N) {
-        if (G.Nodes[N].Kind == NodeKind::Function && Owned.count(G.Nodes[N].Key))
+        if (OwnedNodes.count(N))
           continue;
         for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
           llvm::ArrayRef<CallGraph::HoistStep> Chain = G.hoistChain(G.FlatEdges[I].Hoist);
-          if (!Chain.empty() && G.Nodes[Chain.back().first].Kind == NodeKind::Function &&
-              Owned.count(G.Nodes[Chain.back().first].Key))
+          if (!Chain.empty() && OwnedNodes.count(Chain.back().first))
             return refuse("the change alters the targets of a call other TUs' chains end at");
         }
       }
@@ -581,7 +586,7 @@ template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
   auto Visit = [&](Loc &L) { return L.File != MainId || Each(L); };
   for (NodeId N = 0; N < G.Nodes.size(); ++N) {
     Node &Nd = G.Nodes[N];
-    bool Mine = Nd.Kind == NodeKind::Function && Owned.count(Nd.Key);
+    bool Mine = OwnedNodes.count(N);
     // An owned function's definition is set from the facts.
     if (!Mine && !Visit(Nd.Def))
       return false;
@@ -693,7 +698,7 @@ void GraphSplicer::applyLocalStats(llvm::DenseSet<NodeId> &Touched) {
     Shift(F.Unresolved[K], LO.Flow.Unresolved[K], LN.Flow.Unresolved[K]);
   // The changed functions' unresolved calls are the new graph's.
   llvm::erase_if(F.UnresolvedCalls, [&](const UnresolvedCall &U) {
-    return G.Nodes[U.Caller].Kind == NodeKind::Function && Owned.count(G.Nodes[U.Caller].Key);
+    return OwnedNodes.count(U.Caller) != 0;
   });
   for (const UnresolvedCall &U : LN.Flow.UnresolvedCalls) {
     if (!Owned.count(LN.node(U.Caller).Key))
@@ -731,7 +736,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
   if (MainId) {
     for (NodeId N = 0; N < G.Nodes.size(); ++N) {
       Node &Nd = G.Nodes[N];
-      bool Mine = Nd.Kind == NodeKind::Function && Owned.count(Nd.Key);
+      bool Mine = OwnedNodes.count(N);
       if (!Mine && Nd.Def.File == MainId && Move(Nd.Def))
         Touched.insert(N);
       if (N + 1 >= G.EdgeStart.size())

@@ -1762,11 +1762,24 @@ llvm::Expected<SummaryWrite> Index::storeSummaries(const CallGraph &G,
       return std::move(E);
     ++Done.Removed;
   }
+  // Only the sets past the few kept go: the delete scans every row of the
+  // summaries, which a check after a small change must not pay for.
+  int64_t Sets = 0;
+  {
+    auto Count = statement("SELECT COUNT(*) FROM summary_set");
+    if (!Count)
+      return Count.takeError();
+    if (Count->next())
+      Sets = Count->integer(0);
+    else if (llvm::Error E = Count->done("cannot read summaries"))
+      return std::move(E);
+  }
   std::string Keep = "(SELECT id FROM summary_set ORDER BY used DESC LIMIT " +
                      std::to_string(MaxSummarySets) + ")";
-  if (llvm::Error E = exec("DELETE FROM summary WHERE rule_set NOT IN " + Keep +
-                           "; DELETE FROM summary_set WHERE id NOT IN " + Keep + ";"))
-    return std::move(E);
+  if (Sets > MaxSummarySets)
+    if (llvm::Error E = exec("DELETE FROM summary WHERE rule_set NOT IN " + Keep +
+                             "; DELETE FROM summary_set WHERE id NOT IN " + Keep + ";"))
+      return std::move(E);
   if (llvm::Error E = T->commit())
     return std::move(E);
   return Done;
