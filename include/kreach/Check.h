@@ -72,7 +72,8 @@ private:
 /// instead of a graph rebuilt from the rows (GraphSplice.h).
 struct SplicedGraph {
   CallGraph Graph;
-  std::vector<NodeId> Touched;      ///< Only summaries of nodes reaching these can change.
+  std::vector<NodeId> Touched;      ///< Only summaries of nodes reaching these can change,
+  std::vector<NodeId> Moved;        ///< and those of these, whose positions moved.
   std::vector<NodeId> EffectsMoved; ///< Functions whose stored effects moved.
   std::vector<std::string> Files;   ///< The changed files.
   std::string Generation;           ///< The facts' generation it stands for.

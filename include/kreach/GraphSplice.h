@@ -27,9 +27,12 @@ struct SpliceResult {
   /// Why the change cannot be spliced; empty when it was. G is unchanged
   /// when it is refused.
   std::string Refused;
-  /// Nodes whose edges, definition or positions changed: a reachability
-  /// result can differ only at nodes that reach one of them.
+  /// Nodes whose edges changed (their targets, not only where the calls
+  /// are): a reachability result can differ only at nodes that reach one.
   std::vector<NodeId> Touched;
+  /// Nodes of which only positions changed: their own results may read
+  /// differently, nobody else's.
+  std::vector<NodeId> Moved;
   /// Functions whose value-flow effects moved (their stored copies are
   /// rewritten); their content is unchanged.
   std::vector<NodeId> EffectsMoved;

@@ -184,7 +184,7 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
   Result->BaseToken = BaseToken;
   Result->Graph = std::move(*Graph);
   ValueFlowConfig Flow = valueFlowConfig(Rules);
-  llvm::DenseSet<NodeId> Touched, Moved;
+  llvm::DenseSet<NodeId> Touched, Moved, EffectsMoved;
   std::string ReadError;
   for (const auto &[TU, Old] : Before) {
     llvm::Expected<TUFacts> New = I.loadTUFacts(TU);
@@ -239,13 +239,18 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
       return nullptr;
     }
     Touched.insert(S.Touched.begin(), S.Touched.end());
-    Moved.insert(S.EffectsMoved.begin(), S.EffectsMoved.end());
+    Moved.insert(S.Moved.begin(), S.Moved.end());
+    EffectsMoved.insert(S.EffectsMoved.begin(), S.EffectsMoved.end());
     Result->Files.push_back(TU);
   }
-  Result->Touched.assign(Touched.begin(), Touched.end());
-  llvm::sort(Result->Touched);
-  Result->EffectsMoved.assign(Moved.begin(), Moved.end());
-  llvm::sort(Result->EffectsMoved);
+  auto Sorted = [](const llvm::DenseSet<NodeId> &Set) {
+    std::vector<NodeId> Out(Set.begin(), Set.end());
+    llvm::sort(Out);
+    return Out;
+  };
+  Result->Touched = Sorted(Touched);
+  Result->Moved = Sorted(Moved);
+  Result->EffectsMoved = Sorted(EffectsMoved);
   return Result;
 }
 
@@ -449,7 +454,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
         W.Steps = Work[W.SameAs].Steps;
     // A spliced graph differs from the one the summaries were stored for
     // only where it was touched: the rows that can differ are those of the
-    // nodes reaching a touched one.
+    // nodes reaching a touched one, and of those whose positions moved.
     if (Spliced) {
       llvm::TimeTraceScope Scope("nodes the splice can affect");
       std::vector<bool> Seen(R.Graph.size());
@@ -466,6 +471,9 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
             Work.push_back(From);
           }
       }
+      for (NodeId N : Spliced->Moved)
+        if (!Seen[N])
+          Affected.push_back(N);
       llvm::sort(Affected);
     }
     // Allowed chains are found even when not listed: the per-rule stats say
@@ -506,8 +514,10 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       if ((RefreshSummaries || !*Has || GraphToken.empty() || *Of != GraphToken) &&
           W.NeedsSteps) {
         // Only the rows a splice can have changed, if the set was the base's.
+        // Past a fraction of the graph, reading every row in one pass is
+        // cheaper than looking each up.
         bool OfBase = Spliced && *Has && !Spliced->BaseToken.empty() &&
-                      *Of == Spliced->BaseToken;
+                      *Of == Spliced->BaseToken && Affected.size() * 8 < R.Graph.size();
         llvm::ArrayRef<NodeId> Only(Affected);
         llvm::TimeTraceScope Scope("store summaries", Rl->name());
         llvm::Expected<SummaryWrite> Stored = I.storeSummaries(

@@ -100,7 +100,7 @@ private:
   template <typename Fn> bool eachLoc(Fn Each);
   void apply(SpliceResult &Out);
   /// The value-flow figures moved by what the TU's own graphs say changed.
-  void applyLocalStats(llvm::DenseSet<NodeId> &Touched);
+  void applyLocalStats(llvm::DenseSet<NodeId> &Moved);
   bool refuse(std::string Why) {
     if (Refused.empty())
       Refused = std::move(Why);
@@ -685,7 +685,7 @@ SpliceResult GraphSplicer::run() {
   return Out;
 }
 
-void GraphSplicer::applyLocalStats(llvm::DenseSet<NodeId> &Touched) {
+void GraphSplicer::applyLocalStats(llvm::DenseSet<NodeId> &Moved) {
   const CallGraph &LO = *Local.Old, &LN = *Local.New;
   auto Shift = [](size_t &Total, size_t Before, size_t After) {
     Total = Total + After >= Before ? Total + After - Before : 0;
@@ -707,7 +707,7 @@ void GraphSplicer::applyLocalStats(llvm::DenseSet<NodeId> &Touched) {
     Mapped.Caller = G.getOrAddNode(LN.node(U.Caller).Key, LN.node(U.Caller).Name);
     Mapped.Site = G.toLoc(LN.toPos(U.Site));
     Mapped.Site.Raw = 0;
-    Touched.insert(Mapped.Caller);
+    Moved.insert(Mapped.Caller);
     F.UnresolvedCalls.push_back(std::move(Mapped));
   }
   // The indirect calls are the same ones (their facts did not change); what
@@ -720,7 +720,7 @@ void GraphSplicer::applyLocalStats(llvm::DenseSet<NodeId> &Touched) {
 }
 
 void GraphSplicer::apply(SpliceResult &Out) {
-  llvm::DenseSet<NodeId> Touched, EffectsMoved;
+  llvm::DenseSet<NodeId> Touched, MovedOnly, EffectsMoved;
   llvm::DenseSet<uint32_t> MovedChains;
   auto Move = [&](Loc &L) {
     auto It = Moved.find(posKey(L.Line, L.Column));
@@ -738,7 +738,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
       Node &Nd = G.Nodes[N];
       bool Mine = OwnedNodes.count(N);
       if (!Mine && Nd.Def.File == MainId && Move(Nd.Def))
-        Touched.insert(N);
+        MovedOnly.insert(N);
       if (N + 1 >= G.EdgeStart.size())
         continue;
       for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
@@ -746,7 +746,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
         if ((Mine && rebuilt(E)) || E.Site.File != MainId)
           continue;
         if (Move(E.Site))
-          Touched.insert(N);
+          MovedOnly.insert(N);
       }
     }
     for (Store &S : G.Stores)
@@ -778,7 +778,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
       for (NodeId N = 0; N + 1 < G.EdgeStart.size(); ++N)
         for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I)
           if (G.FlatEdges[I].Hoist && MovedChains.count(G.FlatEdges[I].Hoist))
-            Touched.insert(N);
+            MovedOnly.insert(N);
   }
 
   // The changed functions: defined where the facts say, calling what they
@@ -792,7 +792,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
     NodeId N = F ? G.getOrAddNode(Key, F->Name) : G.lookup(Key);
     if (N == NoNode)
       continue;
-    Touched.insert(N);
+    MovedOnly.insert(N); // Touched too below, if what it calls changed.
     Node &Nd = G.Nodes[N];
     Nd.Defined = F != nullptr;
     Nd.Def = F ? G.toLoc(F->Loc) : Loc();
@@ -822,10 +822,29 @@ void GraphSplicer::apply(SpliceResult &Out) {
       for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I)
         if (!rebuilt(G.FlatEdges[I]))
           List.push_back(G.FlatEdges[I]);
+    // What the function calls, wherever the calls are now.
+    auto Calls = [&](llvm::ArrayRef<Edge> Of) {
+      std::vector<std::string> Out;
+      for (const Edge &E : Of) {
+        std::string T = std::to_string(int(E.Kind)) + "|" + std::to_string(E.To) + "|" +
+                        std::to_string(E.Label) + "|" + std::to_string(E.Through) + "|" +
+                        std::to_string(E.HoistLength) + "|" + std::to_string(E.Mask);
+        for (const auto &Step : G.hoistChain(E.Hoist))
+          T += "|" + std::to_string(Step.first);
+        Out.push_back(std::move(T));
+      }
+      return Out;
+    };
+    if (N + 1 >= G.EdgeStart.size() ||
+        Calls(llvm::ArrayRef(G.FlatEdges).slice(G.EdgeStart[N],
+                                                G.EdgeStart[N + 1] - G.EdgeStart[N])) !=
+            Calls(List) ||
+        !G.Nodes[N].Defined) // Nodes may have grown: no reference held.
+      Touched.insert(N);
     Lists[N] = std::move(List);
   }
   if (NeedsValueFlow)
-    applyLocalStats(Touched);
+    applyLocalStats(MovedOnly);
   // A field node the change made calls what is stored into it, as
   // finalize links every field's node.
   llvm::StringSet<> RegistryFields;
@@ -874,6 +893,10 @@ void GraphSplicer::apply(SpliceResult &Out) {
     Touched.insert(N);
   Out.Touched.assign(Touched.begin(), Touched.end());
   llvm::sort(Out.Touched);
+  for (NodeId N : MovedOnly)
+    if (!Touched.count(N))
+      Out.Moved.push_back(N);
+  llvm::sort(Out.Moved);
   Out.EffectsMoved.assign(EffectsMoved.begin(), EffectsMoved.end());
   llvm::sort(Out.EffectsMoved);
   Out.ValueFlowRedone = NeedsValueFlow;
