@@ -256,6 +256,31 @@ TEST(SpliceTest, ANewSinkIsTouched) {
   EXPECT_TRUE(llvm::is_contained(R.Touched, G.lookup("dma_fence_wait_new")));
 }
 
+TEST(SpliceTest, AStackObjectNamedByItsLineMovesWithIt) {
+  // b_work fills a stack object's callback and calls it: the object's name
+  // holds its declaration's line, which the change moves.
+  auto Tu = [](unsigned Shift) {
+    TUFacts F = tuB();
+    for (FunctionFact &Fn : F.Functions)
+      Fn.Loc.Line += Shift;
+    for (CallFact &C : F.Calls)
+      C.Site.Line += Shift;
+    std::string Local = "b_work#entry:" + std::to_string(4 + Shift);
+    F.Assigns.push_back({"b_work", FlowValue::global(Local).member("entry::func").encode(),
+                         FlowValue::function("b_leaf").encode(), at(B, 6 + Shift)});
+    F.ValueCalls.push_back(
+        {"b_work", FlowValue::global(Local).member("entry::func").encode(), at(B, 7 + Shift)});
+    return F;
+  };
+  TUFacts Old = Tu(0), New = Tu(2);
+  CallGraph G = throughSnapshot(build(tuA(), Old));
+  SpliceResult R = splice(G, Old, New);
+  ASSERT_EQ(R.Refused, "");
+  CallGraph Rebuilt = build(tuA(), New);
+  EXPECT_EQ(byKey(G), byKey(Rebuilt));
+  EXPECT_NE(byKey(G)["b_work"].find("b_leaf"), std::string::npos) << byKey(G)["b_work"];
+}
+
 TEST(SpliceTest, APositionNoFactAccountsForIsRefused) {
   // The base holds a fact of b.c the old facts do not: not this index's.
   TUFacts Old = tuB(), Stale = tuB();

@@ -32,6 +32,9 @@ struct FactRecord {
   const SourcePos *Site = nullptr;
   llvm::StringRef Callee, CalleeName; ///< For a call.
   llvm::StringRef Value;              ///< For a value called or passed.
+  /// The changed functions' stack objects the fact names, as spelled
+  /// (their names hold their declaration's line, left out of Content).
+  std::vector<std::string> Locals;
 };
 
 using GroupKey = std::pair<FactKind, std::string>; ///< Kind, owner ("" at file scope).
@@ -78,6 +81,19 @@ public:
 private:
   void collect(const TUFacts &F, Groups &Out) const;
   bool mapPosition(const SourcePos &From, const SourcePos &To);
+  /// Whether Name is a stack object of a changed function ("<function
+  /// key>#<name>:<line>").
+  bool isOwnedLocal(llvm::StringRef Name) const {
+    size_t Hash = Name.rfind('#'), Colon = Name.rfind(':');
+    return Hash != llvm::StringRef::npos && Colon != llvm::StringRef::npos && Colon > Hash &&
+           Colon + 1 < Name.size() &&
+           llvm::all_of(Name.substr(Colon + 1), [](char C) { return C >= '0' && C <= '9'; }) &&
+           Owned.count(Name.take_front(Hash));
+  }
+  /// The stack objects of two facts that pair up: where each is now.
+  bool mapLocals(const FactRecord &From, const FactRecord &To);
+  /// Text with every stack object that moved named as it is now.
+  std::string renamed(llvm::StringRef Text) const;
   bool compareFunctions();
   bool compareGroups();
   bool align(FactKind Kind, llvm::StringRef Owner, const std::vector<FactRecord> &Before,
@@ -121,6 +137,9 @@ private:
   FileId MainId = 0; ///< 0: the graph holds nothing in the changed file.
   /// Where each old position in the changed file is now.
   llvm::DenseMap<uint64_t, uint64_t> Moved;
+  /// What each moved stack object of a changed function is named now.
+  std::map<std::string, std::string> Renamed;
+  std::set<std::string> RenamedTo;
   /// Functions defined in the changed file, before or after.
   llvm::StringSet<> Owned;
   /// Their nodes in the base graph (looked up once: a whole tree's keys are
@@ -171,6 +190,14 @@ void GraphSplicer::collect(const TUFacts &F, Groups &Out) const {
         case ColumnKind::Text:
           if (K.Columns[C].Name == "value")
             R.Value = V.Text;
+          if (K.Columns[C].Name == "value" || K.Columns[C].Name == "target")
+            if (std::optional<FlowValue> FV = FlowValue::decode(V.Text);
+                FV && FV->Kind == FlowValue::Base::Global && isOwnedLocal(FV->Name)) {
+              R.Locals.push_back(FV->Name);
+              FV->Name = FV->Name.substr(0, FV->Name.rfind(':') + 1) + "L";
+              OS << FV->encode() << '\x1f';
+              break;
+            }
           OS << V.Text << '\x1f';
           break;
         }
@@ -190,6 +217,36 @@ bool GraphSplicer::mapPosition(const SourcePos &From, const SourcePos &To) {
   if (!Inserted && It->second != posKey(To.Line, To.Column))
     return refuse("two facts at one position of " + Main.str() + " moved apart");
   return true;
+}
+
+bool GraphSplicer::mapLocals(const FactRecord &From, const FactRecord &To) {
+  for (size_t I = 0; I < From.Locals.size() && I < To.Locals.size(); ++I) {
+    auto [It, Inserted] = Renamed.try_emplace(From.Locals[I], To.Locals[I]);
+    if (!Inserted && It->second != To.Locals[I])
+      return refuse("a stack object of " + Main.str() + " moved apart from itself");
+    if (Inserted && !RenamedTo.insert(To.Locals[I]).second)
+      return refuse("two stack objects of " + Main.str() + " became one");
+  }
+  return true;
+}
+
+std::string GraphSplicer::renamed(llvm::StringRef Text) const {
+  std::string Out = Text.str();
+  for (const auto &[From, To] : Renamed) {
+    if (From == To)
+      continue;
+    // "f#x:63" is no part of "f#x:637".
+    for (size_t At = Out.find(From); At != std::string::npos;
+         At = Out.find(From, At + To.size())) {
+      size_t End = At + From.size();
+      if (End < Out.size() && Out[End] >= '0' && Out[End] <= '9') {
+        At = End - To.size();
+        continue;
+      }
+      Out.replace(At, From.size(), To);
+    }
+  }
+  return Out;
 }
 
 bool GraphSplicer::compareFunctions() {
@@ -295,6 +352,7 @@ bool GraphSplicer::align(FactKind Kind, llvm::StringRef Owner,
     std::optional<FlowValue> V = FlowValue::decode(R.Value);
     bool Local = V && (V->Kind == FlowValue::Base::Param ||
                        V->Kind == FlowValue::Base::Function ||
+                       (V->Kind == FlowValue::Base::Global && isOwnedLocal(V->Name)) ||
                        (V->Kind == FlowValue::Base::Unknown && V->Path.empty() &&
                         Kind == FactKind::Argument));
     if (!Local)
@@ -307,6 +365,8 @@ bool GraphSplicer::align(FactKind Kind, llvm::StringRef Owner,
   while (I < N || J < M) {
     if (I < N && J < M && Before[I].Content == After[J].Content) {
       if (Before[I].Site && !mapPosition(*Before[I].Site, *After[J].Site))
+        return false;
+      if (!mapLocals(Before[I], After[J]))
         return false;
       ++I;
       ++J;
@@ -374,7 +434,8 @@ bool GraphSplicer::compareGroups() {
                     " changed (value flow would see it)");
     }
     for (size_t I = 0; I < Before.size(); ++I)
-      if (Before[I].Site && !mapPosition(*Before[I].Site, *After[I].Site))
+      if ((Before[I].Site && !mapPosition(*Before[I].Site, *After[I].Site)) ||
+          !mapLocals(Before[I], After[I]))
         return false;
   }
   return true;
@@ -677,6 +738,12 @@ SpliceResult GraphSplicer::run() {
                     " that no fact of the TU accounts for (line " + std::to_string(L.Line) +
                     ")");
     });
+  // A label naming a moved stack object is renamed in place: it must not
+  // become another label's spelling.
+  if (Refused.empty())
+    for (FieldId F = 1; F < G.Fields.size() && Refused.empty(); ++F)
+      if (std::string Now = renamed(G.Fields[F]); Now != G.Fields[F] && G.FieldIds.count(Now))
+        refuse("a moved stack object's new name is spelled as another value already");
   if (!Refused.empty()) {
     Out.Refused = std::move(Refused);
     return Out;
@@ -779,6 +846,35 @@ void GraphSplicer::apply(SpliceResult &Out) {
         for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I)
           if (G.FlatEdges[I].Hoist && MovedChains.count(G.FlatEdges[I].Hoist))
             MovedOnly.insert(N);
+  }
+
+  // Stack objects of the changed functions are named by their line: where
+  // it moved, every value, head and label naming one says so.
+  if (llvm::any_of(Renamed, [](const auto &R) { return R.first != R.second; })) {
+    auto Rename = [&](std::string &Text) {
+      std::string Now = renamed(Text);
+      bool Changed = Now != Text;
+      Text = std::move(Now);
+      return Changed;
+    };
+    for (NodeId N : OwnedNodes)
+      if (N < G.Effects.size())
+        for (ValueEffect &E : G.Effects[N])
+          if (Rename(E.A.Name) | Rename(E.B.Name))
+            EffectsMoved.insert(N);
+    for (CallGraph::RegistrationRow &R : G.Registrations) {
+      Rename(R.Head);
+      Rename(R.Callback.Name);
+    }
+    for (UnresolvedCall &U : G.Flow.UnresolvedCalls)
+      Rename(U.What);
+    for (FieldId F = 1; F < G.Fields.size(); ++F) {
+      std::string Was = G.Fields[F];
+      if (Rename(G.Fields[F])) {
+        G.FieldIds.erase(Was);
+        G.FieldIds[G.Fields[F]] = F;
+      }
+    }
   }
 
   // The changed functions: defined where the facts say, calling what they
