@@ -75,7 +75,7 @@ struct SplicedGraph {
   std::vector<NodeId> Touched;      ///< Only summaries of nodes reaching these can change,
   std::vector<NodeId> Moved;        ///< and those of these, whose positions moved.
   std::vector<NodeId> EffectsMoved; ///< Functions whose stored effects moved.
-  std::vector<std::string> Files;   ///< The changed files.
+  std::vector<std::string> Files;   ///< Whose stored registrations are rewritten.
   std::string Generation;           ///< The facts' generation it stands for.
   std::string BaseToken;            ///< The effects token of the base it was spliced from.
 };

@@ -36,6 +36,9 @@ struct SpliceResult {
   /// Functions whose value-flow effects moved (their stored copies are
   /// rewritten); their content is unchanged.
   std::vector<NodeId> EffectsMoved;
+  /// Files whose registrations name a moved stack object of the TU (their
+  /// stored copies are rewritten too).
+  std::vector<std::string> RegistrationFiles;
   /// Whether the changed functions' value flow was redone (BuildLocal).
   bool ValueFlowRedone = false;
 };

@@ -242,7 +242,11 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
     Moved.insert(S.Moved.begin(), S.Moved.end());
     EffectsMoved.insert(S.EffectsMoved.begin(), S.EffectsMoved.end());
     Result->Files.push_back(TU);
+    llvm::append_range(Result->Files, S.RegistrationFiles);
   }
+  llvm::sort(Result->Files);
+  Result->Files.erase(std::unique(Result->Files.begin(), Result->Files.end()),
+                      Result->Files.end());
   auto Sorted = [](const llvm::DenseSet<NodeId> &Set) {
     std::vector<NodeId> Out(Set.begin(), Set.end());
     llvm::sort(Out);

@@ -857,15 +857,16 @@ void GraphSplicer::apply(SpliceResult &Out) {
       Text = std::move(Now);
       return Changed;
     };
-    for (NodeId N : OwnedNodes)
-      if (N < G.Effects.size())
-        for (ValueEffect &E : G.Effects[N])
-          if (Rename(E.A.Name) | Rename(E.B.Name))
-            EffectsMoved.insert(N);
-    for (CallGraph::RegistrationRow &R : G.Registrations) {
-      Rename(R.Head);
-      Rename(R.Callback.Name);
-    }
+    // Every function's: a registration of a changed function's stack
+    // object on a head it was passed is its callers' effect too, in any TU.
+    auto MayName = [](const std::string &Name) { return Name.find('#') != std::string::npos; };
+    for (NodeId N = 0; N < G.Effects.size(); ++N)
+      for (ValueEffect &E : G.Effects[N])
+        if ((MayName(E.A.Name) && Rename(E.A.Name)) | (MayName(E.B.Name) && Rename(E.B.Name)))
+          EffectsMoved.insert(N);
+    for (CallGraph::RegistrationRow &R : G.Registrations)
+      if (Rename(R.Head) | Rename(R.Callback.Name))
+        Out.RegistrationFiles.push_back(G.file(R.Site.File));
     for (UnresolvedCall &U : G.Flow.UnresolvedCalls)
       Rename(U.What);
     for (FieldId F = 1; F < G.Fields.size(); ++F) {
@@ -995,6 +996,10 @@ void GraphSplicer::apply(SpliceResult &Out) {
   llvm::sort(Out.Moved);
   Out.EffectsMoved.assign(EffectsMoved.begin(), EffectsMoved.end());
   llvm::sort(Out.EffectsMoved);
+  llvm::sort(Out.RegistrationFiles);
+  Out.RegistrationFiles.erase(
+      std::unique(Out.RegistrationFiles.begin(), Out.RegistrationFiles.end()),
+      Out.RegistrationFiles.end());
   Out.ValueFlowRedone = NeedsValueFlow;
 }
 
