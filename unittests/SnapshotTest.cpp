@@ -1,6 +1,9 @@
 //===- SnapshotTest.cpp - A finalized graph written and read back ---------===//
 
 #include "kreach/GraphSnapshot.h"
+#include "kreach/Check.h"
+#include "kreach/FactKinds.h"
+#include "kreach/GraphJournal.h"
 #include "kreach/FlowValue.h"
 #include "kreach/Graph.h"
 #include "Registries.h"
@@ -250,6 +253,127 @@ TEST(SnapshotTest, DamageIsAnErrorNeverAGraph) {
   EXPECT_NE(tryBytes("not a snapshot at all, but long enough").find("not a kreach graph"),
             std::string::npos);
   EXPECT_EQ(tryBytes(Bytes), "read");
+}
+
+/// A TU's facts in one string: every function and every fact of every kind.
+std::string dumpFacts(const TUFacts &F) {
+  std::string Out = F.MainFile + ";" + std::to_string(F.UnresolvedIndirectCalls) + ";";
+  for (const FunctionFact &Fn : F.Functions)
+    Out += Fn.Key + "/" + Fn.Name + "@" + Fn.Loc.File + ":" + std::to_string(Fn.Loc.Line) +
+           ":" + std::to_string(Fn.Loc.Column) + (Fn.Internal ? "i" : "e") + ";";
+  llvm::SmallVector<FactValue, 8> Values;
+  for (const FactKindInfo &K : factKinds())
+    for (size_t I = 0; I < factCount(F, K.Kind); ++I) {
+      Values.clear();
+      factValues(F, K.Kind, I, Values);
+      Out += K.Table.str() + "(";
+      for (const FactValue &V : Values)
+        Out += V.Text.str() + "|" + V.Name.str() + "|" + std::to_string(V.Int) + ",";
+      Out += ")";
+    }
+  return Out;
+}
+
+TUFacts sampleFacts(const std::string &Main) {
+  TUFacts F;
+  F.MainFile = Main;
+  F.UnresolvedIndirectCalls = 2;
+  F.Functions.push_back({"f", "f", {Main, 3, 5}, false});
+  F.Functions.push_back({"drivers/x/x.c:g", "g", {Main, 9, 12}, true});
+  F.Calls.push_back({"f", "drivers/x/x.c:g", "g", {Main, 4, 2}});
+  F.Stores.push_back({"", "ops::run", "f", "f", {Main, 20, 9}});
+  F.Arguments.push_back(
+      {"f", "kref_put", "kref_put", 1, "", "Fdrivers/x/x.c:g", {Main, 4, 2}});
+  return F;
+}
+
+TEST(JournalTest, ATUsFactsComeBackAsTheyWere) {
+  const PathMapper Paths("/src", "/src");
+  GraphJournal J{"snapshot-key", "state-key", {}};
+  J.Before.push_back({"/src/drivers/x/x.c", sampleFacts("/src/drivers/x/x.c")});
+  J.Before.push_back({"/src/drivers/y/y.c", sampleFacts("/src/drivers/y/y.c")});
+  std::string Path = tempPath("g.graph.journal");
+  ASSERT_FALSE(bool(writeGraphJournal(J, Path, Paths)));
+  llvm::Expected<std::optional<GraphJournal>> Back = readGraphJournal(Path, Paths);
+  ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
+  ASSERT_TRUE(Back->has_value());
+  EXPECT_EQ((*Back)->BaseKey, "snapshot-key");
+  EXPECT_EQ((*Back)->StateKey, "state-key");
+  ASSERT_EQ((*Back)->Before.size(), 2u);
+  for (size_t I = 0; I < 2; ++I) {
+    EXPECT_EQ((*Back)->Before[I].first, J.Before[I].first);
+    EXPECT_EQ(dumpFacts((*Back)->Before[I].second), dumpFacts(J.Before[I].second));
+  }
+  // Read under another checkout's root, the paths are that checkout's.
+  llvm::Expected<std::optional<GraphJournal>> Moved =
+      readGraphJournal(Path, PathMapper("/elsewhere", "/elsewhere"));
+  ASSERT_TRUE(bool(Moved)) << llvm::toString(Moved.takeError());
+  ASSERT_TRUE(Moved->has_value());
+  EXPECT_EQ((*Moved)->Before[1].first, "/elsewhere/drivers/y/y.c");
+}
+
+TEST(JournalTest, NoFileIsNoJournalAndDamageIsAnError) {
+  const PathMapper Paths("/src", "/src");
+  std::string Path = tempPath("g.graph.journal");
+  llvm::Expected<std::optional<GraphJournal>> None = readGraphJournal(Path, Paths);
+  ASSERT_TRUE(bool(None));
+  EXPECT_FALSE(None->has_value());
+  GraphJournal J{"snapshot-key", "state-key", {}};
+  J.Before.push_back({"/src/drivers/x/x.c", sampleFacts("/src/drivers/x/x.c")});
+  ASSERT_FALSE(bool(writeGraphJournal(J, Path, Paths)));
+  std::string Bytes = (*llvm::MemoryBuffer::getFile(Path))->getBuffer().str();
+  auto tryBytes = [&](const std::string &Data) {
+    {
+      std::error_code EC;
+      llvm::raw_fd_ostream OS(Path, EC);
+      EXPECT_FALSE(EC);
+      OS << Data;
+    }
+    llvm::Expected<std::optional<GraphJournal>> Read = readGraphJournal(Path, Paths);
+    if (Read)
+      return std::string(Read->has_value() ? "read" : "absent");
+    return llvm::toString(Read.takeError());
+  };
+  for (size_t At = 0; At < Bytes.size(); At += std::max<size_t>(1, Bytes.size() / 41)) {
+    std::string Bad = Bytes;
+    Bad[At] ^= 0x5a;
+    EXPECT_NE(tryBytes(Bad).find("is damaged"), std::string::npos) << At;
+  }
+  EXPECT_NE(tryBytes(Bytes.substr(0, Bytes.size() - 1)).find("is damaged"), std::string::npos);
+  EXPECT_NE(tryBytes("KRJOURNAL").find("truncated"), std::string::npos);
+  EXPECT_EQ(tryBytes(Bytes), "read");
+}
+
+// The snapshot of a state is the one written under its key, or an older one
+// with the journal that brings it there; a journal of another state or of a
+// snapshot since replaced is not used.
+TEST(JournalTest, ASnapshotIsReadForAStateByItsKeyOrItsJournal) {
+  const PathMapper Paths("/src", "/src");
+  CallGraph G;
+  build(G);
+  G.finalize(test::chainConfig());
+  std::string Path = tempPath("g.graph");
+  ASSERT_FALSE(bool(writeGraphSnapshot(G, Path, "state-1")));
+  auto readFor = [&](llvm::StringRef Key) -> std::string {
+    llvm::Expected<std::optional<SnapshotRead>> R = readSnapshotFor(Path, Paths, Key);
+    if (!R)
+      return llvm::toString(R.takeError());
+    if (!*R)
+      return "none";
+    return (*R)->BaseKey + " +" + std::to_string((*R)->Journal.size()) + " " +
+           std::to_string((*R)->Graph.size());
+  };
+  std::string Nodes = std::to_string(G.size());
+  EXPECT_EQ(readFor("state-1"), "state-1 +0 " + Nodes);
+  EXPECT_EQ(readFor("state-2"), "none");
+  GraphJournal J{"state-1", "state-2", {}};
+  J.Before.push_back({"/src/drivers/x/x.c", sampleFacts("/src/drivers/x/x.c")});
+  ASSERT_FALSE(bool(writeGraphJournal(J, graphJournalPath(Path), Paths)));
+  EXPECT_EQ(readFor("state-2"), "state-1 +1 " + Nodes);
+  EXPECT_EQ(readFor("state-1"), "state-1 +0 " + Nodes);
+  EXPECT_EQ(readFor("state-3"), "none");
+  ASSERT_FALSE(bool(writeGraphSnapshot(G, Path, "state-0")));
+  EXPECT_EQ(readFor("state-2"), "none");
 }
 
 } // namespace

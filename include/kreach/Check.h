@@ -43,6 +43,22 @@ struct TreeCheck {
 /// anywhere).
 enum class StepsFor { Roots, EveryFunction };
 
+/// A graph snapshot as read: the graph of the state asked for once the
+/// journal's TUs are spliced into it (GraphJournal.h).
+struct SnapshotRead {
+  CallGraph Graph;
+  std::string BaseKey; ///< The snapshot's own key.
+  /// From the journal: TUs whose facts changed since the snapshot, with
+  /// their facts as the snapshot has them.
+  std::vector<std::pair<std::string, TUFacts>> Journal;
+};
+
+/// The snapshot beside SnapshotPath of the state StateKey names: a snapshot
+/// written under that key, or an older one with a journal that brings it
+/// there. Nothing when there is neither; an error when either is damaged.
+llvm::Expected<std::optional<SnapshotRead>>
+readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::StringRef StateKey);
+
 /// The graph snapshot read ahead, on a thread of its own, while the index
 /// is brought up to date: most checks change no facts, and then the
 /// snapshot of the facts as they were is the one checkTree would read next.
@@ -57,11 +73,11 @@ public:
   ~GraphPrefetch();
   GraphPrefetch(const GraphPrefetch &) = delete;
   GraphPrefetch &operator=(const GraphPrefetch &) = delete;
-  /// Waits for the read; the graph if it was read under Key.
-  std::optional<CallGraph> take(llvm::StringRef Key);
+  /// Waits for the read; the graph if it stands for the state Key names.
+  std::optional<SnapshotRead> take(llvm::StringRef Key);
   /// Waits for the read; the graph of the facts as they were when the read
   /// started, if their snapshot was there to read.
-  std::optional<CallGraph> takeAsStarted();
+  std::optional<SnapshotRead> takeAsStarted();
 
 private:
   struct Reader;
@@ -78,6 +94,11 @@ struct SplicedGraph {
   std::vector<std::string> Files;   ///< Whose stored registrations are rewritten.
   std::string Generation;           ///< The facts' generation it stands for.
   std::string BaseToken;            ///< The effects token of the base it was spliced from.
+  /// The key of the snapshot it was read from, and every TU it differs from
+  /// that snapshot by, with the facts the snapshot has of it: the journal
+  /// the next check may read instead of a whole snapshot.
+  std::string SnapshotKey;
+  std::vector<std::pair<std::string, TUFacts>> Journal;
 };
 
 /// Patch mode's splice, in two halves around the update of the index:

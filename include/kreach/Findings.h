@@ -59,9 +59,14 @@ struct CheckStats {
   uint64_t TUs = 0, FailedTUs = 0, Functions = 0, CallEdges = 0, Roots = 0,
            UnresolvedIndirectCalls = 0, Parsed = 0, FromBuild = 0;
   double IndexSeconds = 0, CheckSeconds = 0;
-  /// Where the check's graph came from: "index" (its rows) or "snapshot"
-  /// (GraphSnapshot.h).
+  /// Where the check's graph came from: "index" (its rows), "snapshot"
+  /// (GraphSnapshot.h), "journal" (an older snapshot and the TUs its journal
+  /// names spliced in: GraphJournal.h) or "spliced" (patch mode).
   std::string GraphSource;
+  /// What the check wrote for the next one to read its graph from: "whole"
+  /// (a snapshot), "journal" (the TUs it differs from the snapshot by), or
+  /// nothing.
+  std::string SnapshotWrite;
   /// Patch mode: why the base's graph could not be updated for the change
   /// and was rebuilt from the index instead; empty otherwise.
   std::string SpliceRefused;

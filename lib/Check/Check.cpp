@@ -2,12 +2,15 @@
 
 #include "kreach/Check.h"
 
+#include "kreach/GraphJournal.h"
 #include "kreach/GraphSnapshot.h"
 #include "kreach/GraphSplice.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/xxhash.h"
@@ -62,10 +65,34 @@ static std::string snapshotKey(const Index &I, const ValueFlowConfig &Flow,
          "; root " + I.paths().root() + "; build " + I.paths().buildDir();
 }
 
+llvm::Expected<std::optional<SnapshotRead>>
+readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::StringRef StateKey) {
+  SnapshotRead Out;
+  Out.BaseKey = StateKey.str();
+  llvm::Expected<bool> Read = readGraphSnapshot(Out.Graph, SnapshotPath, StateKey);
+  if (!Read)
+    return Read.takeError();
+  if (*Read)
+    return std::move(Out);
+  llvm::Expected<std::optional<GraphJournal>> Journal =
+      readGraphJournal(graphJournalPath(SnapshotPath), Paths);
+  if (!Journal)
+    return Journal.takeError();
+  if (!*Journal || (*Journal)->StateKey != StateKey)
+    return std::nullopt;
+  Out.BaseKey = (*Journal)->BaseKey;
+  Read = readGraphSnapshot(Out.Graph, SnapshotPath, Out.BaseKey);
+  if (!Read)
+    return Read.takeError();
+  if (!*Read)
+    return std::nullopt; // A journal of a snapshot since replaced.
+  Out.Journal = std::move((*Journal)->Before);
+  return std::move(Out);
+}
+
 struct GraphPrefetch::Reader {
-  std::string Key;
-  CallGraph Graph;
-  bool Read = false;
+  std::string StateKey;
+  std::optional<SnapshotRead> Read;
   llvm::DefaultThreadPool Pool{llvm::hardware_concurrency(1)};
 };
 
@@ -78,11 +105,14 @@ GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules) {
   if (!Index::isCurrentEffectsToken(*Token))
     return;
   Impl = std::make_unique<Reader>();
-  Impl->Key = snapshotKey(I, valueFlowConfig(Rules), *Token);
-  Impl->Pool.async([R = Impl.get(), Path = I.graphSnapshotPath()] {
-    llvm::Expected<bool> Read = readGraphSnapshot(R->Graph, Path, R->Key);
-    // A damaged snapshot: the check's own read says so.
-    R->Read = Read ? *Read : (llvm::consumeError(Read.takeError()), false);
+  Impl->StateKey = snapshotKey(I, valueFlowConfig(Rules), *Token);
+  Impl->Pool.async([R = Impl.get(), Path = I.graphSnapshotPath(), Paths = I.paths()] {
+    llvm::Expected<std::optional<SnapshotRead>> Read = readSnapshotFor(Path, Paths, R->StateKey);
+    // A damaged snapshot or journal: the check's own read says so.
+    if (Read)
+      R->Read = std::move(*Read);
+    else
+      llvm::consumeError(Read.takeError());
   });
 }
 
@@ -91,29 +121,100 @@ GraphPrefetch::~GraphPrefetch() {
     Impl->Pool.wait();
 }
 
-std::optional<CallGraph> GraphPrefetch::take(llvm::StringRef Key) {
+std::optional<SnapshotRead> GraphPrefetch::take(llvm::StringRef Key) {
   if (!Impl)
     return std::nullopt;
   Impl->Pool.wait();
-  std::optional<CallGraph> Graph;
-  if (Impl->Read && Impl->Key == Key)
-    Graph = std::move(Impl->Graph);
+  std::optional<SnapshotRead> Read;
+  if (Impl->StateKey == Key)
+    Read = std::move(Impl->Read);
   Impl.reset(); // What was not taken is freed before the rows are read.
-  return Graph;
+  return Read;
 }
 
 static void addIndexContext(CallGraph &G, const TUFacts &Facts, Index &I, const Rule *R,
                             llvm::ArrayRef<std::string> OwnInputs, std::string &ReadError);
 
-std::optional<CallGraph> GraphPrefetch::takeAsStarted() {
+std::optional<SnapshotRead> GraphPrefetch::takeAsStarted() {
   if (!Impl)
     return std::nullopt;
   Impl->Pool.wait();
-  std::optional<CallGraph> Graph;
-  if (Impl->Read)
-    Graph = std::move(Impl->Graph);
+  std::optional<SnapshotRead> Read = std::move(Impl->Read);
   Impl.reset();
-  return Graph;
+  return Read;
+}
+
+/// Splices into Result.Graph each TU of Before, from the facts given there
+/// to those the index holds now, adding to Result what changed. Empty, or
+/// why the graph cannot be spliced (Result.Graph is then unusable).
+static std::string spliceTUs(Index &I, const ValueFlowConfig &Flow,
+                             llvm::ArrayRef<std::pair<std::string, TUFacts>> Before,
+                             SplicedGraph &Result) {
+  llvm::DenseSet<NodeId> Touched, Moved, EffectsMoved;
+  std::string ReadError;
+  for (const auto &[TU, Old] : Before) {
+    llvm::Expected<TUFacts> New = I.loadTUFacts(TU);
+    if (!New)
+      return llvm::toString(New.takeError());
+    // The TU's own graphs, as a per-TU front end makes them; stores in the
+    // TU's own file come from its facts, not from the index's copy.
+    auto BuildLocal = [&, &TU = TU, &Old = Old](const CallGraph &Tree) {
+      LocalGraphs L;
+      std::string Error;
+      std::string Own[] = {TU};
+      using Side = std::pair<const TUFacts *, std::unique_ptr<CallGraph> *>;
+      for (auto [Facts, Out] : {Side(&Old, &L.Old), Side(&*New, &L.New)}) {
+        auto Local = std::make_unique<CallGraph>();
+        Local->addFacts(*Facts);
+        addIndexContext(*Local, *Facts, I, nullptr, Own, Error);
+        // The index's copy of the TU's own registrations is the base's.
+        Local->dropExternalRegistrationsIn(TU);
+        // A function whose address the tree takes has callers the TU does
+        // not see: its parameters resolve by type there too.
+        for (NodeId N = 0; N < Local->size(); ++N)
+          if (Local->node(N).Kind == NodeKind::Function)
+            if (NodeId T = Tree.lookup(Local->node(N).Key); T != NoNode && Tree.isAddressTaken(T))
+              Local->markAddressTaken(N);
+        Local->finalize(Flow);
+        *Out = std::move(Local);
+      }
+      if (!Error.empty())
+        L.Error = "the TU's own graphs could not be made: " + Error;
+      return L;
+    };
+    llvm::TimeTraceScope Scope("splice a TU", TU);
+    SpliceResult S = spliceTU(
+        Result.Graph, Flow, TU, Old, *New,
+        [&](llvm::StringRef Key) {
+          llvm::Expected<bool> Defined = I.definedByAnyTU(Key);
+          if (Defined)
+            return *Defined;
+          if (ReadError.empty())
+            ReadError = llvm::toString(Defined.takeError());
+          return false;
+        },
+        BuildLocal);
+    if (!ReadError.empty())
+      return ReadError;
+    if (!S.Refused.empty())
+      return std::move(S.Refused);
+    Touched.insert(S.Touched.begin(), S.Touched.end());
+    Moved.insert(S.Moved.begin(), S.Moved.end());
+    EffectsMoved.insert(S.EffectsMoved.begin(), S.EffectsMoved.end());
+    Result.Files.push_back(TU);
+    llvm::append_range(Result.Files, S.RegistrationFiles);
+  }
+  llvm::sort(Result.Files);
+  Result.Files.erase(std::unique(Result.Files.begin(), Result.Files.end()), Result.Files.end());
+  auto Sorted = [](const llvm::DenseSet<NodeId> &Set) {
+    std::vector<NodeId> Out(Set.begin(), Set.end());
+    llvm::sort(Out);
+    return Out;
+  };
+  Result.Touched = Sorted(Touched);
+  Result.Moved = Sorted(Moved);
+  Result.EffectsMoved = Sorted(EffectsMoved);
+  return "";
 }
 
 PatchSplice::PatchSplice(Index &I, const RuleSet &Rules, llvm::ArrayRef<std::string> TUs,
@@ -164,13 +265,13 @@ PatchSplice::~PatchSplice() = default;
 std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) {
   if (!Refused.empty())
     return nullptr;
-  std::optional<CallGraph> Graph;
+  std::optional<SnapshotRead> Read;
   {
     llvm::TimeTraceScope Scope("read the base's graph snapshot (read ahead; waiting for it)");
-    Graph = Base ? Base->takeAsStarted() : std::nullopt;
+    Read = Base ? Base->takeAsStarted() : std::nullopt;
   }
   Base.reset();
-  if (!Graph) {
+  if (!Read) {
     Refused = "no graph snapshot of the base tree to update";
     return nullptr;
   }
@@ -182,80 +283,29 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
   }
   Result->Generation = *Generation;
   Result->BaseToken = BaseToken;
-  Result->Graph = std::move(*Graph);
-  ValueFlowConfig Flow = valueFlowConfig(Rules);
-  llvm::DenseSet<NodeId> Touched, Moved, EffectsMoved;
-  std::string ReadError;
-  for (const auto &[TU, Old] : Before) {
-    llvm::Expected<TUFacts> New = I.loadTUFacts(TU);
-    if (!New) {
-      Refused = llvm::toString(New.takeError());
-      return nullptr;
-    }
-    // The TU's own graphs, as a per-TU front end makes them; stores in the
-    // TU's own file come from its facts, not from the index's copy.
-    auto BuildLocal = [&, &TU = TU, &Old = Old](const CallGraph &Tree) {
-      LocalGraphs L;
-      std::string Error;
-      std::string Own[] = {TU};
-      using Side = std::pair<const TUFacts *, std::unique_ptr<CallGraph> *>;
-      for (auto [Facts, Out] : {Side(&Old, &L.Old), Side(&*New, &L.New)}) {
-        auto Local = std::make_unique<CallGraph>();
-        Local->addFacts(*Facts);
-        addIndexContext(*Local, *Facts, I, nullptr, Own, Error);
-        // The index's copy of the TU's own registrations is the base's.
-        Local->dropExternalRegistrationsIn(TU);
-        // A function whose address the tree takes has callers the TU does
-        // not see: its parameters resolve by type there too.
-        for (NodeId N = 0; N < Local->size(); ++N)
-          if (Local->node(N).Kind == NodeKind::Function)
-            if (NodeId T = Tree.lookup(Local->node(N).Key); T != NoNode && Tree.isAddressTaken(T))
-              Local->markAddressTaken(N);
-        Local->finalize(Flow);
-        *Out = std::move(Local);
-      }
-      if (!Error.empty())
-        L.Error = "the TU's own graphs could not be made: " + Error;
-      return L;
-    };
-    llvm::TimeTraceScope Scope("splice a TU", TU);
-    SpliceResult S = spliceTU(
-        Result->Graph, Flow, TU, Old, *New,
-        [&](llvm::StringRef Key) {
-          llvm::Expected<bool> Defined = I.definedByAnyTU(Key);
-          if (Defined)
-            return *Defined;
-          if (ReadError.empty())
-            ReadError = llvm::toString(Defined.takeError());
-          return false;
-        },
-        BuildLocal);
-    if (!ReadError.empty()) {
-      Refused = ReadError;
-      return nullptr;
-    }
-    if (!S.Refused.empty()) {
-      Refused = std::move(S.Refused);
-      return nullptr;
-    }
-    Touched.insert(S.Touched.begin(), S.Touched.end());
-    Moved.insert(S.Moved.begin(), S.Moved.end());
-    EffectsMoved.insert(S.EffectsMoved.begin(), S.EffectsMoved.end());
-    Result->Files.push_back(TU);
-    llvm::append_range(Result->Files, S.RegistrationFiles);
-  }
-  llvm::sort(Result->Files);
-  Result->Files.erase(std::unique(Result->Files.begin(), Result->Files.end()),
-                      Result->Files.end());
-  auto Sorted = [](const llvm::DenseSet<NodeId> &Set) {
-    std::vector<NodeId> Out(Set.begin(), Set.end());
-    llvm::sort(Out);
-    return Out;
-  };
-  Result->Touched = Sorted(Touched);
-  Result->Moved = Sorted(Moved);
-  Result->EffectsMoved = Sorted(EffectsMoved);
+  Result->Graph = std::move(Read->Graph);
+  Result->SnapshotKey = std::move(Read->BaseKey);
+  // The snapshot is older than the base when a journal brings it there:
+  // the journal's TUs are spliced from the facts the snapshot has of them,
+  // and so is a TU changed again.
+  Result->Journal = std::move(Read->Journal);
+  for (auto &[TU, Facts] : Before)
+    if (llvm::none_of(Result->Journal, [&](const auto &J) { return J.first == TU; }))
+      Result->Journal.push_back({TU, std::move(Facts)});
+  Before.clear();
+  Refused = spliceTUs(I, valueFlowConfig(Rules), Result->Journal, *Result);
+  if (!Refused.empty())
+    return nullptr;
   return Result;
+}
+
+/// How many TUs a journal may hold (MaxJournalTUs; fewer for a test that
+/// would otherwise need a tree of more files than the limit).
+static size_t journalLimit() {
+  if (std::optional<std::string> Limit =
+          llvm::sys::Process::GetEnv("KREACH_TEST_JOURNAL_LIMIT"))
+    return size_t(std::atoi(Limit->c_str()));
+  return MaxJournalTUs;
 }
 
 /// The index's graph, finalized under the rules' value-flow configuration:
@@ -289,7 +339,22 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
         I.replaceEffects(R.Graph, Spliced->Generation, Spliced->EffectsMoved, Spliced->Files);
     if (!Stored)
       return Stored.takeError();
-    return Settle(std::move(*Stored));
+    if (llvm::Error E = Settle(std::move(*Stored)))
+      return E;
+    // A few TUs from the snapshot read: the journal of them stands for the
+    // new state, and a whole snapshot is not written.
+    if (SnapshotKey.empty() || Spliced->SnapshotKey.empty() ||
+        Spliced->Journal.size() > journalLimit())
+      return llvm::Error::success();
+    llvm::TimeTraceScope JournalScope("write the graph snapshot's journal");
+    GraphJournal Journal{Spliced->SnapshotKey, SnapshotKey, std::move(Spliced->Journal)};
+    if (llvm::Error E = writeGraphJournal(Journal, graphJournalPath(SnapshotPath), I.paths())) {
+      R.Warnings.push_back(llvm::toString(std::move(E)) + "; writing a whole snapshot instead");
+      return llvm::Error::success();
+    }
+    R.Stats.SnapshotWrite = "journal";
+    SnapshotKey.clear();
+    return llvm::Error::success();
   }
   llvm::Expected<std::string> Token = I.effectsToken();
   if (!Token)
@@ -298,29 +363,45 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   // kreach's says only that effects are stored, perhaps of another meaning.
   llvm::StringRef TokenGeneration = llvm::StringRef(*Token).split(':').first;
   bool TokenNamesFacts = Index::isCurrentEffectsToken(*Token);
-  std::optional<CallGraph> ReadAhead;
+  std::optional<SnapshotRead> Snapshot;
   if (Prefetch) {
     llvm::TimeTraceScope Scope("read graph snapshot (read ahead; waiting for it)");
-    ReadAhead = Prefetch->take(TokenNamesFacts && !RefreshSummaries ? keyFor(*Token) : "");
+    Snapshot = Prefetch->take(TokenNamesFacts && !RefreshSummaries ? keyFor(*Token) : "");
   }
-  if (ReadAhead) {
-    R.Graph = std::move(*ReadAhead);
+  if (!Snapshot && TokenNamesFacts && !RefreshSummaries) {
+    llvm::TimeTraceScope Scope("read graph snapshot");
+    llvm::Expected<std::optional<SnapshotRead>> Read =
+        readSnapshotFor(SnapshotPath, I.paths(), keyFor(*Token));
+    if (Read)
+      Snapshot = std::move(*Read);
+    else
+      R.Warnings.push_back(llvm::toString(Read.takeError()) + "; reading the index instead");
+  }
+  if (Snapshot && Snapshot->Journal.empty()) {
+    R.Graph = std::move(Snapshot->Graph);
     R.Stats.GraphSource = "snapshot";
     GraphToken = *Token;
     return llvm::Error::success();
   }
-  if (TokenNamesFacts && !RefreshSummaries) {
-    llvm::TimeTraceScope Scope("read graph snapshot");
-    llvm::Expected<bool> Read = readGraphSnapshot(R.Graph, SnapshotPath, keyFor(*Token));
-    if (Read && *Read) {
-      R.Stats.GraphSource = "snapshot";
-      GraphToken = *Token;
-      return llvm::Error::success();
+  if (Snapshot) {
+    // The snapshot of an earlier state, and the journal of the TUs patch
+    // mode spliced since: the same splice again, then a whole snapshot for
+    // the next check, which has no journal to apply.
+    llvm::TimeTraceScope Scope("splice the graph snapshot's journal");
+    SplicedGraph Journaled;
+    Journaled.Graph = std::move(Snapshot->Graph);
+    std::string Refused = spliceTUs(I, Flow, Snapshot->Journal, Journaled);
+    if (Refused.empty()) {
+      R.Graph = std::move(Journaled.Graph);
+      R.Stats.GraphSource = "journal";
+      if (I.readOnly()) {
+        GraphToken = *Token;
+        return llvm::Error::success();
+      }
+      return Settle(*Token);
     }
-    if (!Read) {
-      R.Warnings.push_back(llvm::toString(Read.takeError()) + "; reading the index instead");
-      R.Graph = CallGraph();
-    }
+    R.Warnings.push_back("the graph snapshot's journal cannot be applied (" + Refused +
+                         "); reading the index instead");
   }
   std::string Generation;
   {
@@ -390,7 +471,11 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       llvm::TimeTraceScope Scope("write graph snapshot");
       if (llvm::Error E = writeGraphSnapshot(R.Graph, I.graphSnapshotPath(), SnapshotKey))
         SnapshotError = llvm::toString(std::move(E)) + "; the next check reads the index again";
+      else // The journal extended the snapshot replaced.
+        llvm::sys::fs::remove(graphJournalPath(I.graphSnapshotPath()));
     });
+  if (!SnapshotKey.empty())
+    R.Stats.SnapshotWrite = "whole";
   // Each rule's question is answered on its own, so the rules run side by
   // side (the graph and the reverse edges are shared, read only); rules
   // whose specs come out the same (the fence-wait rules block every rule's

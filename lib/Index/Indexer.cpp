@@ -215,6 +215,23 @@ void enableCrashRecovery() {
 /// The stack a parse runs on: what clang's driver gives cc1.
 constexpr unsigned ParseStackSize = clang::DesiredStackSize;
 
+/// A thread's part of a --time-trace: LLVM's profiler is per thread, and the
+/// parses run on threads of their own. Merged into the trace when it ends.
+class ThreadTrace {
+public:
+  explicit ThreadTrace(bool Tracing) : Tracing(Tracing) {
+    if (Tracing)
+      llvm::timeTraceProfilerInitialize(/*TimeTraceGranularity=*/0, "kreach");
+  }
+  ~ThreadTrace() {
+    if (Tracing)
+      llvm::timeTraceProfilerFinishThread();
+  }
+
+private:
+  bool Tracing;
+};
+
 } // namespace
 
 static TUFacts parseTUUnsafe(const tooling::CompileCommand &Cmd, const PathMapper &Portable,
@@ -254,6 +271,9 @@ TUFacts parseTU(const tooling::CompileCommand &Cmd, const PathMapper &Portable,
     std::vector<char> AltStack(std::max<size_t>(1 << 16, SIGSTKSZ));
 #endif
     llvm::CrashRecoveryContext CRC;
+    // Traced as a whole: a profiler on the parse's own thread would trace
+    // clang's every declaration and double the parse.
+    llvm::TimeTraceScope Scope("parse TU", MainFile);
     bool Survived = CRC.RunSafelyOnThread(
         [&] {
 #ifdef LLVM_ON_UNIX
@@ -536,7 +556,8 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Jobs));
     for (const tooling::CompileCommand &Cmd : Work) {
-      Pool.async([&, Cmd] {
+      Pool.async([&, Cmd, Tracing = llvm::timeTraceProfilerEnabled()] {
+        ThreadTrace Trace(Tracing);
         std::string FirstError, BuildProblem;
         auto ParseStart = std::chrono::system_clock::now();
         std::optional<FactsRecord> Built = factsFromBuild(
@@ -570,7 +591,10 @@ llvm::Expected<IndexRunStats> updateIndex(const tooling::CompilationDatabase &CD
         // A TU that failed keeps the facts an earlier run stored, unless it
         // never had any: then what clang recovered is better than nothing.
         bool KeepOld = State.Failed && Known->count(Cmd.Filename);
-        WriteError = I.storeTU(State, KeepOld ? nullptr : &Facts);
+        {
+          llvm::TimeTraceScope Scope("store TU", Cmd.Filename);
+          WriteError = I.storeTU(State, KeepOld ? nullptr : &Facts);
+        }
         if (Opts.Progress) {
           Log << "\r\033[K[" << Done << "/" << Work.size() << "] "
               << Paths.relative(Cmd.Filename);

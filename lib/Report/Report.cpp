@@ -164,6 +164,7 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
                                    {"index_seconds", Stats.IndexSeconds},
                                    {"check_seconds", Stats.CheckSeconds},
                                    {"graph", Stats.GraphSource},
+                                   {"snapshot_write", Stats.SnapshotWrite},
                                    {"splice_refused", Stats.SpliceRefused},
                                    {"summary_rows",
                                     llvm::json::Object{{"written", Stats.SummaryRowsWritten},

@@ -5,7 +5,8 @@ import sys
 
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for r in (a, b):
-    for k in ("check_seconds", "index_seconds", "graph", "splice_refused", "summary_rows"):
+    for k in ("check_seconds", "index_seconds", "graph", "snapshot_write", "splice_refused",
+              "summary_rows"):
         r["stats"].pop(k, None)
 if a != b:
     print(json.dumps(a, indent=1, sort_keys=True))
