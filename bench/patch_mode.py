@@ -14,8 +14,12 @@ Each run changes the file: a line of comment inserted at its top (so every
 position in it moves), one more each run, spliced and rebuilt runs in turns,
 pair by pair; the file is restored afterwards (the next check re-parses it).
 
+With --baseline-kreach OLD --baseline-db DB2, the pairs are this kreach's
+patch mode against OLD's on its own copy of the index (the same edits,
+runs in turns), instead of spliced against rebuilt.
+
 Usage: bench/patch_mode.py -p KERNEL_BUILD --kreach build/bin/kreach [--db DB]
-           [--runs 3] FILE [FILE...]
+           [--runs 3] [--baseline-kreach OLD --baseline-db DB2] FILE [FILE...]
 """
 import argparse
 import json
@@ -55,8 +59,13 @@ def main():
     ap.add_argument("--db", help="index file (default: kreach.db in -p)")
     ap.add_argument("--source-root", help="passed on to kreach")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--baseline-kreach", help="an older kreach, for pairs against it")
+    ap.add_argument("--baseline-db", help="the baseline's own copy of the index")
     ap.add_argument("files", nargs="+", help="changed files, relative to the source root")
     args = ap.parse_args()
+    if bool(args.baseline_kreach) != bool(args.baseline_db):
+        sys.exit("patch_mode.py: --baseline-kreach and --baseline-db go together")
+    other = "baseline" if args.baseline_kreach else "rebuilt"
     extra = (["--db", args.db] if args.db else []) + (
         ["--source-root", args.source_root] if args.source_root else [])
     clang = "/usr/lib/llvm-%s/bin/clang" % args.llvm
@@ -74,7 +83,7 @@ def main():
     listing.write("\n".join(args.files) + "\n")
     listing.close()
     originals = {}
-    results = {"spliced": [], "rebuilt": []}
+    results = {"spliced": [], other: []}
     last = {}
     try:
         for f in args.files:
@@ -83,13 +92,18 @@ def main():
                 originals[path] = fh.read()
         edits = 0
         for _ in range(args.runs):
-            for mode in ("spliced", "rebuilt"):
+            for mode in ("spliced", other):
                 edits += 1
                 for path, text in originals.items():
                     with open(path, "wb") as fh:
                         fh.write(b"/* kreach bench */\n" * edits + text)
-                cmd = [args.kreach, "check", "-p", args.p, "--changed-files", listing.name,
-                       "--format=json", "-j", "1"] + extra
+                binary, flags = args.kreach, extra
+                if mode == "baseline":
+                    binary = args.baseline_kreach
+                    flags = ["--db", args.baseline_db] + (
+                        ["--source-root", args.source_root] if args.source_root else [])
+                cmd = [binary, "check", "-p", args.p, "--changed-files", listing.name,
+                       "--format=json", "-j", "1"] + flags
                 if mode == "rebuilt":
                     cmd.append("--no-splice")
                 dt, res = timed_json(cmd)
@@ -115,18 +129,23 @@ def main():
     print("changed: %s (%d TUs compile it)" % (", ".join(args.files), len(touched)))
     print("%-44s %8.2f s" % ("kreach check, full tree, warm index", full))
     print("%-44s %8.2f s" % ("kreach check --changed-files (spliced)", med["spliced"]))
-    print("%-44s %8.2f s" % ("kreach check --changed-files --no-splice", med["rebuilt"]))
+    print("%-44s %8.2f s" % ("kreach check --changed-files --no-splice" if other == "rebuilt"
+                             else "baseline kreach check --changed-files", med[other]))
     print("%-44s %8.2f s" % ("clang -fsyntax-only, touched TUs", p))
-    for mode in ("spliced", "rebuilt"):
+    for mode in ("spliced", other):
         stats = last[mode].get("stats", {})
-        print("%s: graph %s%s, summary rows %s" % (
+        print("%s: graph %s%s, wrote %s, summary rows %s" % (
             mode, stats.get("graph"),
             (" (%s)" % stats["splice_refused"]) if stats.get("splice_refused") else "",
-            stats.get("summary_rows")))
+            stats.get("snapshot_write") or "-", stats.get("summary_rows")))
     if p:
-        print("patch mode / parse of touched TUs: spliced %.2f, rebuilt %.2f" %
-              (med["spliced"] / p, med["rebuilt"] / p))
-    print("ratio spliced/rebuilt %.3f" % (med["spliced"] / med["rebuilt"]))
+        print("patch mode / parse of touched TUs: spliced %.2f, %s %.2f" %
+              (med["spliced"] / p, other, med[other] / p))
+    pairs = [a / b for a, b in zip(results["spliced"], results[other])]
+    print("runs: spliced %s, %s %s" % (" ".join("%.2f" % t for t in results["spliced"]), other,
+                                       " ".join("%.2f" % t for t in results[other])))
+    print("ratio spliced/%s %.3f (median of %d pairs)" % (other, statistics.median(pairs),
+                                                        len(pairs)))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include "kreach/GraphJournal.h"
 #include "kreach/GraphSnapshot.h"
 #include "kreach/GraphSplice.h"
+#include "kreach/ThreadTrace.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
@@ -106,7 +107,10 @@ GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules) {
     return;
   Impl = std::make_unique<Reader>();
   Impl->StateKey = snapshotKey(I, valueFlowConfig(Rules), *Token);
-  Impl->Pool.async([R = Impl.get(), Path = I.graphSnapshotPath(), Paths = I.paths()] {
+  Impl->Pool.async([R = Impl.get(), Path = I.graphSnapshotPath(), Paths = I.paths(),
+                    Tracing = llvm::timeTraceProfilerEnabled()] {
+    ThreadTrace Trace(Tracing);
+    llvm::TimeTraceScope Scope("read graph snapshot (ahead)");
     llvm::Expected<std::optional<SnapshotRead>> Read = readSnapshotFor(Path, Paths, R->StateKey);
     // A damaged snapshot or journal: the check's own read says so.
     if (Read)

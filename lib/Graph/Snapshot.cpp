@@ -9,13 +9,17 @@
 //===----------------------------------------------------------------------===//
 
 #include "kreach/GraphSnapshot.h"
+
 #include "kreach/LEB128.h"
+#include "kreach/ThreadTrace.h"
 
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/LEB128.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
@@ -28,6 +32,9 @@ constexpr char Magic[8] = {'K', 'R', 'G', 'R', 'A', 'P', 'H', '\0'};
 constexpr size_t FixedHeader = sizeof(Magic) + 4 + 4;
 /// The checksum is taken block by block so that the writer can stream.
 constexpr size_t HashBlock = 1 << 20;
+/// After the key: the payload's size, its checksum, and where in it the
+/// effects start.
+constexpr size_t TailSize = 24;
 
 uint64_t combineHash(uint64_t Hash, llvm::ArrayRef<uint8_t> Block) {
   return Hash * 0x9E3779B97F4A7C15ULL + llvm::xxh3_64bits(Block);
@@ -59,6 +66,8 @@ public:
     u(L.Column);
     u(L.Raw);
   }
+  /// The payload's size so far.
+  uint64_t written() const { return Size + Buf.size(); }
   /// Writes what is left; returns the payload's size and checksum.
   std::pair<uint64_t, uint64_t> finish() {
     drain(true);
@@ -191,8 +200,22 @@ enum : uint8_t {
 
 class GraphSnapshot {
 public:
+  /// The graph but its effects, then the effects: two parts of the payload,
+  /// decoded side by side (the effects are most of a whole kernel's).
   static void write(const CallGraph &G, Encoder &E);
+  static void writeEffects(const CallGraph &G, Encoder &E);
   static bool read(CallGraph &G, Decoder &D);
+  /// The effects read beside G, if they were written with it.
+  static bool adoptEffects(CallGraph &G, std::vector<std::vector<ValueEffect>> Effects,
+                           uint64_t NumFiles, uint64_t NumFields, uint64_t NumNodes) {
+    if (NumFiles != G.Files.size() || NumFields != G.Fields.size() || NumNodes != G.size())
+      return false;
+    G.Effects = std::move(Effects);
+    return true;
+  }
+  /// Into Effects, checked against the sizes the first part read.
+  static bool readEffects(std::vector<std::vector<ValueEffect>> &Effects, Decoder &D,
+                          uint64_t &NumFiles, uint64_t &NumFields, uint64_t &NumNodes);
 };
 
 void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
@@ -313,6 +336,19 @@ void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
     E.loc(R.Site);
   }
 
+  // Which functions' callers are not all known: what a TU's own value flow
+  // must be told to agree with the tree's (a patch's splice).
+  std::vector<NodeId> Taken(G.AddressTaken.begin(), G.AddressTaken.end());
+  llvm::sort(Taken);
+  E.u(Taken.size());
+  for (NodeId N : Taken)
+    E.u(N);
+}
+
+void GraphSnapshot::writeEffects(const CallGraph &G, Encoder &E) {
+  E.u(G.Files.size());
+  E.u(G.Fields.size());
+  E.u(G.Nodes.size());
   E.u(G.Effects.size());
   for (const std::vector<ValueEffect> &List : G.Effects) {
     E.u(List.size());
@@ -330,16 +366,12 @@ void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
       }
     }
   }
-  // Which functions' callers are not all known: what a TU's own value flow
-  // must be told to agree with the tree's (a patch's splice).
-  std::vector<NodeId> Taken(G.AddressTaken.begin(), G.AddressTaken.end());
-  llvm::sort(Taken);
-  E.u(Taken.size());
-  for (NodeId N : Taken)
-    E.u(N);
 }
 
 bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
+  // What each part of the graph costs to read, in a --time-trace.
+  std::optional<llvm::TimeTraceScope> Section;
+  Section.emplace("snapshot: files and fields");
   G.Files.clear();
   G.Fields.clear();
   G.FieldNodes.clear();
@@ -366,6 +398,7 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
   if (D.bad() || NumFiles == 0 || NumFields == 0)
     return false;
 
+  Section.emplace("snapshot: nodes");
   size_t NumNodes = D.count();
   G.Nodes.resize(NumNodes);
   for (size_t I = 0; I < NumNodes && !D.bad(); ++I) {
@@ -414,6 +447,7 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
   if (D.bad())
     return false;
 
+  Section.emplace("snapshot: edges");
   size_t TotalEdges = D.count();
   if (D.bad() || TotalEdges > UINT32_MAX)
     return false;
@@ -466,6 +500,7 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
   if (G.FlatEdges.size() != TotalEdges)
     return false;
 
+  Section.emplace("snapshot: stores");
   size_t NumStores = D.count();
   G.Stores.reserve(NumStores);
   for (size_t I = 0; I < NumStores && !D.bad(); ++I) {
@@ -511,12 +546,26 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
     G.Registrations.push_back(std::move(R));
   }
 
+  G.AddressTaken.clear();
+  for (size_t I = 0, N = D.count(); I < N && !D.bad(); ++I)
+    G.AddressTaken.insert(D.below(NumNodes));
+  return !D.bad() && D.atEnd();
+}
+
+bool GraphSnapshot::readEffects(std::vector<std::vector<ValueEffect>> &Effects, Decoder &D,
+                                uint64_t &NumFiles, uint64_t &NumFields, uint64_t &NumNodes) {
+  llvm::TimeTraceScope Scope("snapshot: effects");
+  NumFiles = D.u();
+  NumFields = D.u();
+  NumNodes = D.u();
   size_t NumEffectLists = D.count();
-  if (NumEffectLists > NumNodes)
+  if (D.bad() || NumEffectLists > NumNodes)
     return false;
-  G.Effects.resize(NumEffectLists);
-  for (std::vector<ValueEffect> &List : G.Effects)
-    for (size_t I = 0, N = D.count(); I < N && !D.bad(); ++I) {
+  Effects.resize(NumEffectLists);
+  for (std::vector<ValueEffect> &List : Effects) {
+    size_t N = D.count();
+    List.reserve(N);
+    for (size_t I = 0; I < N && !D.bad(); ++I) {
       ValueEffect &V = List.emplace_back();
       V.K = ValueEffect::Kind(D.below(uint64_t(ValueEffect::Kind::Dispatch) + 1));
       V.Registry = unsigned(D.u());
@@ -529,9 +578,7 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
         V.Chain.push_back({Callee, D.loc(NumFiles)});
       }
     }
-  G.AddressTaken.clear();
-  for (size_t I = 0, N = D.count(); I < N && !D.bad(); ++I)
-    G.AddressTaken.insert(D.below(NumNodes));
+  }
   return !D.bad() && D.atEnd();
 }
 
@@ -553,14 +600,18 @@ llvm::Error writeGraphSnapshot(const CallGraph &G, llvm::StringRef Path, llvm::S
   OS.write(Word, 4);
   OS << Key;
   uint64_t SizeAt = FixedHeader + Key.size();
-  OS.write_zeros(16); // Payload size and checksum, written once known.
+  // Payload size, checksum and where the effects start, written once known.
+  OS.write_zeros(TailSize);
   Encoder E(OS);
   GraphSnapshot::write(G, E);
+  uint64_t EffectsAt = E.written();
+  GraphSnapshot::writeEffects(G, E);
   auto [Size, Hash] = E.finish();
-  char Tail[16];
+  char Tail[TailSize];
   llvm::support::endian::write64le(Tail, Size);
   llvm::support::endian::write64le(Tail + 8, Hash);
-  OS.pwrite(Tail, 16, SizeAt);
+  llvm::support::endian::write64le(Tail + 16, EffectsAt);
+  OS.pwrite(Tail, TailSize, SizeAt);
   OS.close();
   if (OS.has_error()) {
     std::error_code EC = OS.error();
@@ -596,16 +647,19 @@ llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm:
   if (llvm::support::endian::read32le(H) != GraphSnapshotVersion)
     return false; // Another kreach's: rewritten by this one.
   uint32_t KeySize = llvm::support::endian::read32le(H + 4);
-  if (Data.size() - FixedHeader < uint64_t(KeySize) + 16)
+  if (Data.size() - FixedHeader < uint64_t(KeySize) + TailSize)
     return Damaged("truncated header");
   if (Data.substr(FixedHeader, KeySize) != Key)
     return false;
   const char *Tail = Data.data() + FixedHeader + KeySize;
   uint64_t Size = llvm::support::endian::read64le(Tail);
   uint64_t Hash = llvm::support::endian::read64le(Tail + 8);
-  size_t PayloadAt = FixedHeader + KeySize + 16;
+  uint64_t EffectsAt = llvm::support::endian::read64le(Tail + 16);
+  size_t PayloadAt = FixedHeader + KeySize + TailSize;
   if (Data.size() - PayloadAt != Size)
     return Damaged("truncated");
+  if (EffectsAt > Size)
+    return Damaged("contents out of range");
   auto Payload = llvm::ArrayRef(reinterpret_cast<const uint8_t *>(Data.data()) + PayloadAt,
                                 size_t(Size));
   uint64_t Actual = 0;
@@ -613,8 +667,24 @@ llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm:
     Actual = combineHash(Actual, Payload.slice(At, std::min(HashBlock, Payload.size() - At)));
   if (Actual != Hash)
     return Damaged("checksum mismatch");
-  Decoder D(Payload.data(), Payload.data() + Payload.size());
-  if (!GraphSnapshot::read(G, D))
+  // The effects on a thread of their own, beside the rest.
+  Decoder Main(Payload.data(), Payload.data() + EffectsAt);
+  Decoder Effects(Payload.data() + EffectsAt, Payload.data() + Payload.size());
+  std::vector<std::vector<ValueEffect>> ReadEffects;
+  uint64_t NumFiles = 0, NumFields = 0, NumNodes = 0;
+  bool EffectsRead = false, MainRead = false;
+  {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(1));
+    Pool.async([&, Tracing = llvm::timeTraceProfilerEnabled()] {
+      ThreadTrace Trace(Tracing);
+      EffectsRead =
+          GraphSnapshot::readEffects(ReadEffects, Effects, NumFiles, NumFields, NumNodes);
+    });
+    MainRead = GraphSnapshot::read(G, Main);
+    Pool.wait();
+  }
+  if (!MainRead || !EffectsRead ||
+      !GraphSnapshot::adoptEffects(G, std::move(ReadEffects), NumFiles, NumFields, NumNodes))
     return Damaged("contents out of range");
   return true;
 }

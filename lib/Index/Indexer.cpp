@@ -3,6 +3,7 @@
 #include "kreach/Indexer.h"
 #include "kreach/Config.h"
 #include "kreach/Project.h"
+#include "kreach/ThreadTrace.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Basic/Diagnostic.h"
@@ -214,23 +215,6 @@ void enableCrashRecovery() {
 
 /// The stack a parse runs on: what clang's driver gives cc1.
 constexpr unsigned ParseStackSize = clang::DesiredStackSize;
-
-/// A thread's part of a --time-trace: LLVM's profiler is per thread, and the
-/// parses run on threads of their own. Merged into the trace when it ends.
-class ThreadTrace {
-public:
-  explicit ThreadTrace(bool Tracing) : Tracing(Tracing) {
-    if (Tracing)
-      llvm::timeTraceProfilerInitialize(/*TimeTraceGranularity=*/0, "kreach");
-  }
-  ~ThreadTrace() {
-    if (Tracing)
-      llvm::timeTraceProfilerFinishThread();
-  }
-
-private:
-  bool Tracing;
-};
 
 } // namespace
 
