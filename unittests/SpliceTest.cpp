@@ -157,6 +157,46 @@ TEST(SpliceTest, MovedLinesAndACallAddedMatchARebuild) {
   EXPECT_TRUE(llvm::is_contained(R.Touched, G.lookup("b_work")));
 }
 
+/// b.c with three more functions between b_work and b_leaf, each calling
+/// what Calls gives it, in order.
+TUFacts tuBWith(const std::vector<std::vector<const char *>> &Calls) {
+  TUFacts F;
+  F.MainFile = B;
+  function(F, B, "b_work", 3);
+  call(F, "b_work", "dma_fence_wait", at(B, 5));
+  const char *Names[] = {"b_one", "b_two", "b_three"};
+  for (unsigned I = 0; I < 3; ++I) {
+    function(F, B, Names[I], 20 + 10 * I);
+    unsigned Line = 21 + 10 * I;
+    for (const char *Callee : Calls[I])
+      call(F, Names[I], Callee, at(B, Line++));
+  }
+  function(F, B, "b_leaf", 60);
+  call(F, "b_leaf", "printk", at(B, 62));
+  return F;
+}
+
+// The changed functions' runs of edges are replaced in place in the edge
+// array: runs that grow, shrink and stay, in one change, in either order,
+// give the rebuild's edges for every node.
+TEST(SpliceTest, RunsThatGrowAndShrinkInOneChangeMatchARebuild) {
+  using Calls = std::vector<std::vector<const char *>>;
+  const Calls Before = {{"b_leaf", "printk", "b_work"}, {"printk"}, {"b_leaf"}};
+  const Calls Changes[] = {
+      {{"b_leaf"}, {"printk"}, {"b_leaf", "printk", "b_work", "b_one"}}, // shrink, then grow
+      {{"b_leaf", "printk", "b_work", "b_two", "b_three"}, {"printk"}, {}}, // grow, then shrink
+      {{}, {}, {}},                                                      // all shrink
+      {{"b_leaf", "printk", "b_work"}, {"printk", "b_one"}, {"b_leaf"}},  // one grows
+  };
+  for (const Calls &Now : Changes) {
+    TUFacts Old = tuBWith(Before), New = tuBWith(Now);
+    CallGraph G = throughSnapshot(build(tuA(), Old));
+    SpliceResult R = splice(G, Old, New);
+    ASSERT_EQ(R.Refused, "");
+    EXPECT_EQ(byKey(G), byKey(build(tuA(), New)));
+  }
+}
+
 TEST(SpliceTest, ACallbackTheTreeAlreadyTakesIsBoundAtTheNewCall) {
   // b_leaf hands a_root (already in an ops table) to helper, which calls
   // it: b_leaf gains a bound edge to a_root, nothing else changes.

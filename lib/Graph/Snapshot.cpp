@@ -455,7 +455,9 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
   G.FlatEdges.clear();
   // An edge takes at least five bytes (flags, target, file, line, column):
   // a damaged count reserves no more than the rest of the file could hold.
-  G.FlatEdges.reserve(std::min(TotalEdges, D.remaining() / 5));
+  // With room for a patch's splice to add calls without moving the array.
+  size_t Expected = std::min(TotalEdges, D.remaining() / 5);
+  G.FlatEdges.reserve(Expected + Expected / 256 + 256);
   G.EdgeStart.assign(1, 0);
   G.EdgeStart.reserve(NumNodes + 1);
   for (size_t Node = 0; Node < NumNodes; ++Node) {

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kreach/GraphSplice.h"
+
 #include "kreach/FactKinds.h"
 #include "kreach/FlowValue.h"
 
@@ -18,6 +19,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/raw_ostream.h"
 #include <map>
 #include <set>
@@ -114,6 +116,7 @@ private:
   /// except the owned functions' direct calls (rebuilt from the facts);
   /// Each returns false to stop.
   template <typename Fn> bool eachLoc(Fn Each);
+  void replaceEdgeRuns(llvm::DenseMap<NodeId, std::vector<Edge>> &Lists);
   void apply(SpliceResult &Out);
   /// The value-flow figures moved by what the TU's own graphs say changed.
   void applyLocalStats(llvm::DenseSet<NodeId> &Moved);
@@ -729,14 +732,23 @@ SpliceResult GraphSplicer::run() {
     refuse("the base graph is not a finalized whole-tree graph");
   if (auto It = G.FileIds.find(Main); It != G.FileIds.end())
     MainId = It->second;
-  if (Refused.empty() && compareFunctions() && compareGroups() && checkBaseEdges() &&
-      (!NeedsValueFlow || checkLocalGraphs()))
-    eachLoc([&](Loc &L) {
+  auto Traced = [](const char *Phase, auto Step) {
+    llvm::TimeTraceScope Scope(Phase);
+    return Step();
+  };
+  if (Refused.empty() && Traced("splice: compare the facts", [&] {
+        return compareFunctions() && compareGroups() && checkBaseEdges();
+      }) &&
+      (!NeedsValueFlow ||
+       Traced("splice: the TU's own value flow", [&] { return checkLocalGraphs(); })))
+    Traced("splice: every position in the file", [&] {
+      return eachLoc([&](Loc &L) {
       if (Moved.count(posKey(L.Line, L.Column)))
         return true;
       return refuse("the graph holds a position of " + Main.str() +
                     " that no fact of the TU accounts for (line " + std::to_string(L.Line) +
                     ")");
+      });
     });
   // A label naming a moved stack object is renamed in place: it must not
   // become another label's spelling.
@@ -748,7 +760,10 @@ SpliceResult GraphSplicer::run() {
     Out.Refused = std::move(Refused);
     return Out;
   }
-  apply(Out);
+  Traced("splice: apply", [&] {
+    apply(Out);
+    return true;
+  });
   return Out;
 }
 
@@ -784,6 +799,58 @@ void GraphSplicer::applyLocalStats(llvm::DenseSet<NodeId> &Moved) {
   Shift(P.Targets, Before.Targets, After.Targets);
   Shift(P.ResolvedSites, Before.ResolvedSites, After.ResolvedSites);
   G.PrecisionCache = P;
+}
+
+/// Replaces the edge runs of the nodes in Lists, in place: the edges
+/// between the runs move by what the runs before them grew or shrank. A
+/// whole kernel's edge array is hundreds of megabytes, and a copy of it
+/// would cost more than the rest of the splice (the snapshot reserves room
+/// for a splice to grow into).
+void GraphSplicer::replaceEdgeRuns(llvm::DenseMap<NodeId, std::vector<Edge>> &Lists) {
+  std::vector<Edge> &Flat = G.FlatEdges;
+  std::vector<uint32_t> &Start = G.EdgeStart;
+  const size_t OldSize = Flat.size();
+  Start.resize(G.Nodes.size() + 1, Start.empty() ? 0 : Start.back());
+  std::vector<NodeId> Runs;
+  for (const auto &Entry : Lists)
+    Runs.push_back(Entry.first);
+  llvm::sort(Runs);
+  // Shift[J]: how far the old edges between run J-1 and run J move (J = 0:
+  // those before the first run, which stay; J = Runs.size(): the tail).
+  std::vector<int64_t> Shift(Runs.size() + 1, 0);
+  for (size_t R = 0; R < Runs.size(); ++R) {
+    NodeId N = Runs[R];
+    Shift[R + 1] = Shift[R] + int64_t(Lists[N].size()) - int64_t(Start[N + 1] - Start[N]);
+  }
+  auto SegmentBegin = [&](size_t J) { return J == 0 ? size_t(0) : size_t(Start[Runs[J - 1] + 1]); };
+  auto SegmentEnd = [&](size_t J) { return J == Runs.size() ? OldSize : size_t(Start[Runs[J]]); };
+  const int64_t Growth = Shift.back();
+  if (Growth > 0)
+    Flat.resize(OldSize + size_t(Growth));
+  // Segments moving left go first, in order, then those moving right, last
+  // to first: neither lands on edges still to move (order is kept).
+  for (size_t J = 1; J <= Runs.size(); ++J)
+    if (Shift[J] < 0)
+      std::move(Flat.begin() + SegmentBegin(J), Flat.begin() + SegmentEnd(J),
+                Flat.begin() + (int64_t(SegmentBegin(J)) + Shift[J]));
+  for (size_t J = Runs.size(); J >= 1; --J)
+    if (Shift[J] > 0)
+      std::move_backward(Flat.begin() + SegmentBegin(J), Flat.begin() + SegmentEnd(J),
+                         Flat.begin() + (int64_t(SegmentEnd(J)) + Shift[J]));
+  for (size_t R = 0; R < Runs.size(); ++R) {
+    std::vector<Edge> &List = Lists[Runs[R]];
+    std::move(List.begin(), List.end(), Flat.begin() + (int64_t(Start[Runs[R]]) + Shift[R]));
+  }
+  if (Growth < 0)
+    Flat.resize(size_t(int64_t(OldSize) + Growth));
+  // Every run's start moves with the segment it is in or follows.
+  size_t R = 0;
+  for (NodeId N = 0; N < G.Nodes.size(); ++N) {
+    while (R < Runs.size() && Runs[R] < N)
+      ++R;
+    Start[N] = uint32_t(int64_t(Start[N]) + Shift[R]);
+  }
+  Start[G.Nodes.size()] = uint32_t(Flat.size());
 }
 
 void GraphSplicer::apply(SpliceResult &Out) {
@@ -965,24 +1032,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
   }
   // Nodes made above (new callees, new functions) go after every existing
   // one; their runs are empty unless listed.
-  std::vector<Edge> Flat;
-  std::vector<uint32_t> Start;
-  size_t Total = G.FlatEdges.size();
-  for (const auto &[N, List] : Lists)
-    Total += List.size();
-  Flat.reserve(Total);
-  Start.reserve(G.Nodes.size() + 1);
-  Start.push_back(0);
-  for (NodeId N = 0; N < G.Nodes.size(); ++N) {
-    if (auto It = Lists.find(N); It != Lists.end())
-      Flat.insert(Flat.end(), It->second.begin(), It->second.end());
-    else if (N + 1 < G.EdgeStart.size())
-      Flat.insert(Flat.end(), G.FlatEdges.begin() + G.EdgeStart[N],
-                  G.FlatEdges.begin() + G.EdgeStart[N + 1]);
-    Start.push_back(uint32_t(Flat.size()));
-  }
-  G.FlatEdges = std::move(Flat);
-  G.EdgeStart = std::move(Start);
+  replaceEdgeRuns(Lists);
 
   // A node the change made (a callee nothing called before, a sink among
   // them) has a summary of its own.
