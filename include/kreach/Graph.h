@@ -390,6 +390,10 @@ private:
   friend class GraphSplicer;
   mutable std::optional<IndirectPrecision> PrecisionCache;
   void addEdge(NodeId From, const Edge &E) { growableEdges(From).push_back(E); }
+  /// A field node's edges to the functions stored into it (where: one
+  /// store each), once each and in node order, so that ties between them
+  /// resolve the same every run.
+  static std::vector<Edge> fieldTargetEdges(std::vector<std::pair<NodeId, Loc>> Stored);
   std::vector<ValueCallRow> ValueCalls;
   std::vector<ArgumentRow> Arguments;
   std::vector<ReturnRow> Returns;

@@ -355,6 +355,18 @@ void CallGraph::addFacts(const TUFacts &Facts) {
   }
 }
 
+std::vector<Edge> CallGraph::fieldTargetEdges(std::vector<std::pair<NodeId, Loc>> Stored) {
+  llvm::stable_sort(Stored, [](const auto &A, const auto &B) { return A.first < B.first; });
+  Stored.erase(std::unique(Stored.begin(), Stored.end(),
+                           [](const auto &A, const auto &B) { return A.first == B.first; }),
+               Stored.end());
+  std::vector<Edge> Out;
+  Out.reserve(Stored.size());
+  for (auto &[Target, Site] : Stored)
+    Out.push_back({Target, Site, EdgeKind::FieldTarget});
+  return Out;
+}
+
 void CallGraph::finalize(const ValueFlowConfig &Config) {
   resolveValueFlow(*this, Config);
   llvm::StringSet<> RegistryFields;
@@ -370,11 +382,6 @@ void CallGraph::finalize(const ValueFlowConfig &Config) {
   for (FieldId F = 1; F < Fields.size(); ++F) {
     if (FieldNodes[F] == NoNode)
       continue;
-    auto &List = Targets[F];
-    llvm::stable_sort(List, [](const auto &A, const auto &B) { return A.first < B.first; });
-    List.erase(std::unique(List.begin(), List.end(),
-                           [](const auto &A, const auto &B) { return A.first == B.first; }),
-               List.end());
     std::vector<Edge> &FieldOut = growableEdges(FieldNodes[F]);
     FieldOut.clear();
     // A registry's callback field is called only for what was registered
@@ -382,8 +389,7 @@ void CallGraph::finalize(const ValueFlowConfig &Config) {
     // every callback stored into it.
     if (RegistryFields.count(Fields[F]))
       continue;
-    for (auto &[Target, Site] : List)
-      FieldOut.push_back({Target, Site, EdgeKind::FieldTarget});
+    FieldOut = fieldTargetEdges(std::move(Targets[F]));
   }
   addMaskEdges();
   for (NodeId N = 0; N < Nodes.size(); ++N)

@@ -54,14 +54,27 @@ std::string locText(const CallGraph &G, const Loc &L) {
   return G.file(L.File) + ":" + std::to_string(L.Line) + ":" + std::to_string(L.Column);
 }
 
-/// An edge by what it says, not by the ids of one graph.
-std::string edgeText(const CallGraph &G, const Edge &E) {
+/// An edge by what it says, not by the ids of one graph; without its sites,
+/// what it calls wherever the call is.
+std::string edgeText(const CallGraph &G, const Edge &E, bool WithSites = true) {
   std::string T = std::to_string(int(E.Kind)) + "|" + nodeText(G, E.To) + "|" +
-                  locText(G, E.Site) + "|" + (E.Label ? G.field(E.Label) : "") + "|" +
+                  (WithSites ? locText(G, E.Site) : "") + "|" +
+                  (E.Label ? G.field(E.Label) : "") + "|" +
                   (E.Through ? G.field(E.Through) : "") + "|" + std::to_string(E.HoistLength);
   for (const auto &[N, L] : G.hoistChain(E.Hoist))
-    T += "|" + nodeText(G, N) + "@" + locText(G, L);
+    T += "|" + nodeText(G, N) + (WithSites ? "@" + locText(G, L) : "");
   return T;
+}
+
+/// What Text says of each item, sorted: two graphs' sets compared by what
+/// they hold, not by ids or order.
+template <typename RangeT, typename TextFn>
+std::vector<std::string> sortedTexts(const RangeT &Items, TextFn Text) {
+  std::vector<std::string> Out;
+  for (const auto &Item : Items)
+    Out.push_back(Text(Item));
+  llvm::sort(Out);
+  return Out;
 }
 
 /// Bounds the alignment of one function's calls (its table is quadratic).
@@ -555,30 +568,22 @@ bool GraphSplicer::checkLocalGraphs() {
       }
   }
   auto Registrations = [&](const CallGraph &Of) {
-    std::vector<std::string> Out;
-    for (const CallGraph::RegistrationRow &R : Of.registrations())
-      Out.push_back(R.RegistryField + "|" + R.Head + "|" + R.Callback.encode() + "|" +
-                    Where(Of, R.Site));
-    llvm::sort(Out);
-    return Out;
+    return sortedTexts(Of.registrations(), [&](const CallGraph::RegistrationRow &R) {
+      return R.RegistryField + "|" + R.Head + "|" + R.Callback.encode() + "|" +
+             Where(Of, R.Site);
+    });
   };
   if (Registrations(LO) != Registrations(LN))
     return refuse("the change alters what is registered on a notifier chain or list");
   auto Stores = [&](const CallGraph &Of) {
-    std::vector<std::string> Out;
-    for (const Store &S : Of.stores())
-      Out.push_back(Of.field(S.Field) + "|" + nodeText(Of, S.Target) + "|" + Where(Of, S.Site));
-    llvm::sort(Out);
-    return Out;
+    return sortedTexts(Of.stores(), [&](const Store &S) {
+      return Of.field(S.Field) + "|" + nodeText(Of, S.Target) + "|" + Where(Of, S.Site);
+    });
   };
   if (Stores(LO) != Stores(LN))
     return refuse("the change alters what is stored into a field");
   auto Taken = [](const CallGraph &Of) {
-    std::vector<std::string> Out;
-    for (NodeId N : Of.AddressTaken)
-      Out.push_back(nodeText(Of, N));
-    llvm::sort(Out);
-    return Out;
+    return sortedTexts(Of.AddressTaken, [&](NodeId N) { return nodeText(Of, N); });
   };
   if (Taken(LO) != Taken(LN))
     return refuse("the change takes the address of another function");
@@ -986,17 +991,11 @@ void GraphSplicer::apply(SpliceResult &Out) {
       for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I)
         if (!rebuilt(G.FlatEdges[I]))
           List.push_back(G.FlatEdges[I]);
-    // What the function calls, wherever the calls are now.
+    // What the function calls, wherever the calls are now, in order.
     auto Calls = [&](llvm::ArrayRef<Edge> Of) {
       std::vector<std::string> Out;
-      for (const Edge &E : Of) {
-        std::string T = std::to_string(int(E.Kind)) + "|" + std::to_string(E.To) + "|" +
-                        std::to_string(E.Label) + "|" + std::to_string(E.Through) + "|" +
-                        std::to_string(E.HoistLength) + "|" + std::to_string(E.Mask);
-        for (const auto &Step : G.hoistChain(E.Hoist))
-          T += "|" + std::to_string(Step.first);
-        Out.push_back(std::move(T));
-      }
+      for (const Edge &E : Of)
+        Out.push_back(edgeText(G, E, /*WithSites=*/false) + "|" + std::to_string(E.Mask));
       return Out;
     };
     if (N + 1 >= G.EdgeStart.size() ||
@@ -1021,13 +1020,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
     for (const Store &S : G.Stores)
       if (S.Field == G.Nodes[N].Field)
         Targets.push_back({S.Target, S.Site});
-    llvm::stable_sort(Targets, [](const auto &A, const auto &B) { return A.first < B.first; });
-    Targets.erase(std::unique(Targets.begin(), Targets.end(),
-                              [](const auto &A, const auto &B) { return A.first == B.first; }),
-                  Targets.end());
-    std::vector<Edge> &List = Lists[N];
-    for (auto &[Target, Site] : Targets)
-      List.push_back({Target, Site, EdgeKind::FieldTarget});
+    Lists[N] = CallGraph::fieldTargetEdges(std::move(Targets));
     Touched.insert(N);
   }
   // Nodes made above (new callees, new functions) go after every existing
