@@ -2,6 +2,7 @@
 
 #include "kreach/FactKinds.h"
 #include "kreach/FactsRecord.h"
+#include "FactsText.h"
 #include "llvm/Support/Compression.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -36,26 +37,7 @@ FactsRecord sampleRecord(llvm::StringRef Main) {
   return R;
 }
 
-/// Every fact of every kind, as factValues gives them, in one string.
-std::string dump(const TUFacts &F) {
-  std::string Out = F.MainFile + ";" + std::to_string(F.UnresolvedIndirectCalls) + ";";
-  for (const std::string &In : F.Inputs)
-    Out += In + ",";
-  for (const FunctionFact &Fn : F.Functions)
-    Out += Fn.Key + "/" + Fn.Name + "@" + Fn.Loc.File + ":" + std::to_string(Fn.Loc.Line) +
-           ":" + std::to_string(Fn.Loc.Column) + (Fn.Internal ? "i" : "e") + ";";
-  llvm::SmallVector<FactValue, 8> Values;
-  for (const FactKindInfo &K : factKinds())
-    for (size_t I = 0; I < factCount(F, K.Kind); ++I) {
-      Values.clear();
-      factValues(F, K.Kind, I, Values);
-      Out += K.Table.str() + "(";
-      for (const FactValue &V : Values)
-        Out += V.Text.str() + "|" + V.Name.str() + "|" + std::to_string(V.Int) + ",";
-      Out += ")";
-    }
-  return Out;
-}
+std::string dump(const TUFacts &F) { return test::factsText(F); }
 
 TEST(FactsRecordTest, ARecordDecodesToTheFactsItWasMadeFrom) {
   FactsRecord R = sampleRecord("/src/a.c");

@@ -2,10 +2,10 @@
 
 #include "kreach/GraphSnapshot.h"
 #include "kreach/Check.h"
-#include "kreach/FactKinds.h"
 #include "kreach/GraphJournal.h"
 #include "kreach/FlowValue.h"
 #include "kreach/Graph.h"
+#include "FactsText.h"
 #include "Registries.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -255,25 +255,6 @@ TEST(SnapshotTest, DamageIsAnErrorNeverAGraph) {
   EXPECT_EQ(tryBytes(Bytes), "read");
 }
 
-/// A TU's facts in one string: every function and every fact of every kind.
-std::string dumpFacts(const TUFacts &F) {
-  std::string Out = F.MainFile + ";" + std::to_string(F.UnresolvedIndirectCalls) + ";";
-  for (const FunctionFact &Fn : F.Functions)
-    Out += Fn.Key + "/" + Fn.Name + "@" + Fn.Loc.File + ":" + std::to_string(Fn.Loc.Line) +
-           ":" + std::to_string(Fn.Loc.Column) + (Fn.Internal ? "i" : "e") + ";";
-  llvm::SmallVector<FactValue, 8> Values;
-  for (const FactKindInfo &K : factKinds())
-    for (size_t I = 0; I < factCount(F, K.Kind); ++I) {
-      Values.clear();
-      factValues(F, K.Kind, I, Values);
-      Out += K.Table.str() + "(";
-      for (const FactValue &V : Values)
-        Out += V.Text.str() + "|" + V.Name.str() + "|" + std::to_string(V.Int) + ",";
-      Out += ")";
-    }
-  return Out;
-}
-
 TUFacts sampleFacts(const std::string &Main) {
   TUFacts F;
   F.MainFile = Main;
@@ -302,7 +283,7 @@ TEST(JournalTest, ATUsFactsComeBackAsTheyWere) {
   ASSERT_EQ((*Back)->Before.size(), 2u);
   for (size_t I = 0; I < 2; ++I) {
     EXPECT_EQ((*Back)->Before[I].first, J.Before[I].first);
-    EXPECT_EQ(dumpFacts((*Back)->Before[I].second), dumpFacts(J.Before[I].second));
+    EXPECT_EQ(test::factsText((*Back)->Before[I].second), test::factsText(J.Before[I].second));
   }
   // Read under another checkout's root, the paths are that checkout's.
   llvm::Expected<std::optional<GraphJournal>> Moved =

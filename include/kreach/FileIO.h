@@ -4,6 +4,8 @@
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include <memory>
 #include <string>
 
 namespace kreach {
@@ -15,6 +17,11 @@ namespace kreach {
 /// exhaust memory). Errors are one line naming What and the file.
 llvm::Expected<std::string> readUserFile(llvm::StringRef Path, llvm::StringRef What,
                                          uint64_t MaxBytes, bool AllowStdin = false);
+
+/// A file kreach keeps beside its index (a graph snapshot, its journal),
+/// mapped; null when there is none. The error names What and the file.
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readCacheFile(llvm::StringRef Path,
+                                                                  llvm::StringRef What);
 
 /// Whether JSON Text nests arrays and objects deeper than MaxDepth, counted
 /// outside strings. llvm::json and the YAML parser recurse per level, so a

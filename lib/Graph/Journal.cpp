@@ -2,9 +2,9 @@
 
 #include "kreach/GraphJournal.h"
 #include "kreach/FactsRecord.h"
+#include "kreach/FileIO.h"
 
 #include "llvm/Support/Endian.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
@@ -50,40 +50,24 @@ llvm::Error writeGraphJournal(const GraphJournal &J, llvm::StringRef Path,
   putString(Data, Records);
   put64(Data, llvm::xxh3_64bits(Data));
 
-  auto Fail = [&](llvm::StringRef What, std::error_code EC) {
-    return llvm::createStringError(EC, "cannot %s graph journal '%s': %s", What.data(),
-                                   Path.str().c_str(), EC.message().c_str());
-  };
-  llvm::SmallString<256> Temp;
-  int FD;
-  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Path + "-%%%%%%.tmp", FD, Temp))
-    return Fail("create", EC);
-  llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
-  OS << Data;
-  OS.close();
-  if (OS.has_error()) {
-    std::error_code EC = OS.error();
-    OS.clear_error();
-    llvm::sys::fs::remove(Temp);
-    return Fail("write", EC);
-  }
-  if (std::error_code EC = llvm::sys::fs::rename(Temp, Path)) {
-    llvm::sys::fs::remove(Temp);
-    return Fail("replace", EC);
-  }
+  // A new file renamed over the old: a reader sees one journal or the other.
+  if (llvm::Error E = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
+        OS << Data;
+        return llvm::Error::success();
+      }))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot write graph journal '%s': %s", Path.str().c_str(),
+                                   llvm::toString(std::move(E)).c_str());
   return llvm::Error::success();
 }
 
 llvm::Expected<std::optional<GraphJournal>> readGraphJournal(llvm::StringRef Path,
                                                              const PathMapper &Paths) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> File =
-      llvm::MemoryBuffer::getFile(Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!File) {
-    if (File.getError() == std::errc::no_such_file_or_directory)
-      return std::nullopt;
-    return llvm::createStringError(File.getError(), "cannot read graph journal '%s': %s",
-                                   Path.str().c_str(), File.getError().message().c_str());
-  }
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> File = readCacheFile(Path, "graph journal");
+  if (!File)
+    return File.takeError();
+  if (!*File)
+    return std::nullopt;
   auto Damaged = [&](llvm::StringRef Why) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "graph journal '%s' is damaged (%s)", Path.str().c_str(),

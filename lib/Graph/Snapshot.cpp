@@ -10,6 +10,7 @@
 
 #include "kreach/GraphSnapshot.h"
 
+#include "kreach/FileIO.h"
 #include "kreach/LEB128.h"
 #include "kreach/ThreadTrace.h"
 
@@ -629,14 +630,11 @@ llvm::Error writeGraphSnapshot(const CallGraph &G, llvm::StringRef Path, llvm::S
 }
 
 llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm::StringRef Key) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> File =
-      llvm::MemoryBuffer::getFile(Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!File) {
-    if (File.getError() == std::errc::no_such_file_or_directory)
-      return false;
-    return llvm::createStringError(File.getError(), "cannot read graph snapshot '%s': %s",
-                                   Path.str().c_str(), File.getError().message().c_str());
-  }
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> File = readCacheFile(Path, "graph snapshot");
+  if (!File)
+    return File.takeError();
+  if (!*File)
+    return false;
   auto Damaged = [&](llvm::StringRef Why) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "graph snapshot '%s' is damaged (%s)", Path.str().c_str(),

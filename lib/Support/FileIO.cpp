@@ -13,6 +13,18 @@
 
 namespace kreach {
 
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readCacheFile(llvm::StringRef Path,
+                                                                  llvm::StringRef What) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> File =
+      llvm::MemoryBuffer::getFile(Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (File)
+    return std::move(*File);
+  if (File.getError() == std::errc::no_such_file_or_directory)
+    return nullptr;
+  return llvm::createStringError(File.getError(), "cannot read %s '%s': %s", What.str().c_str(),
+                                 Path.str().c_str(), File.getError().message().c_str());
+}
+
 llvm::Expected<std::string> readUserFile(llvm::StringRef Path, llvm::StringRef What,
                                          uint64_t MaxBytes, bool AllowStdin) {
   auto Error = [&](const llvm::Twine &Why) {
