@@ -148,16 +148,29 @@ std::optional<SnapshotRead> GraphPrefetch::takeAsStarted() {
   return Read;
 }
 
-/// Splices into Result.Graph each TU of Before, from the facts given there
-/// to those the index holds now, adding to Result what changed. Empty, or
-/// why the graph cannot be spliced (Result.Graph is then unusable).
+/// One TU to splice: from Old to To (the index's facts when null). Only a
+/// step that Counts adds what it changed to the result: a step that brings
+/// the graph to the state the index held before this run changes nothing
+/// the index's rows do not already say.
+struct SpliceStep {
+  const std::string &TU;
+  const TUFacts &Old;
+  const TUFacts *To = nullptr;
+  bool Counts = true;
+};
+
+/// Splices each step into Result.Graph, in order, adding to Result what the
+/// steps that count changed. Empty, or why the graph cannot be spliced
+/// (Result.Graph is then unusable).
 static std::string spliceTUs(Index &I, const ValueFlowConfig &Flow,
-                             llvm::ArrayRef<std::pair<std::string, TUFacts>> Before,
-                             SplicedGraph &Result) {
+                             llvm::ArrayRef<SpliceStep> Steps, SplicedGraph &Result) {
   llvm::DenseSet<NodeId> Touched, Moved, EffectsMoved;
   std::string ReadError;
-  for (const auto &[TU, Old] : Before) {
-    llvm::Expected<TUFacts> New = I.loadTUFacts(TU);
+  for (const SpliceStep &Step : Steps) {
+    const std::string &TU = Step.TU;
+    const TUFacts &Old = Step.Old;
+    llvm::Expected<TUFacts> New =
+        Step.To ? llvm::Expected<TUFacts>(*Step.To) : I.loadTUFacts(TU);
     if (!New)
       return llvm::toString(New.takeError());
     // The TU's own graphs, as a per-TU front end makes them; stores in the
@@ -202,6 +215,8 @@ static std::string spliceTUs(Index &I, const ValueFlowConfig &Flow,
       return ReadError;
     if (!S.Refused.empty())
       return std::move(S.Refused);
+    if (!Step.Counts)
+      continue;
     Touched.insert(S.Touched.begin(), S.Touched.end());
     Moved.insert(S.Moved.begin(), S.Moved.end());
     EffectsMoved.insert(S.EffectsMoved.begin(), S.EffectsMoved.end());
@@ -289,17 +304,28 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
   Result->BaseToken = BaseToken;
   Result->Graph = std::move(Read->Graph);
   Result->SnapshotKey = std::move(Read->BaseKey);
-  // The snapshot is older than the base when a journal brings it there:
-  // the journal's TUs are spliced from the facts the snapshot has of them,
-  // and so is a TU changed again.
+  // The snapshot is older than the base when a journal brings it there.
+  // Its TUs are first spliced from the facts the snapshot has of them to
+  // the base's, which the index's rows already say; only then is each TU
+  // this run re-parsed spliced from the base's facts to its own, and only
+  // that counts: the summaries and effects rewritten are those that differ
+  // from the base's (a change undone since the snapshot included).
   Result->Journal = std::move(Read->Journal);
+  std::vector<SpliceStep> Steps;
+  for (const auto &[TU, Facts] : Result->Journal) {
+    auto Changed = llvm::find_if(Before, [&](const auto &B) { return B.first == TU; });
+    Steps.push_back({TU, Facts, Changed == Before.end() ? nullptr : &Changed->second, false});
+  }
+  for (const auto &[TU, Facts] : Before)
+    Steps.push_back({TU, Facts, nullptr, true});
+  Refused = spliceTUs(I, valueFlowConfig(Rules), Steps, *Result);
+  if (!Refused.empty())
+    return nullptr;
+  // The next journal: every TU the snapshot's facts differ in, with those.
   for (auto &[TU, Facts] : Before)
     if (llvm::none_of(Result->Journal, [&](const auto &J) { return J.first == TU; }))
       Result->Journal.push_back({TU, std::move(Facts)});
   Before.clear();
-  Refused = spliceTUs(I, valueFlowConfig(Rules), Result->Journal, *Result);
-  if (!Refused.empty())
-    return nullptr;
   return Result;
 }
 
@@ -394,7 +420,10 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
     llvm::TimeTraceScope Scope("splice the graph snapshot's journal");
     SplicedGraph Journaled;
     Journaled.Graph = std::move(Snapshot->Graph);
-    std::string Refused = spliceTUs(I, Flow, Snapshot->Journal, Journaled);
+    std::vector<SpliceStep> Steps;
+    for (const auto &[TU, Facts] : Snapshot->Journal)
+      Steps.push_back({TU, Facts});
+    std::string Refused = spliceTUs(I, Flow, Steps, Journaled);
     if (Refused.empty()) {
       R.Graph = std::move(Journaled.Graph);
       R.Stats.GraphSource = "journal";
