@@ -169,10 +169,16 @@ static std::string spliceTUs(Index &I, const ValueFlowConfig &Flow,
   for (const SpliceStep &Step : Steps) {
     const std::string &TU = Step.TU;
     const TUFacts &Old = Step.Old;
-    llvm::Expected<TUFacts> New =
-        Step.To ? llvm::Expected<TUFacts>(*Step.To) : I.loadTUFacts(TU);
-    if (!New)
-      return llvm::toString(New.takeError());
+    // The facts to splice to: given (no copy of them), or the index's.
+    const TUFacts *New = Step.To;
+    std::optional<TUFacts> Stored;
+    if (!New) {
+      llvm::Expected<TUFacts> Loaded = I.loadTUFacts(TU);
+      if (!Loaded)
+        return llvm::toString(Loaded.takeError());
+      Stored = std::move(*Loaded);
+      New = &*Stored;
+    }
     // The TU's own graphs, as a per-TU front end makes them; stores in the
     // TU's own file come from its facts, not from the index's copy.
     auto BuildLocal = [&, &TU = TU, &Old = Old](const CallGraph &Tree) {
