@@ -17,6 +17,9 @@ config.environment["PATH"] = os.pathsep.join(
     [config.kreach_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 # The tests set their own environment; keep CI detection from changing output.
 config.environment.pop("CI", None)
+# Every patch-mode search that starts from the snapshot's stored result is
+# checked against a whole search: a difference fails the check.
+config.environment["KREACH_VERIFY_SEARCHES"] = "1"
 
 def add_tool(name, path):
     config.substitutions.append((name, path))

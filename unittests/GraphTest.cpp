@@ -356,3 +356,129 @@ TEST(GraphTest, ReverseEdgesBuiltInPartsKeepSourceOrder) {
   }
   EXPECT_EQ(Entries, size_t(N) * 3);
 }
+
+// Patch mode's searches (updateSinkSteps): on random graphs, a few nodes'
+// calls replaced, the base's result updated for the change must equal a
+// whole search of the changed graph, distances, next steps and tie-breaks
+// alike. The graphs have calls through fields (zero-weight hops from a
+// field to what is stored there), cycles, sinks and blocked nodes.
+struct RandomGraph {
+  CallGraph G;
+  std::vector<NodeId> Fns;
+};
+
+static void buildRandom(RandomGraph &R, unsigned Seed, unsigned Fns, unsigned Fields,
+                        const std::vector<bool> &Redo, unsigned RedoSeed, unsigned Extra = 0) {
+  auto Next = [](unsigned &S) { return S = S * 1103515245u + 12345u, (S >> 8) & 0xffffff; };
+  for (unsigned F = 0; F < Fields; ++F)
+    R.G.internField("ops::f" + std::to_string(F));
+  // Extra functions come after the others, as a splice appends those a
+  // change first names; only redone functions call them.
+  for (unsigned I = 0; I < Fns + Extra; ++I) {
+    std::string Name = "f" + std::to_string(I);
+    R.Fns.push_back(R.G.getOrAddNode(Name, Name));
+    R.G.define(R.Fns.back(), {"/src/a.c", I + 1, 1});
+  }
+  // Field nodes are made as calls first name them: one function calls every
+  // field, in order, so both graphs number them alike.
+  if (Fields) {
+    NodeId Anchor = R.G.getOrAddNode("anchor", "anchor");
+    for (unsigned F = 0; F < Fields; ++F)
+      R.G.addIndirectCall(Anchor, "ops::f" + std::to_string(F), {"/src/c.c", F + 1, 1});
+  }
+  unsigned S = Seed;
+  for (unsigned F = 0; F < Fields; ++F)
+    for (unsigned K = 0; K < 2; ++K)
+      R.G.addStore("ops::f" + std::to_string(F), R.Fns[Next(S) % Fns], {"/src/b.c", F + 1, K + 1});
+  for (unsigned I = 0; I < Fns; ++I) {
+    // A redone node draws its calls from another sequence: its edges change.
+    unsigned T = Redo[I] ? RedoSeed * 7919u + I : Seed * 31u + I;
+    unsigned Calls = Next(T) % 4;
+    for (unsigned C = 0; C < Calls; ++C) {
+      if (Fields && Next(T) % 5 == 0)
+        R.G.addIndirectCall(R.Fns[I], "ops::f" + std::to_string(Next(T) % Fields),
+                            {"/src/a.c", I + 1, C + 2});
+      else
+        R.G.addCall(R.Fns[I], R.Fns[Next(T) % (Redo[I] ? Fns + Extra : Fns)],
+                    {"/src/a.c", I + 1, C + 2});
+    }
+  }
+  for (unsigned I = Fns; I < Fns + Extra; ++I)
+    R.G.addCall(R.Fns[I], R.Fns[(I * 7) % Fns], {"/src/a.c", I + 1, 2});
+  R.G.finalize();
+}
+
+TEST(GraphTest, IncrementalSearchesMatchWholeOnes) {
+  size_t Trials = 0, Differed = 0;
+  for (unsigned Seed = 1; Seed <= 300; ++Seed) {
+    const unsigned Fns = 20 + Seed % 80, Fields = 1 + Seed % 5;
+    std::vector<bool> Redo(Fns), None(Fns);
+    unsigned S = Seed;
+    std::vector<NodeId> Changed;
+    for (unsigned I = 0; I < Fns; ++I)
+      if ((S = S * 48271u % 2147483647u) % 10 == 0)
+        Redo[I] = true;
+    // Every third graph has functions the change added, and no fields (whose
+    // nodes would come after them and so be numbered otherwise).
+    const unsigned Extra = Seed % 3 == 0 ? 1 + Seed % 4 : 0;
+    const unsigned UsedFields = Extra ? 0 : Fields;
+    RandomGraph Base, Now;
+    buildRandom(Base, Seed, Fns, UsedFields, None, 0);
+    buildRandom(Now, Seed, Fns, UsedFields, Redo, Seed + 1, Extra);
+    ASSERT_EQ(Base.G.size() + Extra, Now.G.size());
+    for (unsigned I = 0; I < Fns; ++I)
+      if (Redo[I])
+        Changed.push_back(Now.Fns[I]);
+    ReachSpec Spec;
+    Spec.Roles.assign(Now.G.size(), ReachSpec::Normal);
+    for (NodeId N = 0; N < Now.G.size(); ++N) {
+      if (N < Base.G.size()) {
+        ASSERT_EQ(Base.G.node(N).Key, Now.G.node(N).Key);
+        ASSERT_EQ(Base.G.node(N).Field, Now.G.node(N).Field);
+      }
+      S = S * 48271u % 2147483647u;
+      if (S % 13 == 0)
+        Spec.Roles[N] = ReachSpec::Sink;
+      else if (S % 17 == 0)
+        Spec.Roles[N] = ReachSpec::Blocked;
+    }
+    ReachSpec BaseSpec = Spec;
+    BaseSpec.Roles.resize(Base.G.size());
+    std::vector<SinkStep> Before = computeSinkSteps(Base.G, BaseSpec);
+    EXPECT_EQ(specFingerprint(BaseSpec), specFingerprint(Spec, Base.G.size()));
+    if (Extra)
+      EXPECT_NE(specFingerprint(BaseSpec), specFingerprint(Spec));
+    std::vector<SinkStep> Whole = computeSinkSteps(Now.G, Spec);
+    size_t Searched = 0;
+    std::vector<SinkStep> Updated =
+        updateSinkSteps(Now.G, Spec, ReverseEdges(Now.G), Before, Changed, &Searched);
+    ASSERT_EQ(Updated.size(), Whole.size());
+    for (NodeId N = 0; N < Whole.size(); ++N) {
+      EXPECT_EQ(Updated[N].Dist, Whole[N].Dist) << "seed " << Seed << " node " << N;
+      EXPECT_EQ(Updated[N].Next, Whole[N].Next) << "seed " << Seed << " node " << N;
+      EXPECT_EQ(Updated[N].EdgeIndex, Whole[N].EdgeIndex) << "seed " << Seed << " node " << N;
+      Differed += N >= Before.size() || Before[N].Dist != Whole[N].Dist ||
+                  Before[N].Next != Whole[N].Next;
+    }
+    EXPECT_LE(Searched, Now.G.size());
+    ++Trials;
+  }
+  // The changes must have mattered, or the test shows nothing.
+  EXPECT_EQ(Trials, 300u);
+  EXPECT_GT(Differed, 1000u) << Differed;
+}
+
+// Nothing changed, nothing searched: the base's steps stand as they are.
+TEST(GraphTest, IncrementalSearchWithNoChangeKeepsTheBase) {
+  RandomGraph R;
+  buildRandom(R, 5, 50, 2, std::vector<bool>(50), 0);
+  ReachSpec Spec;
+  Spec.Roles.assign(R.G.size(), ReachSpec::Normal);
+  Spec.Roles[R.Fns[3]] = ReachSpec::Sink;
+  std::vector<SinkStep> Whole = computeSinkSteps(R.G, Spec);
+  size_t Searched = 1;
+  std::vector<SinkStep> Updated = updateSinkSteps(R.G, Spec, ReverseEdges(R.G), Whole, {}, &Searched);
+  EXPECT_EQ(Searched, 0u);
+  for (NodeId N = 0; N < Whole.size(); ++N)
+    EXPECT_EQ(Updated[N].Dist, Whole[N].Dist);
+}

@@ -11,6 +11,7 @@
 
 #include "kreach/Findings.h"
 #include "kreach/Graph.h"
+#include "kreach/GraphSearches.h"
 #include "kreach/Index.h"
 #include "kreach/Project.h"
 #include "kreach/Rules.h"
@@ -51,6 +52,10 @@ struct SnapshotRead {
   /// From the journal: TUs whose facts changed since the snapshot, with
   /// their facts as the snapshot has them.
   std::vector<std::pair<std::string, TUFacts>> Journal;
+  /// The searches stored with the snapshot (GraphSearches.h), when asked
+  /// for; why they could not be read, when they are damaged.
+  std::vector<StoredSearch> Searches;
+  std::string SearchesError;
 };
 
 /// The snapshot beside SnapshotPath of the state StateKey names: a snapshot
@@ -68,8 +73,9 @@ class GraphPrefetch {
 public:
   /// Starts reading the snapshot of I's facts as they are now (nothing
   /// when the index names no state of its facts). What it needs of the
-  /// index is read here, on the caller's thread.
-  GraphPrefetch(Index &I, const RuleSet &Rules);
+  /// index is read here, on the caller's thread. WithSearches: the
+  /// searches stored with the snapshot are read too (patch mode).
+  GraphPrefetch(Index &I, const RuleSet &Rules, bool WithSearches = false);
   ~GraphPrefetch();
   GraphPrefetch(const GraphPrefetch &) = delete;
   GraphPrefetch &operator=(const GraphPrefetch &) = delete;
@@ -99,6 +105,12 @@ struct SplicedGraph {
   /// the next check may read instead of a whole snapshot.
   std::string SnapshotKey;
   std::vector<std::pair<std::string, TUFacts>> Journal;
+  /// The searches stored with that snapshot, and every node whose edges the
+  /// splices (the journal's TUs' included) changed since it: only nodes
+  /// reaching one are searched again. SearchesError: why none were read.
+  std::vector<StoredSearch> SnapshotSearches;
+  std::vector<NodeId> TouchedSinceSnapshot;
+  std::string SearchesError;
 };
 
 /// Patch mode's splice, in two halves around the update of the index:

@@ -67,6 +67,10 @@ struct CheckStats {
   /// (a snapshot), "journal" (the TUs it differs from the snapshot by), or
   /// nothing.
   std::string SnapshotWrite;
+  /// How many searches (one per distinct rule spec) ran over the whole
+  /// graph, and how many only where a patch's splice reaches, from the
+  /// snapshot's stored results (GraphSearches.h).
+  uint64_t WholeSearches = 0, IncrementalSearches = 0;
   /// Patch mode: why the base's graph could not be updated for the change
   /// and was rebuilt from the index instead; empty otherwise.
   std::string SpliceRefused;

@@ -482,6 +482,9 @@ public:
   static constexpr uint8_t AskSpec = 0xff;
   uint32_t start(NodeId N) const { return Start[N]; }
   uint8_t plainWeight(uint32_t Entry) const { return Weight[Entry]; }
+  /// Every node with a path to one of Targets (the targets included), by
+  /// any edge under any spec, sorted.
+  std::vector<NodeId> reaching(llvm::ArrayRef<NodeId> Targets) const;
 
 private:
   std::vector<uint32_t> Start;
@@ -502,6 +505,23 @@ computeSinkSteps(const CallGraph &G, const ReachSpec &Spec, const ReverseEdges &
 std::vector<SinkStep>
 computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
                  llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds = {});
+
+/// computeSinkSteps(G, Spec, Reverse) from Base, its result on a graph that
+/// differed from G only in the edges of the nodes Changed (where they lead,
+/// their weights, their order) and in the nodes G has past Base's (a splice
+/// appends the functions a change first names), under the same spec for the
+/// nodes both have. A search's result is a function of the graph alone, so
+/// a node that reaches none of Changed or the new nodes keeps Base's step;
+/// only the nodes that reach one are searched again, from the distances of
+/// those around them. Searched, when given, is set to how many were.
+std::vector<SinkStep> updateSinkSteps(const CallGraph &G, const ReachSpec &Spec,
+                                      const ReverseEdges &Reverse, std::vector<SinkStep> Base,
+                                      llvm::ArrayRef<NodeId> Changed, size_t *Searched = nullptr);
+
+/// A spec's identity over a graph's first Nodes nodes (all of them by
+/// default), for results stored under it: the roles of those nodes and the
+/// mask bits followed.
+uint64_t specFingerprint(const ReachSpec &Spec, size_t Nodes = SIZE_MAX);
 
 /// One call on a path: a direct call, or a call through a field resolved to
 /// a function stored there (Via), or a call through a field that is itself

@@ -97,7 +97,7 @@ struct GraphPrefetch::Reader {
   llvm::DefaultThreadPool Pool{llvm::hardware_concurrency(1)};
 };
 
-GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules) {
+GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules, bool WithSearches) {
   llvm::Expected<std::string> Token = I.effectsToken();
   if (!Token) {
     llvm::consumeError(Token.takeError()); // The check reads it again, and says why.
@@ -108,15 +108,25 @@ GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules) {
   Impl = std::make_unique<Reader>();
   Impl->StateKey = snapshotKey(I, valueFlowConfig(Rules), *Token);
   Impl->Pool.async([R = Impl.get(), Path = I.graphSnapshotPath(), Paths = I.paths(),
-                    Tracing = llvm::timeTraceProfilerEnabled()] {
+                    Tracing = llvm::timeTraceProfilerEnabled(), WithSearches] {
     ThreadTrace Trace(Tracing);
     llvm::TimeTraceScope Scope("read graph snapshot (ahead)");
     llvm::Expected<std::optional<SnapshotRead>> Read = readSnapshotFor(Path, Paths, R->StateKey);
     // A damaged snapshot or journal: the check's own read says so.
-    if (Read)
-      R->Read = std::move(*Read);
-    else
+    if (!Read) {
       llvm::consumeError(Read.takeError());
+      return;
+    }
+    R->Read = std::move(*Read);
+    if (!WithSearches || !R->Read)
+      return;
+    llvm::TimeTraceScope SearchesScope("read the snapshot's searches");
+    llvm::Expected<std::vector<StoredSearch>> Searches =
+        readGraphSearches(graphSearchesPath(Path), R->Read->BaseKey);
+    if (Searches)
+      R->Read->Searches = std::move(*Searches);
+    else
+      R->Read->SearchesError = llvm::toString(Searches.takeError());
   });
 }
 
@@ -164,7 +174,7 @@ struct SpliceStep {
 /// (Result.Graph is then unusable).
 static std::string spliceTUs(Index &I, const ValueFlowConfig &Flow,
                              llvm::ArrayRef<SpliceStep> Steps, SplicedGraph &Result) {
-  llvm::DenseSet<NodeId> Touched, Moved, EffectsMoved;
+  llvm::DenseSet<NodeId> Touched, Moved, EffectsMoved, TouchedSinceSnapshot;
   std::string ReadError;
   for (const SpliceStep &Step : Steps) {
     const std::string &TU = Step.TU;
@@ -221,6 +231,7 @@ static std::string spliceTUs(Index &I, const ValueFlowConfig &Flow,
       return ReadError;
     if (!S.Refused.empty())
       return std::move(S.Refused);
+    TouchedSinceSnapshot.insert(S.Touched.begin(), S.Touched.end());
     if (!Step.Counts)
       continue;
     Touched.insert(S.Touched.begin(), S.Touched.end());
@@ -239,6 +250,7 @@ static std::string spliceTUs(Index &I, const ValueFlowConfig &Flow,
   Result.Touched = Sorted(Touched);
   Result.Moved = Sorted(Moved);
   Result.EffectsMoved = Sorted(EffectsMoved);
+  Result.TouchedSinceSnapshot = Sorted(TouchedSinceSnapshot);
   return "";
 }
 
@@ -282,7 +294,7 @@ PatchSplice::PatchSplice(Index &I, const RuleSet &Rules, llvm::ArrayRef<std::str
     return;
   }
   BaseToken = *Token;
-  Base = std::make_unique<GraphPrefetch>(I, Rules);
+  Base = std::make_unique<GraphPrefetch>(I, Rules, /*WithSearches=*/true);
 }
 
 PatchSplice::~PatchSplice() = default;
@@ -310,6 +322,8 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
   Result->BaseToken = BaseToken;
   Result->Graph = std::move(Read->Graph);
   Result->SnapshotKey = std::move(Read->BaseKey);
+  Result->SnapshotSearches = std::move(Read->Searches);
+  Result->SearchesError = std::move(Read->SearchesError);
   // The snapshot is older than the base when a journal brings it there.
   // Its TUs are first spliced from the facts the snapshot has of them to
   // the base's, which the index's rows already say; only then is each TU
@@ -348,11 +362,13 @@ static size_t journalLimit() {
 /// read back from the graph snapshot when one was written for these very
 /// facts and configuration, otherwise loaded from the index's rows (and the
 /// snapshot written for the next check: SnapshotKey is set to the key to
-/// write it under, and the caller writes it while it searches).
+/// write it under, and the caller writes it while it searches). ReadKey is
+/// set to the key of the snapshot read when the graph is that snapshot's as
+/// it is.
 static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool RefreshSummaries,
                                       TreeCheck &R, GraphPrefetch *Prefetch,
                                       SplicedGraph *Spliced, std::string &SnapshotKey,
-                                      std::string &GraphToken) {
+                                      std::string &GraphToken, std::string &ReadKey) {
   ValueFlowConfig Flow = valueFlowConfig(Rules);
   std::string SnapshotPath = I.graphSnapshotPath();
   auto keyFor = [&](llvm::StringRef Token) { return snapshotKey(I, Flow, Token); };
@@ -417,6 +433,7 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
     R.Graph = std::move(Snapshot->Graph);
     R.Stats.GraphSource = "snapshot";
     GraphToken = *Token;
+    ReadKey = std::move(Snapshot->BaseKey);
     return llvm::Error::success();
   }
   if (Snapshot) {
@@ -475,6 +492,12 @@ static llvm::Error loadFinalizedGraph(Index &I, const RuleSet &Rules, bool Refre
   return Settle(std::move(Current));
 }
 
+/// Whether each incremental search is checked against a whole one (tests).
+static bool verifyIncrementalSearches() {
+  static const bool Verify = llvm::sys::Process::GetEnv("KREACH_VERIFY_SEARCHES").has_value();
+  return Verify;
+}
+
 /// The index's note of the state of the facts a rule set's summaries were
 /// last stored for (an effects token): a check under another configuration
 /// may have changed the facts since, and a splice may update only the rows
@@ -489,10 +512,20 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
                                     SplicedGraph *Spliced) {
   auto Start = std::chrono::steady_clock::now();
   TreeCheck R;
-  std::string SnapshotKey, GraphToken;
+  std::string SnapshotKey, GraphToken, ReadKey;
   if (llvm::Error E = loadFinalizedGraph(I, Rules, RefreshSummaries, R, Prefetch, Spliced,
-                                         SnapshotKey, GraphToken))
+                                         SnapshotKey, GraphToken, ReadKey))
     return std::move(E);
+  // The searches of a graph that is (or is about to be) a snapshot's are
+  // kept beside it for patch mode to start from.
+  std::string SearchesKey = I.readOnly() ? "" : !SnapshotKey.empty() ? SnapshotKey : ReadKey;
+  if (Spliced && !Spliced->SearchesError.empty()) {
+    // Dropped, so that the next check that has the snapshot's searches
+    // writes them again.
+    R.Warnings.push_back(Spliced->SearchesError + "; searching the whole graph");
+    if (!I.readOnly())
+      llvm::sys::fs::remove(graphSearchesPath(I.graphSnapshotPath()));
+  }
   // Whether a rule set's stored summaries are those of the facts as the
   // graph has them (or, for a spliced graph, as its base had them).
   auto SummariesOf = [&](llvm::StringRef Fingerprint) -> llvm::Expected<std::string> {
@@ -528,6 +561,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     llvm::DenseSet<NodeId> Roots;
     size_t SameAs = ~size_t(0); ///< An earlier rule with the same spec.
     bool NeedsSteps = false;
+    bool Incremental = false; ///< Steps updated from the snapshot's.
   };
   std::vector<RuleWork> Work;
   for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability))
@@ -561,6 +595,12 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
         return Of.takeError();
       W.NeedsSteps = RefreshSummaries || !*Has || GraphToken.empty() || *Of != GraphToken;
     }
+    // A check that writes a whole snapshot runs every search, so that patch
+    // mode finds each one stored (its summaries may need a rule this check
+    // would not search); beside the snapshot's write, it costs little.
+    if (!SnapshotKey.empty() && !I.readOnly())
+      for (RuleWork &W : Work)
+        W.NeedsSteps = true;
     for (size_t I = 0; I < Work.size(); ++I)
       for (size_t J = 0; J < I && Work[I].SameAs == ~size_t(0); ++J)
         if (Work[J].SameAs == ~size_t(0) && Work[J].Spec.MaskBits == Work[I].Spec.MaskBits &&
@@ -574,8 +614,53 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
           Work[W.SameAs].NeedsSteps = true;
       for (RuleWork &W : Work)
         if (W.SameAs == ~size_t(0) && W.NeedsSteps)
-          Pool.async([&] { W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse); });
+          Pool.async([&] {
+            if (Spliced)
+              for (StoredSearch &S : Spliced->SnapshotSearches)
+                if (S.Steps.size() <= R.Graph.size() &&
+                    S.Spec == specFingerprint(W.Spec, S.Steps.size())) {
+                  W.Steps = updateSinkSteps(R.Graph, W.Spec, *Reverse, std::move(S.Steps),
+                                            Spliced->TouchedSinceSnapshot);
+                  W.Incremental = true;
+                  return;
+                }
+            W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse);
+          });
       Pool.wait();
+    }
+    std::vector<StoredSearch> ToStore;
+    for (RuleWork &W : Work) {
+      if (W.SameAs != ~size_t(0) || !W.NeedsSteps)
+        continue;
+      ++(W.Incremental ? R.Stats.IncrementalSearches : R.Stats.WholeSearches);
+      // A test's check that the update agrees with a whole search.
+      if (W.Incremental && verifyIncrementalSearches()) {
+        std::vector<SinkStep> Whole = computeSinkSteps(R.Graph, W.Spec, *Reverse);
+        for (NodeId N = 0; N < Whole.size(); ++N)
+          if (Whole[N].Dist != W.Steps[N].Dist || Whole[N].Next != W.Steps[N].Next ||
+              Whole[N].EdgeIndex != W.Steps[N].EdgeIndex)
+            return llvm::createStringError(
+                llvm::inconvertibleErrorCode(),
+                "internal error: the incremental search of %s differs from a whole search at "
+                "%s",
+                W.TheRule->name().c_str(), R.Graph.node(N).Key.c_str());
+      }
+      if (!SearchesKey.empty())
+        ToStore.push_back({specFingerprint(W.Spec), W.Steps});
+    }
+    if (!ToStore.empty()) {
+      std::vector<uint64_t> Specs;
+      for (const StoredSearch &S : ToStore)
+        Specs.push_back(S.Spec);
+      std::string Path = graphSearchesPath(I.graphSnapshotPath());
+      if (!holdsGraphSearches(Path, SearchesKey, Specs))
+        SnapshotWriter.async([&SnapshotError, Path, Key = SearchesKey,
+                              Searches = std::move(ToStore)] {
+          llvm::TimeTraceScope Scope("write the graph's searches");
+          if (llvm::Error E = writeGraphSearches(Path, Key, Searches))
+            if (SnapshotError.empty())
+              SnapshotError = llvm::toString(std::move(E)) + "; patch mode searches in full";
+        });
     }
     for (RuleWork &W : Work)
       if (W.SameAs != ~size_t(0) && W.NeedsSteps)

@@ -19,17 +19,25 @@ namespace kreach {
 
 std::string parseFingerprint(const clang::CompilerInvocation &Invocation,
                              const PathMapper &Paths) {
+  // The defaults reset to live in static storage, zeroed before they are
+  // constructed: an options class may leave a field without an initializer
+  // (LLVM 22.1's CodeGenOptions::SanitizeKcfiHash), and a default made on
+  // the stack then holds whatever was there, which the command line below
+  // spells (-fsanitize-kcfi-hash=FNV-1a in some processes, not in others).
+  static const clang::FrontendOptions FrontendDefaults;
+  static const clang::CodeGenOptions CodeGenDefaults;
+  static const clang::DependencyOutputOptions DependencyDefaults;
+  static const clang::DiagnosticOptions Defaults;
   clang::CompilerInvocation Kept(Invocation);
   // What to do with the AST (a plugin compile emits an object, kreach
   // parses for syntax only), where outputs go, which plugins load.
-  Kept.getFrontendOpts() = clang::FrontendOptions();
-  Kept.getCodeGenOpts() = clang::CodeGenOptions();
-  Kept.getDependencyOutputOpts() = clang::DependencyOutputOptions();
+  Kept.getFrontendOpts() = FrontendDefaults;
+  Kept.getCodeGenOpts() = CodeGenDefaults;
+  Kept.getDependencyOutputOpts() = DependencyDefaults;
   // How diagnostics are worded and which are on: ccache adds
   // -fcolor-diagnostics, kreach -w. Reset field by field (in LLVM 19 the
   // options object cannot be assigned).
   clang::DiagnosticOptions &Diag = Kept.getDiagnosticOpts();
-  const clang::DiagnosticOptions Defaults;
 #define DIAGOPT(Name, Bits, Default) Diag.Name = Defaults.Name;
 #define ENUM_DIAGOPT(Name, Type, Bits, Default) Diag.set##Name(Defaults.get##Name());
 #include "clang/Basic/DiagnosticOptions.def"

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Parallel.h"
+#include "llvm/Support/xxhash.h"
 #include <algorithm>
 #include <map>
 #include <queue>
@@ -618,6 +619,144 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
   for (NodeId I = 0; I < N; ++I)
     Steps[I].Dist = Spec.role(I) == ReachSpec::Blocked ? UINT32_MAX : Dist[I];
   return Steps;
+}
+
+std::vector<NodeId> ReverseEdges::reaching(llvm::ArrayRef<NodeId> Targets) const {
+  std::vector<bool> Seen(Start.size() - 1);
+  std::vector<NodeId> Work, Out;
+  for (NodeId T : Targets)
+    if (T < Seen.size() && !Seen[T]) {
+      Seen[T] = true;
+      Work.push_back(T);
+    }
+  while (!Work.empty()) {
+    NodeId N = Work.back();
+    Work.pop_back();
+    Out.push_back(N);
+    for (const auto &[From, Edge] : into(N))
+      if (!Seen[From]) {
+        Seen[From] = true;
+        Work.push_back(From);
+      }
+  }
+  llvm::sort(Out);
+  return Out;
+}
+
+std::vector<SinkStep> updateSinkSteps(const CallGraph &G, const ReachSpec &Spec,
+                                      const ReverseEdges &Reverse, std::vector<SinkStep> Base,
+                                      llvm::ArrayRef<NodeId> Changed, size_t *Searched) {
+  const size_t N = G.size();
+  assert(Base.size() <= N && "the base's steps are of another graph");
+  std::vector<SinkStep> Steps = std::move(Base);
+  std::vector<NodeId> Seeds(Changed.begin(), Changed.end());
+  for (NodeId New = Steps.size(); New < N; ++New)
+    Seeds.push_back(New);
+  Steps.resize(N);
+  // Which nodes may differ: a node none of whose paths passes a changed
+  // node has the same paths as before, and so the same step.
+  std::vector<NodeId> Region = Reverse.reaching(Seeds);
+  if (Searched)
+    *Searched = Region.size();
+  std::vector<bool> InRegion(N);
+  for (NodeId X : Region) {
+    InRegion[X] = true;
+    // As computeSinkSteps leaves them: a sink at 0, the rest unknown.
+    Steps[X] = SinkStep();
+    if (Spec.role(X) == ReachSpec::Sink)
+      Steps[X].Dist = 0;
+  }
+  // What a caller's path through T costs beyond the call (a sink ends it, a
+  // blocked node is no way); inside the region, once the search is done.
+  auto Through = [&](NodeId T) -> uint32_t {
+    switch (Spec.role(T)) {
+    case ReachSpec::Sink:
+      return 0;
+    case ReachSpec::Blocked:
+      return UINT32_MAX;
+    case ReachSpec::Normal:
+      break;
+    }
+    return Steps[T].Dist;
+  };
+  // Each region node starts from its calls that leave the region, whose
+  // targets' distances stand; the search then runs inside the region as
+  // computeSinkSteps runs over the whole graph.
+  DistanceQueue Queue;
+  for (NodeId X : Region) {
+    if (Spec.role(X) == ReachSpec::Sink) {
+      Queue.push(0, X);
+      continue;
+    }
+    if (Spec.role(X) != ReachSpec::Normal)
+      continue;
+    uint32_t Best = UINT32_MAX;
+    for (const Edge &E : G.edges(X)) {
+      NodeId T = effectiveTarget(G, Spec, E);
+      if (T == NoNode || InRegion[T])
+        continue;
+      if (uint32_t D = Through(T); D != UINT32_MAX)
+        Best = std::min(Best, D + E.weight());
+    }
+    if (Best != UINT32_MAX) {
+      Steps[X].Dist = Best;
+      Queue.push(Best, X);
+    }
+  }
+  uint32_t At;
+  NodeId To;
+  while (Queue.pop(At, To)) {
+    if (At != Steps[To].Dist)
+      continue;
+    uint32_t Entry = Reverse.start(To);
+    for (auto [From, EdgeIndex] : Reverse.into(To)) {
+      uint8_t Plain = Reverse.plainWeight(Entry++);
+      if (!InRegion[From] || Spec.role(From) != ReachSpec::Normal)
+        continue;
+      uint32_t New;
+      if (Plain != ReverseEdges::AskSpec) {
+        New = At + Plain;
+      } else {
+        const Edge &E = G.edges(From)[EdgeIndex];
+        if (effectiveTarget(G, Spec, E) != To)
+          continue;
+        New = At + E.weight();
+      }
+      if (New < Steps[From].Dist) {
+        Steps[From].Dist = New;
+        Queue.push(New, From);
+      }
+    }
+  }
+  // The next step, as computeSinkSteps breaks ties: the node's first edge
+  // on a shortest path.
+  for (NodeId X : Region) {
+    SinkStep &S = Steps[X];
+    if (Spec.role(X) != ReachSpec::Normal || !S.reaches())
+      continue;
+    llvm::ArrayRef<Edge> Out = G.edges(X);
+    for (uint32_t I = 0; I < Out.size(); ++I) {
+      NodeId T = effectiveTarget(G, Spec, Out[I]);
+      if (T == NoNode)
+        continue;
+      if (uint32_t D = Through(T); D != UINT32_MAX && D + Out[I].weight() == S.Dist) {
+        S.Next = T;
+        S.EdgeIndex = I;
+        break;
+      }
+    }
+  }
+  return Steps;
+}
+
+uint64_t specFingerprint(const ReachSpec &Spec, size_t Nodes) {
+  // Stored across runs: a hash of the bytes, never one seeded per process.
+  size_t Size = std::min(Nodes, Spec.Roles.size());
+  uint64_t Words[3] = {llvm::xxh3_64bits(llvm::ArrayRef(
+                           reinterpret_cast<const uint8_t *>(Spec.Roles.data()), Size)),
+                       uint64_t(Size), Spec.MaskBits};
+  return llvm::xxh3_64bits(
+      llvm::ArrayRef(reinterpret_cast<const uint8_t *>(Words), sizeof(Words)));
 }
 
 NodeId effectiveTarget(const CallGraph &G, const ReachSpec &Spec, const Edge &E) {

@@ -11,6 +11,6 @@ if what == "graph":
     print("graph: " + doc["stats"]["graph"])
 else:
     for k in list(doc["stats"]):
-        if "seconds" in k or k in ("graph", "snapshot_write", "tus_parsed", "tus_from_build", "summary_rows"):
+        if "seconds" in k or k in ("graph", "snapshot_write", "searches", "tus_parsed", "tus_from_build", "summary_rows"):
             del doc["stats"][k]
     print(json.dumps(doc, indent=1, sort_keys=True))
