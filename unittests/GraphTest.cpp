@@ -482,3 +482,36 @@ TEST(GraphTest, IncrementalSearchWithNoChangeKeepsTheBase) {
   for (NodeId N = 0; N < Whole.size(); ++N)
     EXPECT_EQ(Updated[N].Dist, Whole[N].Dist);
 }
+
+// The reverse index updated for a splice equals one built afresh, entry
+// order included, on the same random graphs (functions appended too).
+TEST(GraphTest, ReverseEdgesUpdatedForAChangeEqualARebuild) {
+  unsigned Differed = 0;
+  for (unsigned Seed = 1; Seed <= 200; ++Seed) {
+    const unsigned Fns = 20 + Seed % 80, Fields = 1 + Seed % 5;
+    const unsigned Extra = Seed % 3 == 0 ? 1 + Seed % 4 : 0;
+    const unsigned UsedFields = Extra ? 0 : Fields;
+    std::vector<bool> Redo(Fns), None(Fns);
+    std::vector<NodeId> Changed;
+    unsigned S = Seed;
+    for (unsigned I = 0; I < Fns; ++I)
+      if ((S = S * 48271u % 2147483647u) % 10 == 0)
+        Redo[I] = true;
+    RandomGraph Base, Now;
+    buildRandom(Base, Seed, Fns, UsedFields, None, 0);
+    buildRandom(Now, Seed, Fns, UsedFields, Redo, Seed + 1, Extra);
+    for (unsigned I = 0; I < Fns; ++I)
+      if (Redo[I])
+        Changed.push_back(Now.Fns[I]);
+    ReverseEdges Updated(Base.G);
+    Differed += !(Updated == ReverseEdges(Now.G));
+    Updated.update(Now.G, Changed);
+    EXPECT_TRUE(Updated == ReverseEdges(Now.G)) << "seed " << Seed;
+    // And a change that was not one leaves it as it was.
+    ReverseEdges Same(Now.G);
+    Same.update(Now.G, Changed);
+    EXPECT_TRUE(Same == ReverseEdges(Now.G)) << "seed " << Seed;
+  }
+  // The changes changed the index: the update had something to do.
+  EXPECT_GT(Differed, 150u);
+}

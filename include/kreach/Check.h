@@ -56,6 +56,9 @@ struct SnapshotRead {
   /// for; why they could not be read, when they are damaged.
   std::vector<StoredSearch> Searches;
   std::string SearchesError;
+  /// With the searches: the graph's reverse edges, built while the patch's
+  /// TUs are parsed (a splice updates them instead of a rebuild).
+  std::optional<ReverseEdges> Reverse;
 };
 
 /// The snapshot beside SnapshotPath of the state StateKey names: a snapshot
@@ -111,6 +114,9 @@ struct SplicedGraph {
   std::vector<StoredSearch> SnapshotSearches;
   std::vector<NodeId> TouchedSinceSnapshot;
   std::string SearchesError;
+  /// The snapshot's graph's reverse edges, which the check brings to the
+  /// spliced graph (ReverseEdges::update).
+  std::optional<ReverseEdges> SnapshotReverse;
 };
 
 /// Patch mode's splice, in two halves around the update of the index:

@@ -485,6 +485,14 @@ public:
   /// Every node with a path to one of Targets (the targets included), by
   /// any edge under any spec, sorted.
   std::vector<NodeId> reaching(llvm::ArrayRef<NodeId> Targets) const;
+  /// Brings the index to G, a graph that differs from the one it was built
+  /// on only in the edges of the nodes Changed and in nodes appended past
+  /// it (a splice): afterwards it equals ReverseEdges(G), for one pass over
+  /// its entries instead of a rebuild.
+  void update(const CallGraph &G, llvm::ArrayRef<NodeId> Changed);
+  bool operator==(const ReverseEdges &O) const {
+    return Start == O.Start && In == O.In && Weight == O.Weight;
+  }
 
 private:
   std::vector<uint32_t> Start;

@@ -127,6 +127,8 @@ GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules, bool WithSearches) 
       R->Read->Searches = std::move(*Searches);
     else
       R->Read->SearchesError = llvm::toString(Searches.takeError());
+    llvm::TimeTraceScope ReverseScope("reverse edges of the snapshot's graph");
+    R->Read->Reverse.emplace(R->Read->Graph);
   });
 }
 
@@ -324,6 +326,7 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
   Result->SnapshotKey = std::move(Read->BaseKey);
   Result->SnapshotSearches = std::move(Read->Searches);
   Result->SearchesError = std::move(Read->SearchesError);
+  Result->SnapshotReverse = std::move(Read->Reverse);
   // The snapshot is older than the base when a journal brings it there.
   // Its TUs are first spliced from the facts the snapshot has of them to
   // the base's, which the index's rows already say; only then is each TU
@@ -567,12 +570,21 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability))
     Work.push_back({Rl, {}, {}, {}, {}});
   std::optional<ReverseEdges> Reverse;
+  bool ReverseUpdated = false;
   std::vector<NodeId> Affected;
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency());
     {
       llvm::TimeTraceScope Scope("reverse edges and rule specs");
-      Pool.async([&] { Reverse.emplace(R.Graph); });
+      Pool.async([&] {
+        if (Spliced && Spliced->SnapshotReverse) {
+          Reverse = std::move(Spliced->SnapshotReverse);
+          Reverse->update(R.Graph, Spliced->TouchedSinceSnapshot);
+          ReverseUpdated = true;
+        } else {
+          Reverse.emplace(R.Graph);
+        }
+      });
       for (RuleWork &W : Work)
         Pool.async([&] { W.Spec = reachSpec(R.Graph, *W.TheRule); });
       Pool.wait();
@@ -628,6 +640,10 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
           });
       Pool.wait();
     }
+    if (ReverseUpdated && verifyIncrementalSearches() && !(*Reverse == ReverseEdges(R.Graph)))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "internal error: the reverse edges updated for the splice "
+                                     "differ from those of the spliced graph");
     std::vector<StoredSearch> ToStore;
     for (RuleWork &W : Work) {
       if (W.SameAs != ~size_t(0) || !W.NeedsSteps)

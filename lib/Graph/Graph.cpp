@@ -438,6 +438,14 @@ template <typename Fn> static void eachPossibleTarget(const CallGraph &G, const 
       Each(Field);
 }
 
+/// An edge's entry weight in the reverse index: its weight when every spec
+/// sends it where it is filed, else AskSpec.
+static uint8_t entryWeight(const Edge &E) {
+  bool Plain = E.Kind != EdgeKind::Bound && E.Kind != EdgeKind::MaskCall &&
+               E.weight() < ReverseEdges::AskSpec;
+  return Plain ? uint8_t(E.weight()) : ReverseEdges::AskSpec;
+}
+
 ReverseEdges::ReverseEdges(const CallGraph &G) {
   const size_t N = G.size();
   // Built in parts over ranges of sources, side by side: each part counts
@@ -477,12 +485,11 @@ ReverseEdges::ReverseEdges(const CallGraph &G) {
       llvm::ArrayRef<Edge> Out = G.edges(From);
       for (uint32_t I = 0; I < Out.size(); ++I) {
         const Edge &E = Out[I];
-        bool Plain = E.Kind != EdgeKind::Bound && E.Kind != EdgeKind::MaskCall &&
-                     E.weight() < AskSpec;
+        uint8_t W = entryWeight(E);
         eachPossibleTarget(G, E, [&](NodeId To) {
           uint32_t At = Next[To]++;
           In[At] = {From, I};
-          Weight[At] = Plain ? uint8_t(E.weight()) : AskSpec;
+          Weight[At] = W;
         });
       }
     }
@@ -619,6 +626,67 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
   for (NodeId I = 0; I < N; ++I)
     Steps[I].Dist = Spec.role(I) == ReachSpec::Blocked ? UINT32_MAX : Dist[I];
   return Steps;
+}
+
+void ReverseEdges::update(const CallGraph &G, llvm::ArrayRef<NodeId> Changed) {
+  const size_t Old = Start.size() - 1, N = G.size();
+  std::vector<bool> IsChanged(N);
+  std::vector<NodeId> Sources;
+  for (NodeId C : Changed)
+    if (C < N && !IsChanged[C]) {
+      IsChanged[C] = true;
+      Sources.push_back(C);
+    }
+  for (NodeId New = Old; New < N; ++New)
+    if (!IsChanged[New]) {
+      IsChanged[New] = true;
+      Sources.push_back(New);
+    }
+  llvm::sort(Sources);
+  // The changed sources' entries as their edges are now, by target and, in
+  // each target, in source order (as the sources and their edges are).
+  struct Fresh {
+    NodeId To, From;
+    uint32_t Index;
+    uint8_t Weight;
+  };
+  std::vector<Fresh> Added;
+  for (NodeId From : Sources) {
+    llvm::ArrayRef<Edge> Out = G.edges(From);
+    for (uint32_t I = 0; I < Out.size(); ++I)
+      eachPossibleTarget(G, Out[I],
+                         [&](NodeId To) { Added.push_back({To, From, I, entryWeight(Out[I])}); });
+  }
+  llvm::stable_sort(Added, [](const Fresh &A, const Fresh &B) { return A.To < B.To; });
+  // Each target's entries: those of unchanged sources as they were, merged
+  // in source order with the changed sources' new ones.
+  std::vector<uint32_t> NewStart(N + 1, 0);
+  std::vector<std::pair<NodeId, uint32_t>> NewIn;
+  std::vector<uint8_t> NewWeight;
+  NewIn.reserve(In.size() + Added.size());
+  NewWeight.reserve(In.size() + Added.size());
+  size_t A = 0;
+  for (NodeId To = 0; To < N; ++To) {
+    uint32_t B = To < Old ? Start[To] : 0, End = To < Old ? Start[To + 1] : 0;
+    for (;;) {
+      while (B < End && IsChanged[In[B].first])
+        ++B;
+      bool FromBase = B < End, FromAdded = A < Added.size() && Added[A].To == To;
+      if (!FromBase && !FromAdded)
+        break;
+      if (FromBase && (!FromAdded || In[B] < std::make_pair(Added[A].From, Added[A].Index))) {
+        NewIn.push_back(In[B]);
+        NewWeight.push_back(Weight[B++]);
+      } else {
+        NewIn.push_back({Added[A].From, Added[A].Index});
+        NewWeight.push_back(Added[A++].Weight);
+      }
+    }
+    NewStart[To + 1] = uint32_t(NewIn.size());
+  }
+  Start = std::move(NewStart);
+  In = std::move(NewIn);
+  Weight = std::move(NewWeight);
 }
 
 std::vector<NodeId> ReverseEdges::reaching(llvm::ArrayRef<NodeId> Targets) const {
