@@ -11,10 +11,13 @@ turns: as it is (the graph spliced) and with --no-splice (rebuilt from the
 index), pair by pair, on the same index. Printed: the medians and peak
 memory of both, their ratio, the parse of the TU alone (`clang
 -fsyntax-only`), and the fixed cost of a spliced patch check (its time less
-the parse).
+the parse). With --baseline-kreach, an older kreach's spliced patch check
+runs in each turn too, on the same index, and the ratio new/old of the
+spliced medians is printed (both must read the same snapshot format).
 
 Usage: bench/patch_scale.py --kreach build/bin/kreach --tree WORKDIR/N-M
            [--runs 3] [--clang /usr/lib/llvm-22/bin/clang] [--time-trace FILE]
+           [--baseline-kreach OLD]
 The tree's compile_commands.json and index are restored afterwards.
 """
 import argparse
@@ -75,6 +78,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--clang", default="/usr/lib/llvm-22/bin/clang")
     ap.add_argument("--time-trace", help="write the last spliced run's --time-trace here")
+    ap.add_argument("--baseline-kreach", help="an older kreach, timed in turn with --kreach")
     args = ap.parse_args()
     tree = os.path.realpath(args.tree)
     kreach = os.path.realpath(args.kreach)
@@ -100,18 +104,24 @@ def main():
         patch = [kreach, "check", "-p", tree, "--db", db, "--changed-files", listing,
                  "--format=json"]
         results = {"spliced": [], "rebuilt": []}
+        modes = ["spliced", "rebuilt"]
+        if args.baseline_kreach:
+            results["baseline"] = []
+            modes.insert(1, "baseline")
         version = 0
         for _ in range(args.runs):
-            for mode in ("spliced", "rebuilt"):
+            for mode in modes:
                 version = 1 - version
                 with open(source, "w") as f:
                     f.write(VERSIONS[version])
-                cmd = patch + ([] if mode == "spliced" else ["--no-splice"])
+                cmd = patch + ([] if mode != "rebuilt" else ["--no-splice"])
+                if mode == "baseline":
+                    cmd = [os.path.realpath(args.baseline_kreach)] + cmd[1:]
                 if mode == "spliced" and args.time_trace:
                     cmd.append("--time-trace=" + os.path.realpath(args.time_trace))
                 t, m, out = timed(cmd, tree)
                 graph = json.loads(out)["stats"]["graph"]
-                want = "spliced" if mode == "spliced" else "index"
+                want = "index" if mode == "rebuilt" else "spliced"
                 if graph != want:
                     sys.exit("%s run read its graph from '%s': %s" %
                              (mode, graph, json.loads(out)["stats"].get("splice_refused")))
@@ -124,7 +134,8 @@ def main():
     finally:
         shutil.move(cdb_path + ".before-patch-bench", cdb_path)
         shutil.rmtree(os.path.dirname(source), ignore_errors=True)
-        for suffix in ("", ".graph", ".lock", "-wal", "-shm"):
+        for suffix in ("", ".graph", ".graph.journal", ".graph.searches", ".lock", "-wal",
+                       "-shm"):
             if os.path.exists(db + suffix):
                 os.remove(db + suffix)
     med = {k: (statistics.median(t for t, _ in v), max(m for _, m in v))
@@ -135,6 +146,10 @@ def main():
     print("ratio spliced/rebuilt time %.3f, memory %.2f" %
           (med["spliced"][0] / med["rebuilt"][0], med["spliced"][1] / med["rebuilt"][1]))
     print("parse of the TU (clang -fsyntax-only) median %.3f s" % p)
+    if "baseline" in med:
+        print("ratio spliced new/baseline time %.3f, memory %.2f (baseline median %.2f s)" %
+              (med["spliced"][0] / med["baseline"][0], med["spliced"][1] / med["baseline"][1],
+               med["baseline"][0]))
     print("fixed_seconds=%.2f spliced_seconds=%.2f rebuilt_seconds=%.2f" %
           (med["spliced"][0] - p, med["spliced"][0], med["rebuilt"][0]))
 

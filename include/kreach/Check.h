@@ -65,7 +65,8 @@ struct SnapshotRead {
 /// written under that key, or an older one with a journal that brings it
 /// there. Nothing when there is neither; an error when either is damaged.
 llvm::Expected<std::optional<SnapshotRead>>
-readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::StringRef StateKey);
+readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::StringRef StateKey,
+                bool IndexKeys = false);
 
 /// The graph snapshot read ahead, on a thread of its own, while the index
 /// is brought up to date: most checks change no facts, and then the
@@ -87,6 +88,9 @@ public:
   /// Waits for the read; the graph of the facts as they were when the read
   /// started, if their snapshot was there to read.
   std::optional<SnapshotRead> takeAsStarted();
+  /// Whether the read is of the facts as I holds them now (nothing stored
+  /// or removed since it started).
+  bool current(Index &I, const RuleSet &Rules) const;
 
 private:
   struct Reader;
@@ -128,8 +132,12 @@ class PatchSplice {
 public:
   /// TUs: the TUs about to be re-parsed; ChangedFiles: the changed files,
   /// absolute. Each TU must be the one TU of a changed file, its main file.
+  /// Early: the base's snapshot read ahead with its searches
+  /// (GraphPrefetch(I, Rules, true)) before the changed files were known,
+  /// used if the index has not changed since.
   PatchSplice(Index &I, const RuleSet &Rules, llvm::ArrayRef<std::string> TUs,
-              llvm::ArrayRef<std::string> ChangedFiles);
+              llvm::ArrayRef<std::string> ChangedFiles,
+              std::unique_ptr<GraphPrefetch> Early = nullptr);
   ~PatchSplice();
   /// After the update re-parsed (exactly) the TUs: the spliced graph, or
   /// nothing and refused() says why.

@@ -33,8 +33,11 @@ llvm::Error writeGraphSnapshot(const CallGraph &G, llvm::StringRef Path, llvm::S
 /// Reads the snapshot at Path into G, which must be empty (just
 /// constructed). False, with G untouched, when there is none or it was
 /// written under another key or by another snapshot version; an error when
-/// it is damaged (G is then unusable and must be discarded).
-llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm::StringRef Key);
+/// it is damaged (G is then unusable and must be discarded). IndexKeys: the
+/// nodes' key index (CallGraph::lookup) is built while the rest is read,
+/// for a caller about to look keys up.
+llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm::StringRef Key,
+                                       bool IndexKeys = false);
 
 } // namespace kreach
 

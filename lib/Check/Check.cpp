@@ -67,10 +67,11 @@ static std::string snapshotKey(const Index &I, const ValueFlowConfig &Flow,
 }
 
 llvm::Expected<std::optional<SnapshotRead>>
-readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::StringRef StateKey) {
+readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::StringRef StateKey,
+                bool IndexKeys) {
   SnapshotRead Out;
   Out.BaseKey = StateKey.str();
-  llvm::Expected<bool> Read = readGraphSnapshot(Out.Graph, SnapshotPath, StateKey);
+  llvm::Expected<bool> Read = readGraphSnapshot(Out.Graph, SnapshotPath, StateKey, IndexKeys);
   if (!Read)
     return Read.takeError();
   if (*Read)
@@ -82,7 +83,7 @@ readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::Str
   if (!*Journal || (*Journal)->StateKey != StateKey)
     return std::nullopt;
   Out.BaseKey = (*Journal)->BaseKey;
-  Read = readGraphSnapshot(Out.Graph, SnapshotPath, Out.BaseKey);
+  Read = readGraphSnapshot(Out.Graph, SnapshotPath, Out.BaseKey, IndexKeys);
   if (!Read)
     return Read.takeError();
   if (!*Read)
@@ -111,7 +112,9 @@ GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules, bool WithSearches) 
                     Tracing = llvm::timeTraceProfilerEnabled(), WithSearches] {
     ThreadTrace Trace(Tracing);
     llvm::TimeTraceScope Scope("read graph snapshot (ahead)");
-    llvm::Expected<std::optional<SnapshotRead>> Read = readSnapshotFor(Path, Paths, R->StateKey);
+    // A patch's splice looks the changed TUs' functions up.
+    llvm::Expected<std::optional<SnapshotRead>> Read =
+        readSnapshotFor(Path, Paths, R->StateKey, /*IndexKeys=*/WithSearches);
     // A damaged snapshot or journal: the check's own read says so.
     if (!Read) {
       llvm::consumeError(Read.takeError());
@@ -150,6 +153,15 @@ std::optional<SnapshotRead> GraphPrefetch::take(llvm::StringRef Key) {
 
 static void addIndexContext(CallGraph &G, const TUFacts &Facts, Index &I, const Rule *R,
                             llvm::ArrayRef<std::string> OwnInputs, std::string &ReadError);
+
+bool GraphPrefetch::current(Index &I, const RuleSet &Rules) const {
+  llvm::Expected<std::string> Token = I.effectsToken();
+  if (!Token) {
+    llvm::consumeError(Token.takeError());
+    return false;
+  }
+  return Impl && Impl->StateKey == snapshotKey(I, valueFlowConfig(Rules), *Token);
+}
 
 std::optional<SnapshotRead> GraphPrefetch::takeAsStarted() {
   if (!Impl)
@@ -257,7 +269,9 @@ static std::string spliceTUs(Index &I, const ValueFlowConfig &Flow,
 }
 
 PatchSplice::PatchSplice(Index &I, const RuleSet &Rules, llvm::ArrayRef<std::string> TUs,
-                         llvm::ArrayRef<std::string> ChangedFiles) {
+                         llvm::ArrayRef<std::string> ChangedFiles,
+                         std::unique_ptr<GraphPrefetch> Early)
+    : Base(std::move(Early)) {
   // A TU whose main file did not change re-parses for a header it read:
   // every TU reading the header changes, and its positions move in all.
   llvm::StringSet<> Changed;
@@ -296,7 +310,10 @@ PatchSplice::PatchSplice(Index &I, const RuleSet &Rules, llvm::ArrayRef<std::str
     return;
   }
   BaseToken = *Token;
-  Base = std::make_unique<GraphPrefetch>(I, Rules, /*WithSearches=*/true);
+  // A read started before a TU was removed (a deleted file) is of another
+  // state: started again.
+  if (!Base || !Base->current(I, Rules))
+    Base = std::make_unique<GraphPrefetch>(I, Rules, /*WithSearches=*/true);
 }
 
 PatchSplice::~PatchSplice() = default;

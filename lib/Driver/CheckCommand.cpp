@@ -220,6 +220,11 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   }
   llvm::StringSet<> Changed;
   std::vector<std::string> Reindex, Unbuilt;
+  // Patch mode reads the base's snapshot from the start, on the other core:
+  // what the change is, and what the TUs held, are read meanwhile.
+  std::unique_ptr<GraphPrefetch> EarlyBase;
+  if (PatchMode && !O.NoUpdate && !C.NoSplice)
+    EarlyBase = std::make_unique<GraphPrefetch>(*Tree.I, Tree.Rules, /*WithSearches=*/true);
   if (PatchMode) {
     llvm::Expected<llvm::StringSet<>> Files = loadChangedFiles(O, Base, Paths);
     if (!Files)
@@ -252,7 +257,8 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
     for (const auto &F : Changed)
       ChangedPaths.push_back(Paths.absolute(F.getKey()));
     llvm::TimeTraceScope Scope("read what the changed TUs held");
-    Splice = std::make_unique<PatchSplice>(*Tree.I, Tree.Rules, Reindex, ChangedPaths);
+    Splice = std::make_unique<PatchSplice>(*Tree.I, Tree.Rules, Reindex, ChangedPaths,
+                                           std::move(EarlyBase));
   }
   IndexRunStats S;
   // In patch mode with nothing to re-parse, updateIndex must not run: an
@@ -289,10 +295,14 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   }
   llvm::Expected<TreeCheck> Checked = [&] {
     llvm::TimeTraceScope Scope("check the tree");
-    if (S.stored() > 0 || S.Removed > 0)
+    if (S.stored() > 0 || S.Removed > 0) {
       Prefetch.reset(); // Stale: freed before the rows are read.
-    return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.stored() > 0, StepsFor::Roots,
-                     Prefetch ? &*Prefetch : nullptr, Spliced.get());
+      EarlyBase.reset();
+    }
+    // A patch that re-parsed nothing checks the graph read from the start.
+    GraphPrefetch *Ahead = Prefetch ? &*Prefetch : EarlyBase.get();
+    return checkTree(*Tree.I, Tree.Rules, Paths, C.All, S.stored() > 0, StepsFor::Roots, Ahead,
+                     Spliced.get());
   }();
   if (!Checked)
     return fail(llvm::toString(Checked.takeError()));

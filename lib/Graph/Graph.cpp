@@ -48,6 +48,8 @@ void CallGraph::indexKeys() const {
   if (!KeysPending)
     return;
   std::call_once(*KeysPending, [&] {
+    // One table of the final size, never grown and rehashed.
+    NodeByKey = llvm::StringMap<NodeId>(unsigned(Nodes.size()));
     for (NodeId N = 0; N < Nodes.size(); ++N)
       if (!Nodes[N].Key.empty())
         NodeByKey.try_emplace(Nodes[N].Key, N);

@@ -205,7 +205,9 @@ public:
   /// decoded side by side (the effects are most of a whole kernel's).
   static void write(const CallGraph &G, Encoder &E);
   static void writeEffects(const CallGraph &G, Encoder &E);
-  static bool read(CallGraph &G, Decoder &D);
+  /// NodesRead is called once the nodes are in place (and stay so).
+  static bool read(CallGraph &G, Decoder &D, llvm::function_ref<void()> NodesRead);
+  static void indexKeys(const CallGraph &G) { G.indexKeys(); }
   /// The effects read beside G, if they were written with it.
   static bool adoptEffects(CallGraph &G, std::vector<std::vector<ValueEffect>> Effects,
                            uint64_t NumFiles, uint64_t NumFields, uint64_t NumNodes) {
@@ -369,7 +371,7 @@ void GraphSnapshot::writeEffects(const CallGraph &G, Encoder &E) {
   }
 }
 
-bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
+bool GraphSnapshot::read(CallGraph &G, Decoder &D, llvm::function_ref<void()> NodesRead) {
   // What each part of the graph costs to read, in a --time-trace.
   std::optional<llvm::TimeTraceScope> Section;
   Section.emplace("snapshot: files and fields");
@@ -417,6 +419,7 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D) {
   }
   G.NodeByKey.clear();
   G.KeysPending = std::make_unique<std::once_flag>();
+  NodesRead();
   size_t NumFieldNodes = D.count();
   if (NumFieldNodes != NumFields)
     return false;
@@ -629,7 +632,8 @@ llvm::Error writeGraphSnapshot(const CallGraph &G, llvm::StringRef Path, llvm::S
   return llvm::Error::success();
 }
 
-llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm::StringRef Key) {
+llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm::StringRef Key,
+                                       bool IndexKeys) {
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> File = readCacheFile(Path, "graph snapshot");
   if (!File)
     return File.takeError();
@@ -680,7 +684,16 @@ llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm:
       EffectsRead =
           GraphSnapshot::readEffects(ReadEffects, Effects, NumFiles, NumFields, NumNodes);
     });
-    MainRead = GraphSnapshot::read(G, Main);
+    // The key index beside the edges, which take the longest to read: the
+    // nodes are all there and nothing moves them.
+    MainRead = GraphSnapshot::read(G, Main, [&] {
+      if (IndexKeys)
+        Pool.async([&G, Tracing = llvm::timeTraceProfilerEnabled()] {
+          ThreadTrace Trace(Tracing);
+          llvm::TimeTraceScope Scope("snapshot: the nodes' key index");
+          GraphSnapshot::indexKeys(G);
+        });
+    });
     Pool.wait();
   }
   if (!MainRead || !EffectsRead ||
