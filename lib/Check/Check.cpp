@@ -661,7 +661,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "internal error: the reverse edges updated for the splice "
                                      "differ from those of the spliced graph");
-    std::vector<StoredSearch> ToStore;
+    std::vector<const RuleWork *> Searched;
     for (RuleWork &W : Work) {
       if (W.SameAs != ~size_t(0) || !W.NeedsSteps)
         continue;
@@ -679,21 +679,24 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
                 W.TheRule->name().c_str(), R.Graph.node(N).Key.c_str());
       }
       if (!SearchesKey.empty())
-        ToStore.push_back({specFingerprint(W.Spec), W.Steps});
+        Searched.push_back(&W);
     }
-    if (!ToStore.empty()) {
-      std::vector<uint64_t> Specs;
-      for (const StoredSearch &S : ToStore)
-        Specs.push_back(S.Spec);
-      std::string Path = graphSearchesPath(I.graphSnapshotPath());
-      if (!holdsGraphSearches(Path, SearchesKey, Specs))
-        SnapshotWriter.async([&SnapshotError, Path, Key = SearchesKey,
-                              Searches = std::move(ToStore)] {
-          llvm::TimeTraceScope Scope("write the graph's searches");
-          if (llvm::Error E = writeGraphSearches(Path, Key, Searches))
-            if (SnapshotError.empty())
-              SnapshotError = llvm::toString(std::move(E)) + "; patch mode searches in full";
-        });
+    std::vector<uint64_t> Specs;
+    for (const RuleWork *W : Searched)
+      Specs.push_back(specFingerprint(W->Spec));
+    std::string SearchesPath = graphSearchesPath(I.graphSnapshotPath());
+    if (!Searched.empty() && !holdsGraphSearches(SearchesPath, SearchesKey, Specs)) {
+      // The writer's own copy: the steps move on to the check's result.
+      std::vector<StoredSearch> ToStore;
+      for (size_t K = 0; K < Searched.size(); ++K)
+        ToStore.push_back({Specs[K], Searched[K]->Steps});
+      SnapshotWriter.async([&SnapshotError, Path = SearchesPath, Key = SearchesKey,
+                            Searches = std::move(ToStore)] {
+        llvm::TimeTraceScope Scope("write the graph's searches");
+        if (llvm::Error E = writeGraphSearches(Path, Key, Searches))
+          if (SnapshotError.empty())
+            SnapshotError = llvm::toString(std::move(E)) + "; patch mode searches in full";
+      });
     }
     for (RuleWork &W : Work)
       if (W.SameAs != ~size_t(0) && W.NeedsSteps)
