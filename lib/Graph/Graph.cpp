@@ -556,6 +556,23 @@ private:
 };
 } // namespace
 
+/// The distance from From to a sink by its edge EdgeIndex, filed under To
+/// with weight Plain, when To is At from one; false when the spec sends
+/// that edge elsewhere.
+static inline bool distanceThrough(const CallGraph &G, const ReachSpec &Spec, uint8_t Plain,
+                                   NodeId From, uint32_t EdgeIndex, NodeId To, uint32_t At,
+                                   uint32_t &New) {
+  if (Plain != ReverseEdges::AskSpec) {
+    New = At + Plain;
+    return true;
+  }
+  const Edge &E = G.edges(From)[EdgeIndex];
+  if (effectiveTarget(G, Spec, E) != To)
+    return false;
+  New = At + E.weight();
+  return true;
+}
+
 std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
                                        const ReverseEdges &Reverse,
                                        llvm::ArrayRef<std::pair<NodeId, uint32_t>> Seeds) {
@@ -604,15 +621,7 @@ std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec
       if (Old < At + (Plain == ReverseEdges::AskSpec ? 0 : Plain))
         continue;
       uint32_t New;
-      if (Plain != ReverseEdges::AskSpec) {
-        New = At + Plain;
-      } else {
-        const Edge &E = G.edges(From)[EdgeIndex];
-        if (effectiveTarget(G, Spec, E) != To)
-          continue;
-        New = At + E.weight();
-      }
-      if (New > Old)
+      if (!distanceThrough(G, Spec, Plain, From, EdgeIndex, To, At, New) || New > Old)
         continue;
       SinkStep &S = Steps[From];
       if (New < Old || (EdgeIndex < S.EdgeIndex && S.Next != NoNode)) {
@@ -784,14 +793,8 @@ std::vector<SinkStep> updateSinkSteps(const CallGraph &G, const ReachSpec &Spec,
       if (!InRegion[From] || Spec.role(From) != ReachSpec::Normal)
         continue;
       uint32_t New;
-      if (Plain != ReverseEdges::AskSpec) {
-        New = At + Plain;
-      } else {
-        const Edge &E = G.edges(From)[EdgeIndex];
-        if (effectiveTarget(G, Spec, E) != To)
-          continue;
-        New = At + E.weight();
-      }
+      if (!distanceThrough(G, Spec, Plain, From, EdgeIndex, To, At, New))
+        continue;
       if (New < Steps[From].Dist) {
         Steps[From].Dist = New;
         Queue.push(New, From);
