@@ -3,6 +3,7 @@
 #include "kreach/GraphSnapshot.h"
 #include "kreach/Check.h"
 #include "kreach/GraphJournal.h"
+#include "kreach/GraphSearches.h"
 #include "kreach/FlowValue.h"
 #include "kreach/Graph.h"
 #include "FactsText.h"
@@ -358,3 +359,77 @@ TEST(JournalTest, ASnapshotIsReadForAStateByItsKeyOrItsJournal) {
 }
 
 } // namespace
+
+// A check's searches kept for patch mode (GraphSearches.h): read back as
+// written under their snapshot's key, nothing under another key or from no
+// file, and any damage past the header an error, never steps.
+TEST(SearchesTest, StepsComeBackUnderTheirKeyOnly) {
+  std::string Path = tempPath("g.graph.searches");
+  llvm::sys::fs::remove(Path);
+  llvm::Expected<std::vector<StoredSearch>> None = readGraphSearches(Path, "key");
+  ASSERT_TRUE(bool(None));
+  EXPECT_TRUE(None->empty());
+  EXPECT_FALSE(holdsGraphSearches(Path, "key", {}));
+  std::vector<StoredSearch> Written(2);
+  Written[0].Spec = 7;
+  Written[1].Spec = 9;
+  for (uint32_t N = 0; N < 100; ++N) {
+    SinkStep S;
+    if (N % 3) {
+      S.Dist = N % 11;
+      S.Next = N + 1;
+      S.EdgeIndex = N % 5;
+    }
+    Written[0].Steps.push_back(S);
+    Written[1].Steps.push_back(N % 2 ? S : SinkStep());
+  }
+  ASSERT_FALSE(bool(writeGraphSearches(Path, "key", Written)));
+  llvm::Expected<std::vector<StoredSearch>> Read = readGraphSearches(Path, "key");
+  ASSERT_TRUE(bool(Read)) << llvm::toString(Read.takeError());
+  ASSERT_EQ(Read->size(), 2u);
+  for (size_t I = 0; I < 2; ++I) {
+    EXPECT_EQ((*Read)[I].Spec, Written[I].Spec);
+    ASSERT_EQ((*Read)[I].Steps.size(), Written[I].Steps.size());
+    for (size_t N = 0; N < Written[I].Steps.size(); ++N) {
+      EXPECT_EQ((*Read)[I].Steps[N].Dist, Written[I].Steps[N].Dist);
+      EXPECT_EQ((*Read)[I].Steps[N].Next, Written[I].Steps[N].Next);
+      EXPECT_EQ((*Read)[I].Steps[N].EdgeIndex, Written[I].Steps[N].EdgeIndex);
+    }
+  }
+  EXPECT_TRUE(holdsGraphSearches(Path, "key", {9, 7}));
+  EXPECT_TRUE(holdsGraphSearches(Path, "key", {7}));
+  EXPECT_FALSE(holdsGraphSearches(Path, "key", {7, 8}));
+  EXPECT_FALSE(holdsGraphSearches(Path, "other", {7}));
+  llvm::Expected<std::vector<StoredSearch>> Other = readGraphSearches(Path, "other");
+  ASSERT_TRUE(bool(Other));
+  EXPECT_TRUE(Other->empty());
+
+  std::string Bytes = (*llvm::MemoryBuffer::getFile(Path))->getBuffer().str();
+  auto tryBytes = [&](const std::string &Data) {
+    {
+      std::error_code EC;
+      llvm::raw_fd_ostream OS(Path, EC);
+      EXPECT_FALSE(EC);
+      OS << Data;
+    }
+    llvm::Expected<std::vector<StoredSearch>> Got = readGraphSearches(Path, "key");
+    if (Got)
+      return std::string(Got->empty() ? "absent" : "read");
+    return llvm::toString(Got.takeError());
+  };
+  // Past the magic, the format and the key: any byte flipped is damage.
+  const size_t Header = std::string("KRSEARCHES").size() + 8 + 8 + 3;
+  for (size_t At = Header; At < Bytes.size(); At += 7) {
+    std::string Bad = Bytes;
+    Bad[At] ^= 0x5a;
+    EXPECT_NE(tryBytes(Bad).find("are damaged"), std::string::npos) << At;
+  }
+  EXPECT_NE(tryBytes(Bytes.substr(0, Bytes.size() - 1)).find("are damaged"), std::string::npos);
+  EXPECT_NE(tryBytes("KRSEARCHES").find("truncated"), std::string::npos);
+  EXPECT_NE(tryBytes("something else").find("not a kreach searches file"), std::string::npos);
+  // Another format's file is another kreach's, not damage.
+  std::string Newer = Bytes;
+  Newer[std::string("KRSEARCHES").size()] = 2;
+  EXPECT_EQ(tryBytes(Newer), "absent");
+  EXPECT_EQ(tryBytes(Bytes), "read");
+}
