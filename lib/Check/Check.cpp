@@ -641,19 +641,23 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       for (RuleWork &W : Work)
         if (W.SameAs != ~size_t(0) && W.NeedsSteps)
           Work[W.SameAs].NeedsSteps = true;
+      // Each search's stored result, if the snapshot's searches hold one for
+      // its spec, handed out here, before the searches run side by side.
+      for (RuleWork &W : Work)
+        if (Spliced && W.SameAs == ~size_t(0) && W.NeedsSteps)
+          for (StoredSearch &S : Spliced->SnapshotSearches)
+            if (!S.Steps.empty() && S.Steps.size() <= R.Graph.size() &&
+                S.Spec == specFingerprint(W.Spec, S.Steps.size())) {
+              W.Steps = std::move(S.Steps);
+              W.Incremental = true;
+              break;
+            }
       for (RuleWork &W : Work)
         if (W.SameAs == ~size_t(0) && W.NeedsSteps)
           Pool.async([&] {
-            if (Spliced)
-              for (StoredSearch &S : Spliced->SnapshotSearches)
-                if (S.Steps.size() <= R.Graph.size() &&
-                    S.Spec == specFingerprint(W.Spec, S.Steps.size())) {
-                  W.Steps = updateSinkSteps(R.Graph, W.Spec, *Reverse, std::move(S.Steps),
-                                            Spliced->TouchedSinceSnapshot);
-                  W.Incremental = true;
-                  return;
-                }
-            W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse);
+            W.Steps = W.Incremental ? updateSinkSteps(R.Graph, W.Spec, *Reverse, std::move(W.Steps),
+                                                      Spliced->TouchedSinceSnapshot)
+                                    : computeSinkSteps(R.Graph, W.Spec, *Reverse);
           });
       Pool.wait();
     }
