@@ -12,7 +12,7 @@ v=${1:-22}
 build=build-fuzz-$v
 runs=${KREACH_FUZZ_RUNS:-20000}
 secs=${KREACH_FUZZ_SECONDS:-20}
-targets=(config compdb baseline changed-files index facts-section)
+targets=(config compdb baseline changed-files index facts-section graph-cache)
 if ! command -v "clang++-$v" >/dev/null; then
   echo "== fuzz smoke (LLVM $v): clang-$v not installed"
   echo "0 passed, 1 failed"
