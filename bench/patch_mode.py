@@ -134,10 +134,11 @@ def main():
     print("%-44s %8.2f s" % ("clang -fsyntax-only, touched TUs", p))
     for mode in ("spliced", other):
         stats = last[mode].get("stats", {})
-        print("%s: graph %s%s, wrote %s, summary rows %s" % (
+        print("%s: graph %s%s, wrote %s, summary rows %s, searches %s" % (
             mode, stats.get("graph"),
             (" (%s)" % stats["splice_refused"]) if stats.get("splice_refused") else "",
-            stats.get("snapshot_write") or "-", stats.get("summary_rows")))
+            stats.get("snapshot_write") or "-", stats.get("summary_rows"),
+            stats.get("searches", "-")))
     if p:
         print("patch mode / parse of touched TUs: spliced %.2f, %s %.2f" %
               (med["spliced"] / p, other, med[other] / p))
