@@ -515,3 +515,15 @@ TEST(GraphTest, ReverseEdgesUpdatedForAChangeEqualARebuild) {
   // The changes changed the index: the update had something to do.
   EXPECT_GT(Differed, 150u);
 }
+
+// What a splice changed, for the reverse index and the searches: the nodes
+// it touched and those it appended, each once, sorted.
+TEST(GraphTest, ChangedSourcesAreTheTouchedAndTheAppended) {
+  RandomGraph R;
+  buildRandom(R, 3, 30, 0, std::vector<bool>(30), 0, 4);
+  std::vector<NodeId> Touched = {R.Fns[7], R.Fns[2], R.Fns[7]};
+  std::vector<NodeId> Got = changedSources(R.G, 30, Touched);
+  std::vector<NodeId> Want = {R.Fns[2], R.Fns[7], R.Fns[30], R.Fns[31], R.Fns[32], R.Fns[33]};
+  EXPECT_EQ(Got, Want);
+  EXPECT_EQ(changedSources(R.G, R.G.size(), {}), std::vector<NodeId>());
+}

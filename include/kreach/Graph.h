@@ -482,6 +482,8 @@ public:
   static constexpr uint8_t AskSpec = 0xff;
   uint32_t start(NodeId N) const { return Start[N]; }
   uint8_t plainWeight(uint32_t Entry) const { return Weight[Entry]; }
+  /// How many nodes the graph it indexes has.
+  size_t nodes() const { return Start.size() - 1; }
   /// Every node with a path to one of Targets (the targets included), by
   /// any edge under any spec, sorted.
   std::vector<NodeId> reaching(llvm::ArrayRef<NodeId> Targets) const;
@@ -525,6 +527,15 @@ computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,
 std::vector<SinkStep> updateSinkSteps(const CallGraph &G, const ReachSpec &Spec,
                                       const ReverseEdges &Reverse, std::vector<SinkStep> Base,
                                       llvm::ArrayRef<NodeId> Changed, size_t *Searched = nullptr);
+
+/// The nodes whose edges may lead elsewhere in G than they did in the graph
+/// of G's first OldNodes nodes, which a splice changed at Touched: Touched,
+/// the nodes appended, and every node with a call through a value read from
+/// a field whose node is new (a spec that makes the field a sink or a
+/// boundary sends that call to the field's node, which did not exist).
+/// What updateSinkSteps and ReverseEdges::update are given.
+std::vector<NodeId> changedSources(const CallGraph &G, size_t OldNodes,
+                                   llvm::ArrayRef<NodeId> Touched);
 
 /// A spec's identity over a graph's first Nodes nodes (all of them by
 /// default), for results stored under it: the roles of those nodes and the

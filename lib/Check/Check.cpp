@@ -596,7 +596,8 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       Pool.async([&] {
         if (Spliced && Spliced->SnapshotReverse) {
           Reverse = std::move(Spliced->SnapshotReverse);
-          Reverse->update(R.Graph, Spliced->TouchedSinceSnapshot);
+          Reverse->update(R.Graph, changedSources(R.Graph, Reverse->nodes(),
+                                                  Spliced->TouchedSinceSnapshot));
           ReverseUpdated = true;
         } else {
           Reverse.emplace(R.Graph);
@@ -655,9 +656,13 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       for (RuleWork &W : Work)
         if (W.SameAs == ~size_t(0) && W.NeedsSteps)
           Pool.async([&] {
-            W.Steps = W.Incremental ? updateSinkSteps(R.Graph, W.Spec, *Reverse, std::move(W.Steps),
-                                                      Spliced->TouchedSinceSnapshot)
-                                    : computeSinkSteps(R.Graph, W.Spec, *Reverse);
+            if (!W.Incremental) {
+              W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse);
+              return;
+            }
+            std::vector<NodeId> Changed =
+                changedSources(R.Graph, W.Steps.size(), Spliced->TouchedSinceSnapshot);
+            W.Steps = updateSinkSteps(R.Graph, W.Spec, *Reverse, std::move(W.Steps), Changed);
           });
       Pool.wait();
     }

@@ -822,6 +822,30 @@ std::vector<SinkStep> updateSinkSteps(const CallGraph &G, const ReachSpec &Spec,
   return Steps;
 }
 
+std::vector<NodeId> changedSources(const CallGraph &G, size_t OldNodes,
+                                   llvm::ArrayRef<NodeId> Touched) {
+  std::vector<NodeId> Out(Touched.begin(), Touched.end());
+  bool NewField = false;
+  for (NodeId N = OldNodes; N < G.size(); ++N) {
+    Out.push_back(N);
+    NewField |= G.node(N).Kind == NodeKind::Field;
+  }
+  // Rare (a patch's first call through a field), and then one pass.
+  if (NewField)
+    for (NodeId N = 0; N < OldNodes && N < G.size(); ++N)
+      for (const Edge &E : G.edges(N))
+        if (E.Kind == EdgeKind::Bound && E.Through) {
+          NodeId Field = G.nodeOfField(E.Through);
+          if (Field != NoNode && Field >= OldNodes) {
+            Out.push_back(N);
+            break;
+          }
+        }
+  llvm::sort(Out);
+  Out.erase(std::unique(Out.begin(), Out.end()), Out.end());
+  return Out;
+}
+
 uint64_t specFingerprint(const ReachSpec &Spec, size_t Nodes) {
   // Stored across runs: a hash of the bytes, never one seeded per process.
   size_t Size = std::min(Nodes, Spec.Roles.size());
