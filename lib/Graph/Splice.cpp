@@ -148,7 +148,9 @@ private:
   /// Whether value flow must be redone for the changed functions.
   bool NeedsValueFlow = false;
   LocalGraphs Local;
-  llvm::DenseSet<uint32_t> LiveChains; ///< Hoist chains of edges kept.
+  /// Hoist chains of edges kept, by chain number (Edge::Hoist): the scan
+  /// of every edge sets one bit each, no hashing.
+  std::vector<bool> LiveChains;
   std::string Refused;
   FileId MainId = 0; ///< 0: the graph holds nothing in the changed file.
   /// Where each old position in the changed file is now.
@@ -161,6 +163,9 @@ private:
   /// Their nodes in the base graph (looked up once: a whole tree's keys are
   /// too many to hash node by node).
   llvm::DenseSet<NodeId> OwnedNodes;
+  /// The same as bits, for the scans of every node.
+  std::vector<bool> OwnedBits;
+  bool ownedBit(NodeId N) const { return N < OwnedBits.size() && OwnedBits[N]; }
   /// Header functions whose facts only one side has (used before or after
   /// only), defined by other TUs too: left as the graph has them.
   llvm::StringSet<> Skipped;
@@ -274,9 +279,12 @@ bool GraphSplicer::compareFunctions() {
     for (const auto &Entry : *Side)
       if (Entry.getValue()->Loc.File == Main)
         Owned.insert(Entry.getKey());
+  OwnedBits.assign(G.Nodes.size(), false);
   for (const auto &Entry : Owned)
-    if (NodeId N = G.lookup(Entry.getKey()); N != NoNode)
+    if (NodeId N = G.lookup(Entry.getKey()); N != NoNode) {
       OwnedNodes.insert(N);
+      OwnedBits[N] = true;
+    }
   for (const auto &Entry : OldFunctions) {
     const FunctionFact &F = *Entry.getValue();
     auto Now = NewFunctions.find(F.Key);
@@ -653,9 +661,10 @@ template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
   if (!MainId)
     return true;
   auto Visit = [&](Loc &L) { return L.File != MainId || Each(L); };
+  LiveChains.assign(G.HoistChains.size() + 1, false);
   for (NodeId N = 0; N < G.Nodes.size(); ++N) {
     Node &Nd = G.Nodes[N];
-    bool Mine = OwnedNodes.count(N);
+    bool Mine = ownedBit(N);
     // An owned function's definition is set from the facts.
     if (!Mine && !Visit(Nd.Def))
       return false;
@@ -665,8 +674,8 @@ template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
       Edge &E = G.FlatEdges[I];
       if (Mine && rebuilt(E))
         continue;
-      if (E.Hoist)
-        LiveChains.insert(E.Hoist);
+      if (E.Hoist && E.Hoist < LiveChains.size())
+        LiveChains[E.Hoist] = true;
       if (!Visit(E.Site))
         return false;
     }
@@ -676,7 +685,7 @@ template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
       return false;
   // A chain only rebuilt edges used goes with them.
   for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
-    if (LiveChains.count(C + 1))
+    if (LiveChains[C + 1])
       for (auto &Step : G.HoistChains[C])
         if (!Visit(Step.second))
           return false;
@@ -875,7 +884,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
   if (MainId) {
     for (NodeId N = 0; N < G.Nodes.size(); ++N) {
       Node &Nd = G.Nodes[N];
-      bool Mine = OwnedNodes.count(N);
+      bool Mine = ownedBit(N);
       if (!Mine && Nd.Def.File == MainId && Move(Nd.Def))
         MovedOnly.insert(N);
       if (N + 1 >= G.EdgeStart.size())
@@ -892,7 +901,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
       if (S.Site.File == MainId)
         Move(S.Site);
     for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
-      if (LiveChains.count(C + 1))
+      if (C + 1 < LiveChains.size() && LiveChains[C + 1])
         for (auto &Step : G.HoistChains[C])
           if (Step.second.File == MainId && Move(Step.second))
             MovedChains.insert(C + 1);
