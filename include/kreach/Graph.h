@@ -436,6 +436,19 @@ private:
   mutable llvm::StringMap<NodeId> NodeByKey;
   mutable std::unique_ptr<std::once_flag> KeysPending;
   void indexKeys() const;
+  /// Where each file's positions are, for a splice, which moves one file's
+  /// (GraphSplicer): made on first use, kept by the splices, dropped by any
+  /// other change of the graph.
+  struct LocationIndex;
+  std::shared_ptr<LocationIndex> Locations;
+  friend struct LocationIndex;
+
+public:
+  /// Makes the index of positions by file a splice uses (GraphSplice.h),
+  /// if the graph has none: patch mode makes it while the change is parsed.
+  void indexLocations();
+
+private:
   llvm::StringMap<FileId> FileIds;
   FileId LastFile = 0; ///< The file internFile returned last.
   llvm::StringMap<FieldId> FieldIds;

@@ -130,8 +130,12 @@ GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules, bool WithSearches) 
       R->Read->Searches = std::move(*Searches);
     else
       R->Read->SearchesError = llvm::toString(Searches.takeError());
-    llvm::TimeTraceScope ReverseScope("reverse edges of the snapshot's graph");
-    R->Read->Reverse.emplace(R->Read->Graph);
+    {
+      llvm::TimeTraceScope ReverseScope("reverse edges of the snapshot's graph");
+      R->Read->Reverse.emplace(R->Read->Graph);
+    }
+    llvm::TimeTraceScope LocationsScope("the snapshot's positions by file");
+    R->Read->Graph.indexLocations();
   });
 }
 

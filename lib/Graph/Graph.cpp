@@ -93,6 +93,7 @@ NodeId CallGraph::lookup(llvm::StringRef Key) const {
 }
 
 void CallGraph::define(NodeId N, const SourcePos &Def) {
+  Locations.reset();
   Nodes[N].Defined = true;
   Nodes[N].Def = toLoc(Def);
 }
@@ -405,6 +406,7 @@ void CallGraph::finalize(const ValueFlowConfig &Config) {
 }
 
 std::vector<Edge> &CallGraph::growableEdges(NodeId N) {
+  Locations.reset();
   if (!EdgeStart.empty()) {
     // Rare: a per-TU front end adds to a finished graph.
     Out.assign(Nodes.size(), {});
@@ -417,6 +419,7 @@ std::vector<Edge> &CallGraph::growableEdges(NodeId N) {
 }
 
 void CallGraph::layOutEdges() {
+  Locations.reset();
   size_t Total = 0;
   for (const std::vector<Edge> &List : Out)
     Total += List.size();

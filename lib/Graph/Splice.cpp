@@ -82,6 +82,106 @@ constexpr size_t MaxAlignCells = size_t(1) << 24;
 
 } // namespace
 
+/// For each file, the nodes with a definition or a call there, the nodes
+/// with an effect there (its site or a step of its chain), and the hoist
+/// chains with a step there; for each chain, the nodes with a call that
+/// uses it; the nodes with an effect naming a stack object. A splice moves
+/// the positions of one file, so it visits only that file's, instead of
+/// every node, edge and effect of the graph for each TU it splices. Lists
+/// are sorted and may hold more than they need to (a splice adds, never
+/// removes): each visit still checks the position's file.
+struct CallGraph::LocationIndex {
+  std::vector<std::vector<NodeId>> Nodes, EffectNodes;
+  std::vector<std::vector<uint32_t>> Chains; ///< Chain numbers (Edge::Hoist).
+  std::vector<std::vector<NodeId>> ChainUsers; ///< By chain number.
+  std::vector<NodeId> StackNaming;
+
+  static void add(std::vector<NodeId> &List, NodeId N) {
+    auto It = std::lower_bound(List.begin(), List.end(), N);
+    if (It == List.end() || *It != N)
+      List.insert(It, N);
+  }
+  template <typename T> static std::vector<T> &slot(std::vector<std::vector<T>> &Of, size_t I) {
+    if (I >= Of.size())
+      Of.resize(I + 1);
+    return Of[I];
+  }
+  template <typename T>
+  static llvm::ArrayRef<T> at(const std::vector<std::vector<T>> &Of, size_t I) {
+    return I < Of.size() ? llvm::ArrayRef<T>(Of[I]) : llvm::ArrayRef<T>();
+  }
+  /// N's positions, as they are now.
+  void addNode(const CallGraph &G, NodeId N) {
+    if (G.Nodes[N].Def.File)
+      add(slot(Nodes, G.Nodes[N].Def.File), N);
+    if (N + 1 < G.EdgeStart.size())
+      for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
+        const Edge &E = G.FlatEdges[I];
+        add(slot(Nodes, E.Site.File), N);
+        if (E.Hoist)
+          add(slot(ChainUsers, E.Hoist), N);
+      }
+    if (N < G.Effects.size())
+      for (const ValueEffect &E : G.Effects[N]) {
+        add(slot(EffectNodes, E.Site.File), N);
+        for (const auto &Step : E.Chain)
+          add(slot(EffectNodes, Step.second.File), N);
+        if (E.A.Name.find('#') != std::string::npos || E.B.Name.find('#') != std::string::npos)
+          add(StackNaming, N);
+      }
+  }
+  void addChain(const CallGraph &G, uint32_t Number) {
+    for (const auto &Step : G.HoistChains[Number - 1]) {
+      std::vector<uint32_t> &List = slot(Chains, Step.second.File);
+      auto It = std::lower_bound(List.begin(), List.end(), Number);
+      if (It == List.end() || *It != Number)
+        List.insert(It, Number);
+    }
+  }
+  /// The whole graph's, in one pass (each list comes out sorted: nodes and
+  /// chains are visited in order, and a list's last entry is the one
+  /// being added when it is already there).
+  explicit LocationIndex(const CallGraph &G) {
+    auto Push = [](std::vector<NodeId> &List, NodeId N) {
+      if (List.empty() || List.back() != N)
+        List.push_back(N);
+    };
+    for (NodeId N = 0; N < G.Nodes.size(); ++N) {
+      if (G.Nodes[N].Def.File)
+        Push(slot(Nodes, G.Nodes[N].Def.File), N);
+      if (N + 1 < G.EdgeStart.size())
+        for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
+          const Edge &E = G.FlatEdges[I];
+          std::vector<NodeId> &List = slot(Nodes, E.Site.File);
+          // Def first: the node may already be last in its own file's list.
+          if (List.empty() || List.back() != N)
+            List.push_back(N);
+          if (E.Hoist)
+            Push(slot(ChainUsers, E.Hoist), N);
+        }
+      if (N < G.Effects.size())
+        for (const ValueEffect &E : G.Effects[N]) {
+          Push(slot(EffectNodes, E.Site.File), N);
+          for (const auto &Step : E.Chain)
+            Push(slot(EffectNodes, Step.second.File), N);
+          if (E.A.Name.find('#') != std::string::npos || E.B.Name.find('#') != std::string::npos)
+            Push(StackNaming, N);
+        }
+    }
+    for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
+      for (const auto &Step : G.HoistChains[C]) {
+        std::vector<uint32_t> &List = slot(Chains, Step.second.File);
+        if (List.empty() || List.back() != C + 1)
+          List.push_back(C + 1);
+      }
+  }
+};
+
+void CallGraph::indexLocations() {
+  if (!Locations)
+    Locations = std::make_shared<LocationIndex>(*this);
+}
+
 class GraphSplicer {
 public:
   GraphSplicer(CallGraph &G, const ValueFlowConfig &Config, llvm::StringRef Main,
@@ -89,7 +189,8 @@ public:
                llvm::function_ref<bool(llvm::StringRef)> DefinedElsewhere,
                llvm::function_ref<LocalGraphs(const CallGraph &)> BuildLocal)
       : G(G), Config(Config), Main(Main), Old(Old), New(New),
-        DefinedElsewhere(DefinedElsewhere), BuildLocal(BuildLocal) {}
+        DefinedElsewhere(DefinedElsewhere), BuildLocal(BuildLocal),
+        ChainsAtStart(uint32_t(G.HoistChains.size())) {}
 
   SpliceResult run();
 
@@ -145,6 +246,8 @@ private:
   const TUFacts &Old, &New;
   llvm::function_ref<bool(llvm::StringRef)> DefinedElsewhere;
   llvm::function_ref<LocalGraphs(const CallGraph &)> BuildLocal;
+  /// The hoist chains the graph had before this splice made any.
+  uint32_t ChainsAtStart;
   /// Whether value flow must be redone for the changed functions.
   bool NeedsValueFlow = false;
   LocalGraphs Local;
@@ -660,9 +763,10 @@ bool GraphSplicer::translate(const CallGraph &From, const Edge &E, Edge &Out) {
 template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
   if (!MainId)
     return true;
+  G.indexLocations();
+  const CallGraph::LocationIndex &X = *G.Locations;
   auto Visit = [&](Loc &L) { return L.File != MainId || Each(L); };
-  LiveChains.assign(G.HoistChains.size() + 1, false);
-  for (NodeId N = 0; N < G.Nodes.size(); ++N) {
+  for (NodeId N : X.at(X.Nodes, MainId)) {
     Node &Nd = G.Nodes[N];
     bool Mine = ownedBit(N);
     // An owned function's definition is set from the facts.
@@ -674,8 +778,6 @@ template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
       Edge &E = G.FlatEdges[I];
       if (Mine && rebuilt(E))
         continue;
-      if (E.Hoist && E.Hoist < LiveChains.size())
-        LiveChains[E.Hoist] = true;
       if (!Visit(E.Site))
         return false;
     }
@@ -684,13 +786,28 @@ template <typename Fn> bool GraphSplicer::eachLoc(Fn Each) {
     if (!Visit(S.Site))
       return false;
   // A chain only rebuilt edges used goes with them.
-  for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
-    if (LiveChains[C + 1])
-      for (auto &Step : G.HoistChains[C])
-        if (!Visit(Step.second))
-          return false;
-  for (auto &List : G.Effects)
-    for (ValueEffect &E : List) {
+  LiveChains.assign(G.HoistChains.size() + 1, false);
+  for (uint32_t Number : X.at(X.Chains, MainId)) {
+    bool Live = false;
+    for (NodeId U : X.at(X.ChainUsers, Number)) {
+      bool Mine = ownedBit(U);
+      for (const Edge &E : G.edges(U))
+        if (E.Hoist == Number && !(Mine && rebuilt(E))) {
+          Live = true;
+          break;
+        }
+      if (Live)
+        break;
+    }
+    if (!Live)
+      continue;
+    LiveChains[Number] = true;
+    for (auto &Step : G.HoistChains[Number - 1])
+      if (!Visit(Step.second))
+        return false;
+  }
+  for (NodeId N : X.at(X.EffectNodes, MainId))
+    for (ValueEffect &E : G.Effects[N]) {
       if (!Visit(E.Site))
         return false;
       for (auto &Step : E.Chain)
@@ -881,8 +998,10 @@ void GraphSplicer::apply(SpliceResult &Out) {
     L.Raw = 0;
     return Changed;
   };
+  G.indexLocations();
+  CallGraph::LocationIndex &X = *G.Locations;
   if (MainId) {
-    for (NodeId N = 0; N < G.Nodes.size(); ++N) {
+    for (NodeId N : X.at(X.Nodes, MainId)) {
       Node &Nd = G.Nodes[N];
       bool Mine = ownedBit(N);
       if (!Mine && Nd.Def.File == MainId && Move(Nd.Def))
@@ -900,12 +1019,12 @@ void GraphSplicer::apply(SpliceResult &Out) {
     for (Store &S : G.Stores)
       if (S.Site.File == MainId)
         Move(S.Site);
-    for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
-      if (C + 1 < LiveChains.size() && LiveChains[C + 1])
-        for (auto &Step : G.HoistChains[C])
+    for (uint32_t Number : X.at(X.Chains, MainId))
+      if (Number < LiveChains.size() && LiveChains[Number])
+        for (auto &Step : G.HoistChains[Number - 1])
           if (Step.second.File == MainId && Move(Step.second))
-            MovedChains.insert(C + 1);
-    for (NodeId N = 0; N < G.Effects.size(); ++N)
+            MovedChains.insert(Number);
+    for (NodeId N : X.at(X.EffectNodes, MainId))
       for (ValueEffect &E : G.Effects[N]) {
         bool Changed = E.Site.File == MainId && Move(E.Site);
         for (auto &Step : E.Chain)
@@ -922,11 +1041,10 @@ void GraphSplicer::apply(SpliceResult &Out) {
     for (UnresolvedCall &U : G.Flow.UnresolvedCalls)
       if (U.Site.File == MainId)
         Move(U.Site);
-    if (!MovedChains.empty())
-      for (NodeId N = 0; N + 1 < G.EdgeStart.size(); ++N)
-        for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I)
-          if (G.FlatEdges[I].Hoist && MovedChains.count(G.FlatEdges[I].Hoist))
-            MovedOnly.insert(N);
+    for (uint32_t Number : MovedChains)
+      for (NodeId U : X.at(X.ChainUsers, Number))
+        if (llvm::any_of(G.edges(U), [&](const Edge &E) { return E.Hoist == Number; }))
+          MovedOnly.insert(U);
   }
 
   // Stack objects of the changed functions are named by their line: where
@@ -941,7 +1059,7 @@ void GraphSplicer::apply(SpliceResult &Out) {
     // Every function's: a registration of a changed function's stack
     // object on a head it was passed is its callers' effect too, in any TU.
     auto MayName = [](const std::string &Name) { return Name.find('#') != std::string::npos; };
-    for (NodeId N = 0; N < G.Effects.size(); ++N)
+    for (NodeId N : X.StackNaming)
       for (ValueEffect &E : G.Effects[N])
         if ((MayName(E.A.Name) && Rename(E.A.Name)) | (MayName(E.B.Name) && Rename(E.B.Name)))
           EffectsMoved.insert(N);
@@ -1035,6 +1153,14 @@ void GraphSplicer::apply(SpliceResult &Out) {
   // Nodes made above (new callees, new functions) go after every existing
   // one; their runs are empty unless listed.
   replaceEdgeRuns(Lists);
+  // The index follows: the changed functions' positions and chains as they
+  // are now (the positions that moved stayed in their files).
+  for (const auto &Entry : Lists)
+    X.addNode(G, Entry.first);
+  for (NodeId N = FirstNew; N < G.Nodes.size(); ++N)
+    X.addNode(G, N);
+  for (uint32_t Number = ChainsAtStart + 1; Number <= G.HoistChains.size(); ++Number)
+    X.addChain(G, Number);
 
   // A node the change made (a callee nothing called before, a sink among
   // them) has a summary of its own.
