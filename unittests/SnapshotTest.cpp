@@ -163,6 +163,14 @@ std::string tempPath(llvm::StringRef Name) {
   return std::string(Dir);
 }
 
+/// Puts Data at Path as it is: a damaged or foreign file for a reader.
+void writeBytes(llvm::StringRef Path, llvm::StringRef Data) {
+  std::error_code EC;
+  llvm::raw_fd_ostream OS(Path, EC);
+  EXPECT_FALSE(EC);
+  OS << Data;
+}
+
 TEST(SnapshotTest, RoundTripAnswersEveryQueryAlike) {
   CallGraph G;
   build(G);
@@ -231,12 +239,7 @@ TEST(SnapshotTest, DamageIsAnErrorNeverAGraph) {
   ASSERT_TRUE(bool(Original));
   std::string Bytes = (*Original)->getBuffer().str();
   auto tryBytes = [&](const std::string &Data) {
-    {
-      std::error_code EC;
-      llvm::raw_fd_ostream OS(Path, EC);
-      EXPECT_FALSE(EC);
-      OS << Data;
-    }
+    writeBytes(Path, Data);
     CallGraph Back;
     llvm::Expected<bool> Read = readGraphSnapshot(Back, Path, "k");
     if (Read)
@@ -305,12 +308,7 @@ TEST(JournalTest, NoFileIsNoJournalAndDamageIsAnError) {
   ASSERT_FALSE(bool(writeGraphJournal(J, Path, Paths)));
   std::string Bytes = (*llvm::MemoryBuffer::getFile(Path))->getBuffer().str();
   auto tryBytes = [&](const std::string &Data) {
-    {
-      std::error_code EC;
-      llvm::raw_fd_ostream OS(Path, EC);
-      EXPECT_FALSE(EC);
-      OS << Data;
-    }
+    writeBytes(Path, Data);
     llvm::Expected<std::optional<GraphJournal>> Read = readGraphJournal(Path, Paths);
     if (Read)
       return std::string(Read->has_value() ? "read" : "absent");
@@ -406,12 +404,7 @@ TEST(SearchesTest, StepsComeBackUnderTheirKeyOnly) {
 
   std::string Bytes = (*llvm::MemoryBuffer::getFile(Path))->getBuffer().str();
   auto tryBytes = [&](const std::string &Data) {
-    {
-      std::error_code EC;
-      llvm::raw_fd_ostream OS(Path, EC);
-      EXPECT_FALSE(EC);
-      OS << Data;
-    }
+    writeBytes(Path, Data);
     llvm::Expected<std::vector<StoredSearch>> Got = readGraphSearches(Path, "key");
     if (Got)
       return std::string(Got->empty() ? "absent" : "read");

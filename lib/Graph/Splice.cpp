@@ -110,26 +110,28 @@ struct CallGraph::LocationIndex {
   static llvm::ArrayRef<T> at(const std::vector<std::vector<T>> &Of, size_t I) {
     return I < Of.size() ? llvm::ArrayRef<T>(Of[I]) : llvm::ArrayRef<T>();
   }
-  /// N's positions, as they are now.
-  void addNode(const CallGraph &G, NodeId N) {
+  /// Each list N's positions belong in, given to Add with N.
+  template <typename AddFn> void eachListOf(const CallGraph &G, NodeId N, AddFn Add) {
     if (G.Nodes[N].Def.File)
-      add(slot(Nodes, G.Nodes[N].Def.File), N);
+      Add(slot(Nodes, G.Nodes[N].Def.File), N);
     if (N + 1 < G.EdgeStart.size())
       for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
         const Edge &E = G.FlatEdges[I];
-        add(slot(Nodes, E.Site.File), N);
+        Add(slot(Nodes, E.Site.File), N);
         if (E.Hoist)
-          add(slot(ChainUsers, E.Hoist), N);
+          Add(slot(ChainUsers, E.Hoist), N);
       }
     if (N < G.Effects.size())
       for (const ValueEffect &E : G.Effects[N]) {
-        add(slot(EffectNodes, E.Site.File), N);
+        Add(slot(EffectNodes, E.Site.File), N);
         for (const auto &Step : E.Chain)
-          add(slot(EffectNodes, Step.second.File), N);
+          Add(slot(EffectNodes, Step.second.File), N);
         if (E.A.Name.find('#') != std::string::npos || E.B.Name.find('#') != std::string::npos)
-          add(StackNaming, N);
+          Add(StackNaming, N);
       }
   }
+  /// N's positions, as they are now.
+  void addNode(const CallGraph &G, NodeId N) { eachListOf(G, N, add); }
   void addChain(const CallGraph &G, uint32_t Number) {
     for (const auto &Step : G.HoistChains[Number - 1]) {
       std::vector<uint32_t> &List = slot(Chains, Step.second.File);
@@ -142,32 +144,11 @@ struct CallGraph::LocationIndex {
   /// chains are visited in order, and a list's last entry is the one
   /// being added when it is already there).
   explicit LocationIndex(const CallGraph &G) {
-    auto Push = [](std::vector<NodeId> &List, NodeId N) {
-      if (List.empty() || List.back() != N)
-        List.push_back(N);
-    };
-    for (NodeId N = 0; N < G.Nodes.size(); ++N) {
-      if (G.Nodes[N].Def.File)
-        Push(slot(Nodes, G.Nodes[N].Def.File), N);
-      if (N + 1 < G.EdgeStart.size())
-        for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
-          const Edge &E = G.FlatEdges[I];
-          std::vector<NodeId> &List = slot(Nodes, E.Site.File);
-          // Def first: the node may already be last in its own file's list.
-          if (List.empty() || List.back() != N)
-            List.push_back(N);
-          if (E.Hoist)
-            Push(slot(ChainUsers, E.Hoist), N);
-        }
-      if (N < G.Effects.size())
-        for (const ValueEffect &E : G.Effects[N]) {
-          Push(slot(EffectNodes, E.Site.File), N);
-          for (const auto &Step : E.Chain)
-            Push(slot(EffectNodes, Step.second.File), N);
-          if (E.A.Name.find('#') != std::string::npos || E.B.Name.find('#') != std::string::npos)
-            Push(StackNaming, N);
-        }
-    }
+    for (NodeId N = 0; N < G.Nodes.size(); ++N)
+      eachListOf(G, N, [](std::vector<NodeId> &List, NodeId N) {
+        if (List.empty() || List.back() != N)
+          List.push_back(N);
+      });
     for (uint32_t C = 0; C < G.HoistChains.size(); ++C)
       for (const auto &Step : G.HoistChains[C]) {
         std::vector<uint32_t> &List = slot(Chains, Step.second.File);
