@@ -15,7 +15,9 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/xxhash.h"
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 namespace kreach {
 
@@ -719,24 +721,9 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     // nodes reaching a touched one, and of those whose positions moved.
     if (Spliced) {
       llvm::TimeTraceScope Scope("nodes the splice can affect");
-      std::vector<bool> Seen(R.Graph.size());
-      std::vector<NodeId> Work(Spliced->Touched);
-      for (NodeId N : Work)
-        Seen[N] = true;
-      while (!Work.empty()) {
-        NodeId N = Work.back();
-        Work.pop_back();
-        Affected.push_back(N);
-        for (const auto &[From, Edge] : Reverse->into(N))
-          if (!Seen[From]) {
-            Seen[From] = true;
-            Work.push_back(From);
-          }
-      }
-      for (NodeId N : Spliced->Moved)
-        if (!Seen[N])
-          Affected.push_back(N);
-      llvm::sort(Affected);
+      std::vector<NodeId> Reaching = Reverse->reaching(Spliced->Touched);
+      std::set_union(Reaching.begin(), Reaching.end(), Spliced->Moved.begin(),
+                     Spliced->Moved.end(), std::back_inserter(Affected));
     }
     // Allowed chains are found even when not listed: the per-rule stats say
     // how many the allowed paths excuse.

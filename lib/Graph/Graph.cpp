@@ -715,7 +715,7 @@ std::vector<NodeId> ReverseEdges::reaching(llvm::ArrayRef<NodeId> Targets) const
     NodeId N = Work.back();
     Work.pop_back();
     Out.push_back(N);
-    for (const auto &[From, Edge] : into(N))
+    for (const auto &[From, Index] : into(N))
       if (!Seen[From]) {
         Seen[From] = true;
         Work.push_back(From);
