@@ -116,6 +116,7 @@ struct SplicedGraph {
   /// splices (the journal's TUs' included) changed since it: only nodes
   /// reaching one are searched again. SearchesError: why none were read.
   std::vector<StoredSearch> SnapshotSearches;
+  size_t SnapshotNodes = 0; ///< The snapshot's graph's, before any splice.
   std::vector<NodeId> TouchedSinceSnapshot;
   std::string SearchesError;
   /// The snapshot's graph's reverse edges, which the check brings to the

@@ -495,8 +495,6 @@ public:
   static constexpr uint8_t AskSpec = 0xff;
   uint32_t start(NodeId N) const { return Start[N]; }
   uint8_t plainWeight(uint32_t Entry) const { return Weight[Entry]; }
-  /// How many nodes the graph it indexes has.
-  size_t nodes() const { return Start.size() - 1; }
   /// Every node with a path to one of Targets (the targets included), by
   /// any edge under any spec, sorted.
   std::vector<NodeId> reaching(llvm::ArrayRef<NodeId> Targets) const;

@@ -346,6 +346,7 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
   Result->Generation = *Generation;
   Result->BaseToken = BaseToken;
   Result->Graph = std::move(Read->Graph);
+  Result->SnapshotNodes = Result->Graph.size();
   Result->SnapshotKey = std::move(Read->BaseKey);
   Result->SnapshotSearches = std::move(Read->Searches);
   Result->SearchesError = std::move(Read->SearchesError);
@@ -594,6 +595,11 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     Work.push_back({Rl, {}, {}, {}, {}});
   std::optional<ReverseEdges> Reverse;
   bool ReverseUpdated = false;
+  // What the reverse index and the searches are updated for, once for both.
+  std::vector<NodeId> SpliceChanged;
+  if (Spliced)
+    SpliceChanged =
+        changedSources(R.Graph, Spliced->SnapshotNodes, Spliced->TouchedSinceSnapshot);
   std::vector<NodeId> Affected;
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency());
@@ -602,8 +608,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       Pool.async([&] {
         if (Spliced && Spliced->SnapshotReverse) {
           Reverse = std::move(Spliced->SnapshotReverse);
-          Reverse->update(R.Graph, changedSources(R.Graph, Reverse->nodes(),
-                                                  Spliced->TouchedSinceSnapshot));
+          Reverse->update(R.Graph, SpliceChanged);
           ReverseUpdated = true;
         } else {
           Reverse.emplace(R.Graph);
@@ -653,7 +658,7 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       for (RuleWork &W : Work)
         if (Spliced && W.SameAs == ~size_t(0) && W.NeedsSteps)
           for (StoredSearch &S : Spliced->SnapshotSearches)
-            if (!S.Steps.empty() && S.Steps.size() <= R.Graph.size() &&
+            if (!S.Steps.empty() && S.Steps.size() == Spliced->SnapshotNodes &&
                 S.Spec == specFingerprint(W.Spec, S.Steps.size())) {
               W.Steps = std::move(S.Steps);
               W.Incremental = true;
@@ -662,13 +667,9 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       for (RuleWork &W : Work)
         if (W.SameAs == ~size_t(0) && W.NeedsSteps)
           Pool.async([&] {
-            if (!W.Incremental) {
-              W.Steps = computeSinkSteps(R.Graph, W.Spec, *Reverse);
-              return;
-            }
-            std::vector<NodeId> Changed =
-                changedSources(R.Graph, W.Steps.size(), Spliced->TouchedSinceSnapshot);
-            W.Steps = updateSinkSteps(R.Graph, W.Spec, *Reverse, std::move(W.Steps), Changed);
+            W.Steps = W.Incremental ? updateSinkSteps(R.Graph, W.Spec, *Reverse,
+                                                      std::move(W.Steps), SpliceChanged)
+                                    : computeSinkSteps(R.Graph, W.Spec, *Reverse);
           });
       Pool.wait();
     }
