@@ -7,7 +7,10 @@
 //
 // The input: one byte choosing the reader, two the key's length (little
 // endian), the key the file is read under, then the file's bytes (the seeds
-// are real files, with the keys they were written under).
+// are real files, with the keys they were written under). The searches hold
+// the reverse index of their snapshot's graph, checked against that graph:
+// their input carries the snapshot first (four bytes of length, little
+// endian, then its bytes), read under the same key.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,18 +32,35 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   std::string Key(reinterpret_cast<const char *>(Data) + 3, KeySize);
   llvm::StringRef Bytes(reinterpret_cast<const char *>(Data) + 3 + KeySize, Size - 3 - KeySize);
   // The readers map files; one file per process, rewritten for each input.
-  static const std::string Path = [] {
+  auto tempFile = [] {
     llvm::SmallString<128> P;
     llvm::sys::fs::createTemporaryFile("kreach-fuzz-graph-cache", "bin", P);
     return std::string(P);
-  }();
-  {
+  };
+  static const std::string Path = tempFile(), SnapshotPath = tempFile();
+  auto writeFile = [](const std::string &To, llvm::StringRef What) {
     std::error_code EC;
-    llvm::raw_fd_ostream OS(Path, EC);
+    llvm::raw_fd_ostream OS(To, EC);
     if (EC)
+      return false;
+    OS << What;
+    return true;
+  };
+  llvm::StringRef Snapshot;
+  if (Reader == 2) {
+    if (Bytes.size() < 4)
       return 0;
-    OS << Bytes;
+    size_t SnapshotSize = std::min<size_t>(
+        Bytes.bytes_begin()[0] | size_t(Bytes.bytes_begin()[1]) << 8 |
+            size_t(Bytes.bytes_begin()[2]) << 16 | size_t(Bytes.bytes_begin()[3]) << 24,
+        Bytes.size() - 4);
+    Snapshot = Bytes.substr(4, SnapshotSize);
+    Bytes = Bytes.drop_front(4 + SnapshotSize);
+    if (!writeFile(SnapshotPath, Snapshot))
+      return 0;
   }
+  if (!writeFile(Path, Bytes))
+    return 0;
   static const kreach::PathMapper Paths("/src/linux", "/src/build");
   switch (Reader) {
   case 0: {
@@ -60,9 +80,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     break;
   }
   default: {
-    llvm::Expected<std::vector<kreach::StoredSearch>> Read = kreach::readGraphSearches(Path, Key);
+    // The graph the searches were run on; an empty one if it does not read.
+    kreach::CallGraph G;
+    llvm::Expected<bool> Graph = kreach::readGraphSnapshot(G, SnapshotPath, Key);
+    if (!Graph || !*Graph) {
+      if (!Graph)
+        llvm::consumeError(Graph.takeError());
+      G = kreach::CallGraph();
+    }
+    llvm::Expected<kreach::StoredSearches> Read = kreach::readGraphSearches(Path, Key, G);
     if (!Read)
       llvm::consumeError(Read.takeError());
+    else if (Read->Reverse && G.size())
+      (void)Read->Reverse->reaching({0}); // A reverse index taken is one of G.
+
     (void)kreach::holdsGraphSearches(Path, Key, {1, 2});
     break;
   }

@@ -527,3 +527,35 @@ TEST(GraphTest, ChangedSourcesAreTheTouchedAndTheAppended) {
   EXPECT_EQ(Got, Want);
   EXPECT_EQ(changedSources(R.G, R.G.size(), {}), std::vector<NodeId>());
 }
+
+// The key table (CallGraph::KeyTable) finds every node by its key as it
+// grows from empty through many rehashes, keys that share a prefix and
+// the empty key included, and finds nothing for a key no node has.
+TEST(GraphTest, KeysAreFoundThroughEveryGrowth) {
+  CallGraph G;
+  std::vector<NodeId> Ids;
+  for (unsigned I = 0; I < 5000; ++I) {
+    std::string Key = "drivers/gpu/a.c:fn_" + std::to_string(I);
+    NodeId N = G.getOrAddNode(Key, "fn_" + std::to_string(I));
+    EXPECT_EQ(N, Ids.size());
+    Ids.push_back(N);
+    // Every key so far, after each growth the table went through.
+    if ((I & (I + 1)) == 0)
+      for (unsigned J = 0; J <= I; ++J)
+        ASSERT_EQ(G.lookup("drivers/gpu/a.c:fn_" + std::to_string(J)), Ids[J]) << I << " " << J;
+  }
+  // A key seen again is the same node, and fills in a name it lacked.
+  NodeId Unnamed = G.getOrAddNode("k:unnamed", "");
+  EXPECT_EQ(G.getOrAddNode("k:unnamed", "named"), Unnamed);
+  EXPECT_EQ(G.node(Unnamed).Name, "named");
+  EXPECT_EQ(G.getOrAddNode("drivers/gpu/a.c:fn_7", "other"), Ids[7]);
+  EXPECT_EQ(G.node(Ids[7]).Name, "fn_7");
+  EXPECT_EQ(G.lookup("drivers/gpu/a.c:fn_5000"), NoNode);
+  EXPECT_EQ(G.lookup("drivers/gpu/a.c:fn_"), NoNode);
+  EXPECT_EQ(G.lookup(""), NoNode);
+  NodeId Empty = G.getOrAddNode("", "anonymous");
+  EXPECT_EQ(G.lookup(""), Empty);
+  // Field nodes have no key and are not found by one.
+  NodeId Field = G.fieldNode(G.internField("ops::f"));
+  EXPECT_NE(G.lookup(""), Field);
+}

@@ -358,15 +358,32 @@ TEST(JournalTest, ASnapshotIsReadForAStateByItsKeyOrItsJournal) {
 
 } // namespace
 
+namespace {
+/// A graph of N functions, each calling the next two (of those there are),
+/// finalized: what the stored reverse index must fit.
+void chainOf(CallGraph &G, uint32_t N) {
+  for (uint32_t I = 0; I < N; ++I)
+    G.getOrAddNode("f" + std::to_string(I), "f" + std::to_string(I));
+  for (uint32_t I = 0; I < N; ++I)
+    for (uint32_t J = I + 1; J < std::min(N, I + 3); ++J)
+      G.addCall(I, J, SourcePos());
+  G.finalize();
+}
+} // namespace
+
 // A check's searches kept for patch mode (GraphSearches.h): read back as
-// written under their snapshot's key, nothing under another key or from no
-// file, and any damage past the header an error, never steps.
+// written under their snapshot's key, with the reverse index of their
+// graph, nothing under another key or from no file, and any damage past the
+// header an error, never steps; a reverse index of another graph is damage.
 TEST(SearchesTest, StepsComeBackUnderTheirKeyOnly) {
   std::string Path = tempPath("g.graph.searches");
   llvm::sys::fs::remove(Path);
-  llvm::Expected<std::vector<StoredSearch>> None = readGraphSearches(Path, "key");
+  CallGraph G;
+  chainOf(G, 100);
+  llvm::Expected<StoredSearches> None = readGraphSearches(Path, "key", G);
   ASSERT_TRUE(bool(None));
-  EXPECT_TRUE(None->empty());
+  EXPECT_TRUE(None->Searches.empty());
+  EXPECT_FALSE(None->Reverse);
   EXPECT_FALSE(holdsGraphSearches(Path, "key", {}));
   std::vector<StoredSearch> Written(2);
   Written[0].Spec = 7;
@@ -381,33 +398,69 @@ TEST(SearchesTest, StepsComeBackUnderTheirKeyOnly) {
     Written[0].Steps.push_back(S);
     Written[1].Steps.push_back(N % 2 ? S : SinkStep());
   }
+  // Without a reverse index: the searches alone, and not held in full.
   ASSERT_FALSE(bool(writeGraphSearches(Path, "key", Written)));
-  llvm::Expected<std::vector<StoredSearch>> Read = readGraphSearches(Path, "key");
+  llvm::Expected<StoredSearches> Bare = readGraphSearches(Path, "key", G);
+  ASSERT_TRUE(bool(Bare)) << llvm::toString(Bare.takeError());
+  EXPECT_EQ(Bare->Searches.size(), 2u);
+  EXPECT_FALSE(Bare->Reverse);
+  EXPECT_FALSE(holdsGraphSearches(Path, "key", {7}));
+
+  ReverseEdges Reverse(G);
+  ASSERT_FALSE(bool(writeGraphSearches(Path, "key", Written, &Reverse)));
+  llvm::Expected<StoredSearches> Read = readGraphSearches(Path, "key", G);
   ASSERT_TRUE(bool(Read)) << llvm::toString(Read.takeError());
-  ASSERT_EQ(Read->size(), 2u);
+  ASSERT_EQ(Read->Searches.size(), 2u);
   for (size_t I = 0; I < 2; ++I) {
-    EXPECT_EQ((*Read)[I].Spec, Written[I].Spec);
-    ASSERT_EQ((*Read)[I].Steps.size(), Written[I].Steps.size());
+    const StoredSearch &Got = Read->Searches[I];
+    EXPECT_EQ(Got.Spec, Written[I].Spec);
+    ASSERT_EQ(Got.Steps.size(), Written[I].Steps.size());
     for (size_t N = 0; N < Written[I].Steps.size(); ++N) {
-      EXPECT_EQ((*Read)[I].Steps[N].Dist, Written[I].Steps[N].Dist);
-      EXPECT_EQ((*Read)[I].Steps[N].Next, Written[I].Steps[N].Next);
-      EXPECT_EQ((*Read)[I].Steps[N].EdgeIndex, Written[I].Steps[N].EdgeIndex);
+      EXPECT_EQ(Got.Steps[N].Dist, Written[I].Steps[N].Dist);
+      EXPECT_EQ(Got.Steps[N].Next, Written[I].Steps[N].Next);
+      EXPECT_EQ(Got.Steps[N].EdgeIndex, Written[I].Steps[N].EdgeIndex);
     }
   }
+  ASSERT_TRUE(Read->Reverse);
+  EXPECT_TRUE(*Read->Reverse == Reverse);
+  EXPECT_EQ(Read->Reverse->into(5).size(), 2u);
   EXPECT_TRUE(holdsGraphSearches(Path, "key", {9, 7}));
   EXPECT_TRUE(holdsGraphSearches(Path, "key", {7}));
   EXPECT_FALSE(holdsGraphSearches(Path, "key", {7, 8}));
   EXPECT_FALSE(holdsGraphSearches(Path, "other", {7}));
-  llvm::Expected<std::vector<StoredSearch>> Other = readGraphSearches(Path, "other");
+  llvm::Expected<StoredSearches> Other = readGraphSearches(Path, "other", G);
   ASSERT_TRUE(bool(Other));
-  EXPECT_TRUE(Other->empty());
+  EXPECT_TRUE(Other->Searches.empty());
+  EXPECT_FALSE(Other->Reverse);
+
+  // The same key read for a graph the index does not fit (as a bug, or a
+  // file copied from elsewhere, would have it): damage, never an index
+  // whose entries name edges that do not exist.
+  for (uint32_t Size : {99u, 101u}) {
+    CallGraph Wrong;
+    chainOf(Wrong, Size);
+    llvm::Expected<StoredSearches> Got = readGraphSearches(Path, "key", Wrong);
+    ASSERT_FALSE(bool(Got)) << Size;
+    EXPECT_NE(llvm::toString(Got.takeError()).find("not of the snapshot's graph"),
+              std::string::npos);
+  }
+  CallGraph Fewer; // As many nodes, one edge fewer.
+  for (uint32_t I = 0; I < 100; ++I)
+    Fewer.getOrAddNode("f" + std::to_string(I), "f" + std::to_string(I));
+  for (uint32_t I = 0; I < 100; ++I)
+    for (uint32_t J = I + 1; J < std::min(100u, I + (I == 50 ? 2 : 3)); ++J)
+      Fewer.addCall(I, J, SourcePos());
+  Fewer.finalize();
+  llvm::Expected<StoredSearches> Short = readGraphSearches(Path, "key", Fewer);
+  ASSERT_FALSE(bool(Short));
+  llvm::consumeError(Short.takeError());
 
   std::string Bytes = (*llvm::MemoryBuffer::getFile(Path))->getBuffer().str();
   auto tryBytes = [&](const std::string &Data) {
     writeBytes(Path, Data);
-    llvm::Expected<std::vector<StoredSearch>> Got = readGraphSearches(Path, "key");
+    llvm::Expected<StoredSearches> Got = readGraphSearches(Path, "key", G);
     if (Got)
-      return std::string(Got->empty() ? "absent" : "read");
+      return std::string(Got->Searches.empty() ? "absent" : "read");
     return llvm::toString(Got.takeError());
   };
   // Past the magic, the format and the key: any byte flipped is damage.
@@ -421,8 +474,10 @@ TEST(SearchesTest, StepsComeBackUnderTheirKeyOnly) {
   EXPECT_NE(tryBytes("KRSEARCHES").find("truncated"), std::string::npos);
   EXPECT_NE(tryBytes("something else").find("not a kreach searches file"), std::string::npos);
   // Another format's file is another kreach's, not damage.
-  std::string Newer = Bytes;
-  Newer[std::string("KRSEARCHES").size()] = 2;
-  EXPECT_EQ(tryBytes(Newer), "absent");
+  for (char Format : {1, 3}) {
+    std::string Another = Bytes;
+    Another[std::string("KRSEARCHES").size()] = Format;
+    EXPECT_EQ(tryBytes(Another), "absent");
+  }
   EXPECT_EQ(tryBytes(Bytes), "read");
 }

@@ -56,9 +56,11 @@ struct SnapshotRead {
   /// for; why they could not be read, when they are damaged.
   std::vector<StoredSearch> Searches;
   std::string SearchesError;
-  /// With the searches: the graph's reverse edges, built while the patch's
-  /// TUs are parsed (a splice updates them instead of a rebuild).
+  /// With the searches: the graph's reverse edges, kept with them or built
+  /// while the patch's TUs are parsed (a splice updates them instead of a
+  /// rebuild).
   std::optional<ReverseEdges> Reverse;
+  bool ReverseStored = false; ///< Read with the searches.
 };
 
 /// The snapshot beside SnapshotPath of the state StateKey names: a snapshot
@@ -122,6 +124,7 @@ struct SplicedGraph {
   /// The snapshot's graph's reverse edges, which the check brings to the
   /// spliced graph (ReverseEdges::update).
   std::optional<ReverseEdges> SnapshotReverse;
+  bool SnapshotReverseStored = false;
 };
 
 /// Patch mode's splice, in two halves around the update of the index:

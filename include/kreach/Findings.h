@@ -71,6 +71,11 @@ struct CheckStats {
   /// graph, and how many only where a patch's splice reaches, from the
   /// snapshot's stored results (GraphSearches.h).
   uint64_t WholeSearches = 0, IncrementalSearches = 0;
+  /// Where the searches' reverse index came from: "stored" (kept with the
+  /// snapshot's searches, then updated for a splice), "updated" (built from
+  /// the snapshot's graph while the patch parsed, then updated), or "built"
+  /// (for this graph).
+  std::string ReverseIndex;
   /// Patch mode: why the base's graph could not be updated for the change
   /// and was rebuilt from the index instead; empty otherwise.
   std::string SpliceRefused;

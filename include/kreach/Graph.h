@@ -431,9 +431,30 @@ private:
   std::vector<Store> Stores;
   std::vector<std::string> Files, Fields;
   std::vector<NodeId> FieldNodes;
+  /// Node ids by their key: open addressing over ids, each slot with its
+  /// key's hash, the key itself read from Nodes. Unlike a StringMap it copies
+  /// no key and allocates once, so a million-function snapshot indexes its
+  /// keys in a fraction of the time.
+  class KeyTable {
+  public:
+    void reset(size_t Expected);
+    NodeId find(llvm::StringRef Key, const std::vector<Node> &Nodes) const;
+    /// Key's node, or N added as it: Nodes[N].Key must be Key.
+    NodeId insert(NodeId N, const std::vector<Node> &Nodes);
+    void clear() { Slots.clear(), Used = 0; }
+
+  private:
+    struct Slot {
+      NodeId Id = NoNode;
+      uint32_t Tag = 0; ///< The hash's high half: most mismatches skip the string.
+    };
+    std::vector<Slot> Slots;
+    size_t Used = 0;
+    void grow(const std::vector<Node> &Nodes);
+  };
   /// Built on first use in a graph read from a snapshot (most checks never
   /// look a key up); once_flag keeps that safe for concurrent readers.
-  mutable llvm::StringMap<NodeId> NodeByKey;
+  mutable KeyTable NodeByKey;
   mutable std::unique_ptr<std::once_flag> KeysPending;
   void indexKeys() const;
   /// Where each file's positions are, for a splice, which moves one file's
@@ -506,8 +527,19 @@ public:
   bool operator==(const ReverseEdges &O) const {
     return Start == O.Start && In == O.In && Weight == O.Weight;
   }
+  /// The index's arrays, to keep it on disk (GraphSearches.h).
+  llvm::ArrayRef<uint32_t> starts() const { return Start; }
+  llvm::ArrayRef<std::pair<NodeId, uint32_t>> entries() const { return In; }
+  llvm::ArrayRef<uint8_t> weights() const { return Weight; }
+  /// An index kept on disk for G, from its arrays; nullopt unless they have
+  /// the shape of an index of G (a start per node and one past, in order,
+  /// each entry an edge G has), so that no stored index reads out of bounds.
+  static std::optional<ReverseEdges> fromArrays(const CallGraph &G, std::vector<uint32_t> Start,
+                                                std::vector<std::pair<NodeId, uint32_t>> In,
+                                                std::vector<uint8_t> Weight);
 
 private:
+  ReverseEdges() = default;
   std::vector<uint32_t> Start;
   std::vector<std::pair<NodeId, uint32_t>> In;
   /// Kept apart from In so that a search reads an edge itself only when the

@@ -27,21 +27,34 @@ struct StoredSearch {
   std::vector<SinkStep> Steps;
 };
 
+/// What is kept of a snapshot's searches: each spec's result, and the
+/// reverse index of the snapshot's graph they were run on (built in a
+/// fraction of a second even at a million functions, but read in less).
+struct StoredSearches {
+  std::vector<StoredSearch> Searches;
+  std::optional<ReverseEdges> Reverse;
+};
+
 /// Where the searches of the snapshot at SnapshotPath are kept.
 std::string graphSearchesPath(llvm::StringRef SnapshotPath);
 
 /// Writes the searches (a new file renamed over the old), tagged with the
 /// key of the snapshot whose graph they were run on.
+/// Reverse, when given, is that graph's reverse index.
 llvm::Error writeGraphSearches(llvm::StringRef Path, llvm::StringRef Key,
-                               llvm::ArrayRef<StoredSearch> Searches);
+                               llvm::ArrayRef<StoredSearch> Searches,
+                               const ReverseEdges *Reverse = nullptr);
 
 /// The searches at Path if they were stored under Key: empty when there is
-/// no file, or one of another key or format; an error when it is damaged.
-llvm::Expected<std::vector<StoredSearch>> readGraphSearches(llvm::StringRef Path,
-                                                            llvm::StringRef Key);
+/// no file, or one of another key or format; an error when it is damaged,
+/// a reverse index that is not one of G (the graph of the snapshot Key
+/// names) included.
+llvm::Expected<StoredSearches> readGraphSearches(llvm::StringRef Path, llvm::StringRef Key,
+                                                 const CallGraph &G);
 
-/// Whether Path holds searches under Key for each of Specs, from its header
-/// alone (the check that would otherwise write them again, every run).
+/// Whether Path holds searches under Key for each of Specs, and the graph's
+/// reverse index, from its header alone (the check that would otherwise
+/// write them again, every run).
 bool holdsGraphSearches(llvm::StringRef Path, llvm::StringRef Key,
                         llvm::ArrayRef<uint64_t> Specs);
 

@@ -125,19 +125,31 @@ GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules, bool WithSearches) 
     R->Read = std::move(*Read);
     if (!WithSearches || !R->Read)
       return;
-    llvm::TimeTraceScope SearchesScope("read the snapshot's searches");
-    llvm::Expected<std::vector<StoredSearch>> Searches =
-        readGraphSearches(graphSearchesPath(Path), R->Read->BaseKey);
-    if (Searches)
-      R->Read->Searches = std::move(*Searches);
-    else
-      R->Read->SearchesError = llvm::toString(Searches.takeError());
+    // The splice's index of positions beside the searches: the two read
+    // different parts of the graph and change nothing either reads.
+    llvm::DefaultThreadPool Aside(llvm::hardware_concurrency(1));
+    Aside.async([G = &R->Read->Graph, Tracing] {
+      ThreadTrace Trace(Tracing);
+      llvm::TimeTraceScope LocationsScope("the snapshot's positions by file");
+      G->indexLocations();
+    });
     {
+      llvm::TimeTraceScope SearchesScope("read the snapshot's searches");
+      llvm::Expected<StoredSearches> Searches =
+          readGraphSearches(graphSearchesPath(Path), R->Read->BaseKey, R->Read->Graph);
+      if (Searches) {
+        R->Read->Searches = std::move(Searches->Searches);
+        R->Read->Reverse = std::move(Searches->Reverse);
+        R->Read->ReverseStored = R->Read->Reverse.has_value();
+      } else {
+        R->Read->SearchesError = llvm::toString(Searches.takeError());
+      }
+    }
+    if (!R->Read->Reverse) {
       llvm::TimeTraceScope ReverseScope("reverse edges of the snapshot's graph");
       R->Read->Reverse.emplace(R->Read->Graph);
     }
-    llvm::TimeTraceScope LocationsScope("the snapshot's positions by file");
-    R->Read->Graph.indexLocations();
+    Aside.wait();
   });
 }
 
@@ -351,6 +363,7 @@ std::unique_ptr<SplicedGraph> PatchSplice::take(Index &I, const RuleSet &Rules) 
   Result->SnapshotSearches = std::move(Read->Searches);
   Result->SearchesError = std::move(Read->SearchesError);
   Result->SnapshotReverse = std::move(Read->Reverse);
+  Result->SnapshotReverseStored = Read->ReverseStored;
   // The snapshot is older than the base when a journal brings it there.
   // Its TUs are first spliced from the facts the snapshot has of them to
   // the base's, which the index's rows already say; only then is each TU
@@ -593,7 +606,8 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   std::vector<RuleWork> Work;
   for (const Rule *Rl : Rules.ofKind(RuleKind::Reachability))
     Work.push_back({Rl, {}, {}, {}, {}});
-  std::optional<ReverseEdges> Reverse;
+  // Shared with the writer of the searches, which keeps it with them.
+  std::shared_ptr<ReverseEdges> Reverse;
   bool ReverseUpdated = false;
   // What the reverse index and the searches are updated for, once for both.
   std::vector<NodeId> SpliceChanged;
@@ -607,11 +621,14 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       llvm::TimeTraceScope Scope("reverse edges and rule specs");
       Pool.async([&] {
         if (Spliced && Spliced->SnapshotReverse) {
-          Reverse = std::move(Spliced->SnapshotReverse);
+          Reverse = std::make_shared<ReverseEdges>(std::move(*Spliced->SnapshotReverse));
+          Spliced->SnapshotReverse.reset();
           Reverse->update(R.Graph, SpliceChanged);
           ReverseUpdated = true;
+          R.Stats.ReverseIndex = Spliced->SnapshotReverseStored ? "stored" : "updated";
         } else {
-          Reverse.emplace(R.Graph);
+          Reverse = std::make_shared<ReverseEdges>(R.Graph);
+          R.Stats.ReverseIndex = "built";
         }
       });
       for (RuleWork &W : Work)
@@ -706,10 +723,13 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
       std::vector<StoredSearch> ToStore;
       for (size_t K = 0; K < Searched.size(); ++K)
         ToStore.push_back({Specs[K], Searched[K]->Steps});
+      // With the reverse index they ran on: like them, of the graph of the
+      // snapshot the key names.
       SnapshotWriter.async([&SnapshotError, Path = SearchesPath, Key = SearchesKey,
-                            Searches = std::move(ToStore)] {
+                            Searches = std::move(ToStore),
+                            Kept = std::shared_ptr<const ReverseEdges>(Reverse)] {
         llvm::TimeTraceScope Scope("write the graph's searches");
-        if (llvm::Error E = writeGraphSearches(Path, Key, Searches))
+        if (llvm::Error E = writeGraphSearches(Path, Key, Searches, Kept.get()))
           if (SnapshotError.empty())
             SnapshotError = llvm::toString(std::move(E)) + "; patch mode searches in full";
       });

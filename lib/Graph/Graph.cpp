@@ -44,32 +44,84 @@ FieldId CallGraph::internField(llvm::StringRef Field) {
   return It->second;
 }
 
+void CallGraph::KeyTable::reset(size_t Expected) {
+  // At most half full, so that probes stay short.
+  size_t Size = 16;
+  while (Size < 2 * Expected)
+    Size *= 2;
+  Slots.assign(Size, Slot());
+  Used = 0;
+}
+
+NodeId CallGraph::KeyTable::find(llvm::StringRef Key, const std::vector<Node> &Nodes) const {
+  if (Slots.empty())
+    return NoNode;
+  uint64_t Hash = llvm::xxh3_64bits(Key);
+  uint32_t Tag = uint32_t(Hash >> 32);
+  size_t Mask = Slots.size() - 1;
+  for (size_t I = Hash & Mask;; I = (I + 1) & Mask) {
+    const Slot &S = Slots[I];
+    if (S.Id == NoNode)
+      return NoNode;
+    if (S.Tag == Tag && Nodes[S.Id].Key == Key)
+      return S.Id;
+  }
+}
+
+NodeId CallGraph::KeyTable::insert(NodeId N, const std::vector<Node> &Nodes) {
+  if (2 * (Used + 1) > Slots.size())
+    grow(Nodes);
+  llvm::StringRef Key = Nodes[N].Key;
+  uint64_t Hash = llvm::xxh3_64bits(Key);
+  uint32_t Tag = uint32_t(Hash >> 32);
+  size_t Mask = Slots.size() - 1;
+  for (size_t I = Hash & Mask;; I = (I + 1) & Mask) {
+    Slot &S = Slots[I];
+    if (S.Id == NoNode) {
+      S = {N, Tag};
+      ++Used;
+      return N;
+    }
+    if (S.Tag == Tag && Nodes[S.Id].Key == Key)
+      return S.Id;
+  }
+}
+
+void CallGraph::KeyTable::grow(const std::vector<Node> &Nodes) {
+  std::vector<Slot> Old = std::move(Slots);
+  reset(std::max<size_t>(Used + 1, Old.size()));
+  for (const Slot &S : Old)
+    if (S.Id != NoNode)
+      insert(S.Id, Nodes);
+}
+
 void CallGraph::indexKeys() const {
   if (!KeysPending)
     return;
   std::call_once(*KeysPending, [&] {
-    // One table of the final size, never grown and rehashed.
-    NodeByKey = llvm::StringMap<NodeId>(unsigned(Nodes.size()));
+    // One table of the final size (and room for a patch's new functions).
+    NodeByKey.reset(Nodes.size() + Nodes.size() / 64);
     for (NodeId N = 0; N < Nodes.size(); ++N)
       if (!Nodes[N].Key.empty())
-        NodeByKey.try_emplace(Nodes[N].Key, N);
+        NodeByKey.insert(N, Nodes);
   });
 }
 
 NodeId CallGraph::getOrAddNode(llvm::StringRef Key, llvm::StringRef Name) {
   indexKeys();
-  auto [It, Inserted] = NodeByKey.try_emplace(Key, Nodes.size());
-  if (Inserted) {
+  NodeId Found = NodeByKey.find(Key, Nodes);
+  if (Found == NoNode) {
     Node N;
     N.Key = Key.str();
     N.Name = Name.str();
     Nodes.push_back(std::move(N));
     if (EdgeStart.empty())
       Out.emplace_back();
-  } else if (Nodes[It->second].Name.empty() && !Name.empty()) {
-    Nodes[It->second].Name = Name.str();
+    return NodeByKey.insert(NodeId(Nodes.size() - 1), Nodes);
   }
-  return It->second;
+  if (Nodes[Found].Name.empty() && !Name.empty())
+    Nodes[Found].Name = Name.str();
+  return Found;
 }
 
 NodeId CallGraph::fieldNode(FieldId Field) {
@@ -88,8 +140,7 @@ NodeId CallGraph::fieldNode(FieldId Field) {
 
 NodeId CallGraph::lookup(llvm::StringRef Key) const {
   indexKeys();
-  auto It = NodeByKey.find(Key);
-  return It == NodeByKey.end() ? NoNode : It->second;
+  return NodeByKey.find(Key, Nodes);
 }
 
 void CallGraph::define(NodeId N, const SourcePos &Def) {
@@ -499,6 +550,27 @@ ReverseEdges::ReverseEdges(const CallGraph &G) {
       }
     }
   });
+}
+
+std::optional<ReverseEdges>
+ReverseEdges::fromArrays(const CallGraph &G, std::vector<uint32_t> Start,
+                         std::vector<std::pair<NodeId, uint32_t>> In,
+                         std::vector<uint8_t> Weight) {
+  const size_t N = G.size();
+  if (Start.size() != N + 1 || Start[0] != 0 || Start[N] != In.size() ||
+      Weight.size() != In.size())
+    return std::nullopt;
+  for (size_t To = 0; To < N; ++To)
+    if (Start[To] > Start[To + 1])
+      return std::nullopt;
+  for (const auto &[From, Index] : In)
+    if (From >= N || Index >= G.edges(From).size())
+      return std::nullopt;
+  ReverseEdges R;
+  R.Start = std::move(Start);
+  R.In = std::move(In);
+  R.Weight = std::move(Weight);
+  return R;
 }
 
 std::vector<SinkStep> computeSinkSteps(const CallGraph &G, const ReachSpec &Spec,

@@ -12,7 +12,8 @@ namespace kreach {
 
 namespace {
 constexpr llvm::StringLiteral Magic("KRSEARCHES");
-constexpr uint64_t SearchesFormat = 1;
+/// 2: the reverse index of the snapshot's graph follows the searches.
+constexpr uint64_t SearchesFormat = 2;
 constexpr size_t StepBytes = 12;
 
 void put64(std::string &Out, uint64_t V) {
@@ -61,6 +62,31 @@ bool readSearch(Layout &L, uint64_t &Spec, llvm::StringRef &Encoded) {
   return L.get64(Spec) && L.get64(Nodes) && Nodes <= UINT32_MAX &&
          L.getBytes(Nodes * StepBytes, Encoded);
 }
+/// The reverse index after the searches: a flag, then its arrays.
+bool readReverse(Layout &L, const CallGraph &G, std::optional<ReverseEdges> &Out,
+                 bool &Mismatch) {
+  uint64_t Held = 0, Nodes = 0, Entries = 0;
+  if (!L.get64(Held) || Held > 1)
+    return false;
+  if (!Held)
+    return true;
+  llvm::StringRef Starts, In, Weights;
+  if (!L.get64(Nodes) || !L.get64(Entries) || Nodes >= UINT32_MAX || Entries > UINT32_MAX ||
+      !L.getBytes((Nodes + 1) * 4, Starts) || !L.getBytes(Entries * 8, In) ||
+      !L.getBytes(Entries, Weights))
+    return false;
+  std::vector<uint32_t> Start(Nodes + 1);
+  for (size_t I = 0; I < Start.size(); ++I)
+    Start[I] = llvm::support::endian::read32le(Starts.data() + 4 * I);
+  std::vector<std::pair<NodeId, uint32_t>> Entry(Entries);
+  for (size_t I = 0; I < Entry.size(); ++I)
+    Entry[I] = {llvm::support::endian::read32le(In.data() + 8 * I),
+                llvm::support::endian::read32le(In.data() + 8 * I + 4)};
+  std::vector<uint8_t> Weight(Weights.bytes_begin(), Weights.bytes_end());
+  Out = ReverseEdges::fromArrays(G, std::move(Start), std::move(Entry), std::move(Weight));
+  Mismatch = !Out;
+  return true;
+}
 } // namespace
 
 std::string graphSearchesPath(llvm::StringRef SnapshotPath) {
@@ -68,10 +94,13 @@ std::string graphSearchesPath(llvm::StringRef SnapshotPath) {
 }
 
 llvm::Error writeGraphSearches(llvm::StringRef Path, llvm::StringRef Key,
-                               llvm::ArrayRef<StoredSearch> Searches) {
-  size_t Size = Magic.size() + 32 + Key.size();
+                               llvm::ArrayRef<StoredSearch> Searches,
+                               const ReverseEdges *Reverse) {
+  size_t Size = Magic.size() + 40 + Key.size();
   for (const StoredSearch &S : Searches)
     Size += 16 + S.Steps.size() * StepBytes;
+  if (Reverse)
+    Size += 16 + Reverse->starts().size() * 4 + Reverse->entries().size() * 9;
   std::string Data;
   Data.reserve(Size + 8);
   Data += Magic;
@@ -92,6 +121,27 @@ llvm::Error writeGraphSearches(llvm::StringRef Path, llvm::StringRef Key,
       Out += StepBytes;
     }
   }
+  put64(Data, Reverse ? 1 : 0);
+  if (Reverse) {
+    llvm::ArrayRef<uint32_t> Starts = Reverse->starts();
+    llvm::ArrayRef<std::pair<NodeId, uint32_t>> In = Reverse->entries();
+    put64(Data, Starts.size() - 1);
+    put64(Data, In.size());
+    size_t At = Data.size();
+    Data.resize(At + Starts.size() * 4 + In.size() * 8);
+    char *Out = Data.data() + At;
+    for (uint32_t S : Starts) {
+      llvm::support::endian::write32le(Out, S);
+      Out += 4;
+    }
+    for (const auto &[From, Index] : In) {
+      llvm::support::endian::write32le(Out, From);
+      llvm::support::endian::write32le(Out + 4, Index);
+      Out += 8;
+    }
+    llvm::ArrayRef<uint8_t> Weights = Reverse->weights();
+    Data.append(reinterpret_cast<const char *>(Weights.data()), Weights.size());
+  }
   put64(Data, llvm::xxh3_64bits(Data));
   if (llvm::Error E = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
         OS << Data;
@@ -103,14 +153,14 @@ llvm::Error writeGraphSearches(llvm::StringRef Path, llvm::StringRef Key,
   return llvm::Error::success();
 }
 
-llvm::Expected<std::vector<StoredSearch>> readGraphSearches(llvm::StringRef Path,
-                                                            llvm::StringRef Key) {
+llvm::Expected<StoredSearches> readGraphSearches(llvm::StringRef Path, llvm::StringRef Key,
+                                                 const CallGraph &G) {
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> File =
       readCacheFile(Path, "graph searches");
   if (!File)
     return File.takeError();
   if (!*File)
-    return std::vector<StoredSearch>();
+    return StoredSearches();
   auto Damaged = [&](llvm::StringRef Why) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the graph's searches '%s' are damaged (%s)",
@@ -127,17 +177,17 @@ llvm::Expected<std::vector<StoredSearch>> readGraphSearches(llvm::StringRef Path
     uint64_t Format = 0;
     Layout Probe(Data.drop_front(Magic.size()));
     if (Probe.get64(Format) && Format != SearchesFormat)
-      return std::vector<StoredSearch>();
+      return StoredSearches();
     return Damaged("truncated");
   }
   if (StoredKey != Key)
-    return std::vector<StoredSearch>(); // Another snapshot's.
+    return StoredSearches(); // Another snapshot's.
   if (Data.size() < 8 ||
       llvm::support::endian::read64le(Data.end() - 8) != llvm::xxh3_64bits(Data.drop_back(8)))
     return Damaged("checksum mismatch");
-  std::vector<StoredSearch> Out;
+  StoredSearches Out;
   for (uint64_t I = 0; I < Count; ++I) {
-    StoredSearch &S = Out.emplace_back();
+    StoredSearch &S = Out.Searches.emplace_back();
     llvm::StringRef Encoded;
     if (!readSearch(L, S.Spec, Encoded))
       return Damaged("contents out of range");
@@ -150,8 +200,11 @@ llvm::Expected<std::vector<StoredSearch>> readGraphSearches(llvm::StringRef Path
       In += StepBytes;
     }
   }
-  if (L.rest().size() != 8)
+  bool Mismatch = false;
+  if (!readReverse(L, G, Out.Reverse, Mismatch) || L.rest().size() != 8)
     return Damaged("contents out of range");
+  if (Mismatch)
+    return Damaged("a reverse index not of the snapshot's graph");
   return std::move(Out);
 }
 
@@ -174,7 +227,9 @@ bool holdsGraphSearches(llvm::StringRef Path, llvm::StringRef Key,
       return false;
     Held.push_back(Spec);
   }
-  return llvm::all_of(Specs, [&](uint64_t S) { return llvm::is_contained(Held, S); });
+  uint64_t HasReverse = 0;
+  return L.get64(HasReverse) && HasReverse == 1 &&
+         llvm::all_of(Specs, [&](uint64_t S) { return llvm::is_contained(Held, S); });
 }
 
 } // namespace kreach

@@ -168,6 +168,7 @@ llvm::json::Value toJSON(llvm::ArrayRef<Finding> Findings, const CheckStats &Sta
                                    {"searches",
                                     llvm::json::Object{{"whole", Stats.WholeSearches},
                                                        {"incremental", Stats.IncrementalSearches}}},
+                                   {"reverse_index", Stats.ReverseIndex},
                                    {"splice_refused", Stats.SpliceRefused},
                                    {"summary_rows",
                                     llvm::json::Object{{"written", Stats.SummaryRowsWritten},

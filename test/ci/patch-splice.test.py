@@ -5,7 +5,8 @@ import sys
 
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for r in (a, b):
-    for k in ("check_seconds", "index_seconds", "graph", "snapshot_write", "searches", "splice_refused",
+    for k in ("check_seconds", "index_seconds", "graph", "snapshot_write", "searches",
+              "reverse_index", "splice_refused",
               "summary_rows"):
         r["stats"].pop(k, None)
 if a != b:

@@ -108,7 +108,7 @@ def findings(kreach, tree, db=None, env=None):
         return p.returncode, None, p.stderr
     doc = json.loads(p.stdout)
     for k in list(doc.get("stats", {})):
-        if "seconds" in k or k in ("tus_parsed", "graph", "snapshot_write", "searches"):
+        if "seconds" in k or k in ("tus_parsed", "graph", "snapshot_write", "searches", "reverse_index"):
             del doc["stats"][k]
     return p.returncode, doc, p.stderr
 
