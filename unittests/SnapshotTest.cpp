@@ -205,6 +205,35 @@ TEST(SnapshotTest, RoundTripAnswersEveryQueryAlike) {
   EXPECT_FALSE(S2[G.lookup("a")].reaches());
 }
 
+// The effects are written in two halves by count of effects: with many
+// functions and few effects, each half holds fewer bytes than there are
+// functions, and the nodes, the edges and both halves must still read back
+// as written, with the key index built beside them (a regression: the
+// halves' list counts were once bounded by their own bytes).
+TEST(SnapshotTest, ManyFunctionsFewEffectsRoundTrip) {
+  CallGraph G;
+  build(G);
+  for (unsigned I = 0; I < 2000; ++I)
+    G.getOrAddNode("extra:" + std::to_string(I), "extra_" + std::to_string(I));
+  for (unsigned I = 1; I < 2000; ++I)
+    G.addCall(G.lookup("extra:" + std::to_string(I - 1)), G.lookup("extra:" + std::to_string(I)),
+              SourcePos());
+  G.finalize(test::chainConfig());
+  std::string Path = tempPath("g.graph");
+  ASSERT_FALSE(bool(writeGraphSnapshot(G, Path, "key-m")));
+  for (bool IndexKeys : {false, true}) {
+    CallGraph Back;
+    llvm::Expected<bool> Read = readGraphSnapshot(Back, Path, "key-m", IndexKeys);
+    ASSERT_TRUE(bool(Read)) << llvm::toString(Read.takeError());
+    ASSERT_TRUE(*Read);
+    EXPECT_EQ(dump(Back), dump(G));
+    EXPECT_EQ(Back.lookup("extra:1999"), G.lookup("extra:1999"));
+    EXPECT_EQ(Back.lookup("extra:2000"), NoNode);
+    // Interning a new key continues past the read nodes.
+    EXPECT_EQ(Back.getOrAddNode("new:key", "new"), NodeId(G.size()));
+  }
+}
+
 TEST(SnapshotTest, AnotherKeyOrNoFileIsNotASnapshot) {
   CallGraph G;
   build(G);

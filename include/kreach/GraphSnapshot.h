@@ -24,7 +24,7 @@ namespace kreach {
 
 /// Bumped whenever the snapshot's layout or CallGraph's finalized state
 /// changes.
-constexpr unsigned GraphSnapshotVersion = 4;
+constexpr unsigned GraphSnapshotVersion = 5;
 
 /// Writes finalized G to Path (a new file renamed over the old, so a reader
 /// sees the old snapshot or the new one, never a mix), tagged with Key.

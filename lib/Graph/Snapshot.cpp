@@ -1,8 +1,11 @@
 //===- Snapshot.cpp - A finalized call graph, kept on disk ----------------===//
 //
-// Layout: a header (magic, version, key, payload size, payload checksum),
-// then the payload, section by section in the order GraphSnapshot::write
-// emits them. Integers are unsigned LEB128, so the common small ids, lines
+// Layout: a header (magic, version, key, payload size, payload checksum,
+// where each part starts), then the payload: the graph but its nodes and
+// effects, the nodes, then the effects in two halves. Each part decodes on
+// its own, so that two threads share the read however the tree divides it
+// (a million synthetic functions are mostly edges, a whole kernel mostly
+// effects). Integers are unsigned LEB128, so the common small ids, lines
 // and columns take a byte or two; an edge's site names its file only when it
 // differs from the previous site's (an edge list is mostly one file).
 //
@@ -24,6 +27,9 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 
+#include <atomic>
+#include <functional>
+
 namespace kreach {
 
 namespace {
@@ -34,8 +40,8 @@ constexpr size_t FixedHeader = sizeof(Magic) + 4 + 4;
 /// The checksum is taken block by block so that the writer can stream.
 constexpr size_t HashBlock = 1 << 20;
 /// After the key: the payload's size, its checksum, and where in it the
-/// effects start.
-constexpr size_t TailSize = 24;
+/// nodes, the effects and their second half start.
+constexpr size_t TailSize = 40;
 
 uint64_t combineHash(uint64_t Hash, llvm::ArrayRef<uint8_t> Block) {
   return Hash * 0x9E3779B97F4A7C15ULL + llvm::xxh3_64bits(Block);
@@ -201,24 +207,57 @@ enum : uint8_t {
 
 class GraphSnapshot {
 public:
-  /// The graph but its effects, then the effects: two parts of the payload,
-  /// decoded side by side (the effects are most of a whole kernel's).
+  /// The parts of the payload: the graph but its nodes and effects, the
+  /// nodes, and the effects of the functions in [Begin, End).
   static void write(const CallGraph &G, Encoder &E);
-  static void writeEffects(const CallGraph &G, Encoder &E);
-  /// NodesRead is called once the nodes are in place (and stay so).
-  static bool read(CallGraph &G, Decoder &D, llvm::function_ref<void()> NodesRead);
+  static void writeNodes(const CallGraph &G, Encoder &E);
+  static void writeEffects(const CallGraph &G, Encoder &E, size_t Begin, size_t End);
+  /// The sizes every part is checked against: each part states those it
+  /// uses, and the parts must agree.
+  struct Sizes {
+    uint64_t Files = 0, Fields = 0, Nodes = 0;
+    bool operator==(const Sizes &O) const {
+      return Files == O.Files && Fields == O.Fields && Nodes == O.Nodes;
+    }
+  };
+  static bool read(CallGraph &G, Decoder &D, Sizes &Seen);
+  /// Into Nodes, a vector no other part touches while it is read.
+  static bool readNodes(std::vector<Node> &Nodes, Decoder &D, Sizes &Seen);
   static void indexKeys(const CallGraph &G) { G.indexKeys(); }
-  /// The effects read beside G, if they were written with it.
-  static bool adoptEffects(CallGraph &G, std::vector<std::vector<ValueEffect>> Effects,
-                           uint64_t NumFiles, uint64_t NumFields, uint64_t NumNodes) {
-    if (NumFiles != G.Files.size() || NumFields != G.Fields.size() || NumNodes != G.size())
-      return false;
-    G.Effects = std::move(Effects);
-    return true;
-  }
-  /// Into Effects, checked against the sizes the first part read.
+  /// Into Effects[Begin, End), which the caller sized; the half read from D.
   static bool readEffects(std::vector<std::vector<ValueEffect>> &Effects, Decoder &D,
-                          uint64_t &NumFiles, uint64_t &NumFields, uint64_t &NumNodes);
+                          Sizes &Seen);
+  /// Where the effects divide in halves, by count of effects, not of
+  /// functions (most have none).
+  static size_t effectsHalf(const CallGraph &G) {
+    size_t Total = 0, Seen = 0, Half = 0;
+    for (const std::vector<ValueEffect> &List : G.Effects)
+      Total += List.size();
+    while (Half < G.Effects.size() && 2 * Seen < Total)
+      Seen += G.Effects[Half++].size();
+    return Half;
+  }
+  static size_t effectLists(const CallGraph &G) { return G.Effects.size(); }
+  /// Nodes' key index, into G while the rest of G is read (it touches
+  /// nothing else of G): node ids stay valid when Nodes moves into G.
+  static void indexKeysOf(CallGraph &G, const std::vector<Node> &Nodes) {
+    G.NodeByKey.reset(Nodes.size() + Nodes.size() / 64);
+    for (NodeId N = 0; N < Nodes.size(); ++N)
+      if (!Nodes[N].Key.empty())
+        G.NodeByKey.insert(N, Nodes);
+  }
+  /// The nodes and effects read beside the rest; Indexed: indexKeysOf ran.
+  static void adopt(CallGraph &G, std::vector<Node> Nodes,
+                    std::vector<std::vector<ValueEffect>> Effects, bool Indexed) {
+    G.Nodes = std::move(Nodes);
+    G.Effects = std::move(Effects);
+    if (Indexed) {
+      G.KeysPending.reset();
+    } else {
+      G.NodeByKey.clear();
+      G.KeysPending = std::make_unique<std::once_flag>();
+    }
+  }
 };
 
 void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
@@ -229,16 +268,8 @@ void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
   for (const std::string &F : G.Fields)
     E.str(F);
 
+  // The nodes themselves are a part of their own; their count here.
   E.u(G.Nodes.size());
-  for (const Node &N : G.Nodes) {
-    E.byte(uint8_t(N.Kind) | (N.Defined ? 2 : 0));
-    E.str(N.Key);
-    E.str(N.Name);
-    E.u(N.Field);
-    E.loc(N.Def);
-    E.node(N.Base);
-    E.u(N.Param);
-  }
   E.u(G.FieldNodes.size());
   for (NodeId N : G.FieldNodes)
     E.node(N);
@@ -348,12 +379,29 @@ void GraphSnapshot::write(const CallGraph &G, Encoder &E) {
     E.u(N);
 }
 
-void GraphSnapshot::writeEffects(const CallGraph &G, Encoder &E) {
+void GraphSnapshot::writeNodes(const CallGraph &G, Encoder &E) {
+  E.u(G.Files.size());
+  E.u(G.Fields.size());
+  E.u(G.Nodes.size());
+  for (const Node &N : G.Nodes) {
+    E.byte(uint8_t(N.Kind) | (N.Defined ? 2 : 0));
+    E.str(N.Key);
+    E.str(N.Name);
+    E.u(N.Field);
+    E.loc(N.Def);
+    E.node(N.Base);
+    E.u(N.Param);
+  }
+}
+
+void GraphSnapshot::writeEffects(const CallGraph &G, Encoder &E, size_t Begin, size_t End) {
   E.u(G.Files.size());
   E.u(G.Fields.size());
   E.u(G.Nodes.size());
   E.u(G.Effects.size());
-  for (const std::vector<ValueEffect> &List : G.Effects) {
+  E.u(Begin);
+  E.u(End);
+  for (const std::vector<ValueEffect> &List : llvm::ArrayRef(G.Effects).slice(Begin, End - Begin)) {
     E.u(List.size());
     for (const ValueEffect &V : List) {
       E.byte(uint8_t(V.K));
@@ -371,7 +419,7 @@ void GraphSnapshot::writeEffects(const CallGraph &G, Encoder &E) {
   }
 }
 
-bool GraphSnapshot::read(CallGraph &G, Decoder &D, llvm::function_ref<void()> NodesRead) {
+bool GraphSnapshot::read(CallGraph &G, Decoder &D, Sizes &Seen) {
   // What each part of the graph costs to read, in a --time-trace.
   std::optional<llvm::TimeTraceScope> Section;
   Section.emplace("snapshot: files and fields");
@@ -401,25 +449,12 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D, llvm::function_ref<void()> No
   if (D.bad() || NumFiles == 0 || NumFields == 0)
     return false;
 
-  Section.emplace("snapshot: nodes");
+  // The nodes are read beside this part, into a vector of their own; each
+  // takes at least a byte below (its count of edges).
   size_t NumNodes = D.count();
-  G.Nodes.resize(NumNodes);
-  for (size_t I = 0; I < NumNodes && !D.bad(); ++I) {
-    Node &N = G.Nodes[I];
-    uint8_t Flags = uint8_t(D.u());
-    N.Kind = (Flags & 1) ? NodeKind::Field : NodeKind::Function;
-    N.Defined = Flags & 2;
-    llvm::StringRef Key = D.str();
-    N.Key = Key.str();
-    N.Name = D.str().str();
-    N.Field = D.below(NumFields);
-    N.Def = D.loc(NumFiles);
-    N.Base = D.node(NumNodes);
-    N.Param = uint32_t(D.u());
-  }
-  G.NodeByKey.clear();
-  G.KeysPending = std::make_unique<std::once_flag>();
-  NodesRead();
+  if (D.bad())
+    return false;
+  Seen = {NumFiles, NumFields, NumNodes};
   size_t NumFieldNodes = D.count();
   if (NumFieldNodes != NumFields)
     return false;
@@ -558,17 +593,47 @@ bool GraphSnapshot::read(CallGraph &G, Decoder &D, llvm::function_ref<void()> No
   return !D.bad() && D.atEnd();
 }
 
-bool GraphSnapshot::readEffects(std::vector<std::vector<ValueEffect>> &Effects, Decoder &D,
-                                uint64_t &NumFiles, uint64_t &NumFields, uint64_t &NumNodes) {
-  llvm::TimeTraceScope Scope("snapshot: effects");
-  NumFiles = D.u();
-  NumFields = D.u();
-  NumNodes = D.u();
-  size_t NumEffectLists = D.count();
-  if (D.bad() || NumEffectLists > NumNodes)
+bool GraphSnapshot::readNodes(std::vector<Node> &Nodes, Decoder &D, Sizes &Seen) {
+  llvm::TimeTraceScope Scope("snapshot: nodes");
+  Seen.Files = D.u();
+  Seen.Fields = D.u();
+  Seen.Nodes = D.u();
+  // A node takes at least eight bytes.
+  if (D.bad() || Seen.Nodes > D.remaining() / 8 + 1)
     return false;
-  Effects.resize(NumEffectLists);
-  for (std::vector<ValueEffect> &List : Effects) {
+  const uint64_t NumFiles = Seen.Files, NumFields = Seen.Fields, NumNodes = Seen.Nodes;
+  Nodes.resize(NumNodes);
+  for (size_t I = 0; I < NumNodes && !D.bad(); ++I) {
+    Node &N = Nodes[I];
+    uint8_t Flags = uint8_t(D.u());
+    N.Kind = (Flags & 1) ? NodeKind::Field : NodeKind::Function;
+    N.Defined = Flags & 2;
+    llvm::StringRef Key = D.str();
+    N.Key = Key.str();
+    N.Name = D.str().str();
+    N.Field = D.below(NumFields);
+    N.Def = D.loc(NumFiles);
+    N.Base = D.node(NumNodes);
+    N.Param = uint32_t(D.u());
+  }
+  return !D.bad() && D.atEnd();
+}
+
+bool GraphSnapshot::readEffects(std::vector<std::vector<ValueEffect>> &Effects, Decoder &D,
+                                Sizes &Seen) {
+  llvm::TimeTraceScope Scope("snapshot: effects");
+  Seen.Files = D.u();
+  Seen.Fields = D.u();
+  Seen.Nodes = D.u();
+  const uint64_t NumFiles = Seen.Files, NumFields = Seen.Fields, NumNodes = Seen.Nodes;
+  // Checked against the array the caller sized, not against this half's
+  // bytes: a half may hold fewer than there are lists.
+  uint64_t NumEffectLists = D.u();
+  uint64_t Begin = D.u(), End = D.u();
+  if (D.bad() || NumEffectLists > NumNodes || NumEffectLists != Effects.size() || Begin > End ||
+      End > NumEffectLists)
+    return false;
+  for (std::vector<ValueEffect> &List : llvm::MutableArrayRef(Effects).slice(Begin, End - Begin)) {
     size_t N = D.count();
     List.reserve(N);
     for (size_t I = 0; I < N && !D.bad(); ++I) {
@@ -610,13 +675,20 @@ llvm::Error writeGraphSnapshot(const CallGraph &G, llvm::StringRef Path, llvm::S
   OS.write_zeros(TailSize);
   Encoder E(OS);
   GraphSnapshot::write(G, E);
+  uint64_t NodesAt = E.written();
+  GraphSnapshot::writeNodes(G, E);
   uint64_t EffectsAt = E.written();
-  GraphSnapshot::writeEffects(G, E);
+  size_t Half = GraphSnapshot::effectsHalf(G);
+  GraphSnapshot::writeEffects(G, E, 0, Half);
+  uint64_t SecondHalfAt = E.written();
+  GraphSnapshot::writeEffects(G, E, Half, GraphSnapshot::effectLists(G));
   auto [Size, Hash] = E.finish();
   char Tail[TailSize];
   llvm::support::endian::write64le(Tail, Size);
   llvm::support::endian::write64le(Tail + 8, Hash);
-  llvm::support::endian::write64le(Tail + 16, EffectsAt);
+  llvm::support::endian::write64le(Tail + 16, NodesAt);
+  llvm::support::endian::write64le(Tail + 24, EffectsAt);
+  llvm::support::endian::write64le(Tail + 32, SecondHalfAt);
   OS.pwrite(Tail, TailSize, SizeAt);
   OS.close();
   if (OS.has_error()) {
@@ -658,11 +730,13 @@ llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm:
   const char *Tail = Data.data() + FixedHeader + KeySize;
   uint64_t Size = llvm::support::endian::read64le(Tail);
   uint64_t Hash = llvm::support::endian::read64le(Tail + 8);
-  uint64_t EffectsAt = llvm::support::endian::read64le(Tail + 16);
+  uint64_t NodesAt = llvm::support::endian::read64le(Tail + 16);
+  uint64_t EffectsAt = llvm::support::endian::read64le(Tail + 24);
+  uint64_t SecondHalfAt = llvm::support::endian::read64le(Tail + 32);
   size_t PayloadAt = FixedHeader + KeySize + TailSize;
   if (Data.size() - PayloadAt != Size)
     return Damaged("truncated");
-  if (EffectsAt > Size)
+  if (NodesAt > EffectsAt || EffectsAt > SecondHalfAt || SecondHalfAt > Size)
     return Damaged("contents out of range");
   auto Payload = llvm::ArrayRef(reinterpret_cast<const uint8_t *>(Data.data()) + PayloadAt,
                                 size_t(Size));
@@ -671,34 +745,70 @@ llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm:
     Actual = combineHash(Actual, Payload.slice(At, std::min(HashBlock, Payload.size() - At)));
   if (Actual != Hash)
     return Damaged("checksum mismatch");
-  // The effects on a thread of their own, beside the rest.
-  Decoder Main(Payload.data(), Payload.data() + EffectsAt);
-  Decoder Effects(Payload.data() + EffectsAt, Payload.data() + Payload.size());
+  const uint8_t *P = Payload.data();
+  Decoder Main(P, P + NodesAt), Nodes(P + NodesAt, P + EffectsAt),
+      FirstHalf(P + EffectsAt, P + SecondHalfAt), SecondHalf(P + SecondHalfAt, P + Size);
+  // The lists each half fills, read ahead of them: the halves must divide
+  // one array between them, or two threads would fill the same lists.
   std::vector<std::vector<ValueEffect>> ReadEffects;
-  uint64_t NumFiles = 0, NumFields = 0, NumNodes = 0;
-  bool EffectsRead = false, MainRead = false;
+  {
+    const uint64_t NodeBytes = EffectsAt - NodesAt;
+    auto Range = [&](Decoder Peek, uint64_t &Lists, uint64_t &Begin, uint64_t &End) {
+      Peek.u(), Peek.u();
+      // Either half may hold fewer bytes than there are lists; the lists
+      // are bounded by the nodes, of which the nodes' part holds at least
+      // a byte each.
+      uint64_t Nodes = Peek.u();
+      Lists = Peek.u();
+      if (Lists > Nodes || Nodes > NodeBytes)
+        return false;
+      Begin = Peek.u();
+      End = Peek.u();
+      return !Peek.bad();
+    };
+    uint64_t Lists[2], Begin[2], End[2];
+    if (!Range(FirstHalf, Lists[0], Begin[0], End[0]) ||
+        !Range(SecondHalf, Lists[1], Begin[1], End[1]) || Lists[0] != Lists[1] ||
+        Begin[0] != 0 || End[0] != Begin[1] || End[1] != Lists[0] || Begin[1] > End[1])
+      return Damaged("contents out of range");
+    ReadEffects.resize(Lists[0]);
+  }
+  std::vector<Node> ReadNodes;
+  GraphSnapshot::Sizes MainSizes, NodeSizes, FirstSizes, SecondSizes;
+  std::atomic<bool> NodesRead{false}, FirstRead{false}, SecondRead{false};
+  bool MainRead = false;
+  // The nodes (then their key index), and each half of the effects: taken
+  // in turn by the other thread, and by this one once its part is read.
+  std::function<void()> Parts[] = {
+      [&] {
+        NodesRead = GraphSnapshot::readNodes(ReadNodes, Nodes, NodeSizes);
+        if (NodesRead && IndexKeys) {
+          llvm::TimeTraceScope Scope("snapshot: the nodes' key index");
+          GraphSnapshot::indexKeysOf(G, ReadNodes);
+        }
+      },
+      [&] { FirstRead = GraphSnapshot::readEffects(ReadEffects, FirstHalf, FirstSizes); },
+      [&] { SecondRead = GraphSnapshot::readEffects(ReadEffects, SecondHalf, SecondSizes); }};
+  std::atomic<size_t> NextPart{0};
+  auto takeParts = [&] {
+    for (size_t I; (I = NextPart++) < std::size(Parts);)
+      Parts[I]();
+  };
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(1));
     Pool.async([&, Tracing = llvm::timeTraceProfilerEnabled()] {
       ThreadTrace Trace(Tracing);
-      EffectsRead =
-          GraphSnapshot::readEffects(ReadEffects, Effects, NumFiles, NumFields, NumNodes);
+      takeParts();
     });
-    // The key index beside the edges, which take the longest to read: the
-    // nodes are all there and nothing moves them.
-    MainRead = GraphSnapshot::read(G, Main, [&] {
-      if (IndexKeys)
-        Pool.async([&G, Tracing = llvm::timeTraceProfilerEnabled()] {
-          ThreadTrace Trace(Tracing);
-          llvm::TimeTraceScope Scope("snapshot: the nodes' key index");
-          GraphSnapshot::indexKeys(G);
-        });
-    });
+    MainRead = GraphSnapshot::read(G, Main, MainSizes);
+    takeParts();
     Pool.wait();
   }
-  if (!MainRead || !EffectsRead ||
-      !GraphSnapshot::adoptEffects(G, std::move(ReadEffects), NumFiles, NumFields, NumNodes))
+  if (!MainRead || !NodesRead || !FirstRead || !SecondRead || !(NodeSizes == MainSizes) ||
+      !(FirstSizes == MainSizes) || !(SecondSizes == MainSizes) ||
+      ReadNodes.size() != MainSizes.Nodes)
     return Damaged("contents out of range");
+  GraphSnapshot::adopt(G, std::move(ReadNodes), std::move(ReadEffects), IndexKeys);
   return true;
 }
 
