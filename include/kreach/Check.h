@@ -94,8 +94,24 @@ public:
   /// or removed since it started).
   bool current(Index &I, const RuleSet &Rules) const;
 
+  /// Starts reading the snapshot at SnapshotPath, with its searches, before
+  /// the project and its index are open (patch mode: on a large tree the
+  /// compilation database alone takes a few tenths of a second to load):
+  /// whatever key the snapshot has is read. Nothing is taken from it until
+  /// adopt() has tied it to an index.
+  static std::unique_ptr<GraphPrefetch> speculate(std::string SnapshotPath);
+  /// Ties a speculative read to I's facts as they are now, as if it had
+  /// started now: false, the read to be dropped, unless I's snapshot is the
+  /// file being read. The snapshot's key is compared when it is taken: it
+  /// must be the state's, or a journal must bring it there.
+  bool adopt(Index &I, const RuleSet &Rules);
+
 private:
+  GraphPrefetch() = default;
   struct Reader;
+  static void readAhead(Reader &R, bool Tracing, bool WithSearches);
+  /// A speculative read's snapshot matched to the state (journal included).
+  void matchKey();
   std::unique_ptr<Reader> Impl;
 };
 

@@ -35,9 +35,11 @@ llvm::Error writeGraphSnapshot(const CallGraph &G, llvm::StringRef Path, llvm::S
 /// written under another key or by another snapshot version; an error when
 /// it is damaged (G is then unusable and must be discarded). IndexKeys: the
 /// nodes' key index (CallGraph::lookup) is built while the rest is read,
-/// for a caller about to look keys up.
+/// for a caller about to look keys up. KeyRead, when given: a snapshot of
+/// any key is read, and its key put there (a reader that learns the key it
+/// needs only later, and compares then).
 llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm::StringRef Key,
-                                       bool IndexKeys = false);
+                                       bool IndexKeys = false, std::string *KeyRead = nullptr);
 
 } // namespace kreach
 

@@ -97,8 +97,70 @@ readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::Str
 struct GraphPrefetch::Reader {
   std::string StateKey;
   std::optional<SnapshotRead> Read;
+  std::string SnapshotPath;
+  /// Read under whatever key the snapshot has (speculate); Paths, for its
+  /// journal, known once it is adopted.
+  bool AnyKey = false;
+  std::optional<PathMapper> Paths;
   llvm::DefaultThreadPool Pool{llvm::hardware_concurrency(1)};
 };
+
+void GraphPrefetch::readAhead(Reader &R, bool Tracing, bool WithSearches) {
+  ThreadTrace Trace(Tracing);
+  // Which read it is, for a trace (and a test) to tell.
+  llvm::TimeTraceScope Scope("read graph snapshot (ahead)",
+                             R.AnyKey ? "begun before the project was loaded" : "");
+  const std::string &Path = R.SnapshotPath;
+  if (R.AnyKey) {
+    SnapshotRead Out;
+    llvm::Expected<bool> Got =
+        readGraphSnapshot(Out.Graph, Path, "", /*IndexKeys=*/true, &Out.BaseKey);
+    if (!Got) {
+      llvm::consumeError(Got.takeError()); // The check's own read says so.
+      return;
+    }
+    if (!*Got)
+      return;
+    R.Read = std::move(Out);
+  } else {
+    // A patch's splice looks the changed TUs' functions up.
+    llvm::Expected<std::optional<SnapshotRead>> Read =
+        readSnapshotFor(Path, *R.Paths, R.StateKey, /*IndexKeys=*/WithSearches);
+    // A damaged snapshot or journal: the check's own read says so.
+    if (!Read) {
+      llvm::consumeError(Read.takeError());
+      return;
+    }
+    R.Read = std::move(*Read);
+  }
+  if (!WithSearches || !R.Read)
+    return;
+  // The splice's index of positions beside the searches: the two read
+  // different parts of the graph and change nothing either reads.
+  llvm::DefaultThreadPool Aside(llvm::hardware_concurrency(1));
+  Aside.async([G = &R.Read->Graph, Tracing] {
+    ThreadTrace Trace(Tracing);
+    llvm::TimeTraceScope LocationsScope("the snapshot's positions by file");
+    G->indexLocations();
+  });
+  {
+    llvm::TimeTraceScope SearchesScope("read the snapshot's searches");
+    llvm::Expected<StoredSearches> Searches =
+        readGraphSearches(graphSearchesPath(Path), R.Read->BaseKey, R.Read->Graph);
+    if (Searches) {
+      R.Read->Searches = std::move(Searches->Searches);
+      R.Read->Reverse = std::move(Searches->Reverse);
+      R.Read->ReverseStored = R.Read->Reverse.has_value();
+    } else {
+      R.Read->SearchesError = llvm::toString(Searches.takeError());
+    }
+  }
+  if (!R.Read->Reverse) {
+    llvm::TimeTraceScope ReverseScope("reverse edges of the snapshot's graph");
+    R.Read->Reverse.emplace(R.Read->Graph);
+  }
+  Aside.wait();
+}
 
 GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules, bool WithSearches) {
   llvm::Expected<std::string> Token = I.effectsToken();
@@ -110,47 +172,61 @@ GraphPrefetch::GraphPrefetch(Index &I, const RuleSet &Rules, bool WithSearches) 
     return;
   Impl = std::make_unique<Reader>();
   Impl->StateKey = snapshotKey(I, valueFlowConfig(Rules), *Token);
-  Impl->Pool.async([R = Impl.get(), Path = I.graphSnapshotPath(), Paths = I.paths(),
-                    Tracing = llvm::timeTraceProfilerEnabled(), WithSearches] {
-    ThreadTrace Trace(Tracing);
-    llvm::TimeTraceScope Scope("read graph snapshot (ahead)");
-    // A patch's splice looks the changed TUs' functions up.
-    llvm::Expected<std::optional<SnapshotRead>> Read =
-        readSnapshotFor(Path, Paths, R->StateKey, /*IndexKeys=*/WithSearches);
-    // A damaged snapshot or journal: the check's own read says so.
-    if (!Read) {
-      llvm::consumeError(Read.takeError());
-      return;
-    }
-    R->Read = std::move(*Read);
-    if (!WithSearches || !R->Read)
-      return;
-    // The splice's index of positions beside the searches: the two read
-    // different parts of the graph and change nothing either reads.
-    llvm::DefaultThreadPool Aside(llvm::hardware_concurrency(1));
-    Aside.async([G = &R->Read->Graph, Tracing] {
-      ThreadTrace Trace(Tracing);
-      llvm::TimeTraceScope LocationsScope("the snapshot's positions by file");
-      G->indexLocations();
-    });
-    {
-      llvm::TimeTraceScope SearchesScope("read the snapshot's searches");
-      llvm::Expected<StoredSearches> Searches =
-          readGraphSearches(graphSearchesPath(Path), R->Read->BaseKey, R->Read->Graph);
-      if (Searches) {
-        R->Read->Searches = std::move(Searches->Searches);
-        R->Read->Reverse = std::move(Searches->Reverse);
-        R->Read->ReverseStored = R->Read->Reverse.has_value();
-      } else {
-        R->Read->SearchesError = llvm::toString(Searches.takeError());
-      }
-    }
-    if (!R->Read->Reverse) {
-      llvm::TimeTraceScope ReverseScope("reverse edges of the snapshot's graph");
-      R->Read->Reverse.emplace(R->Read->Graph);
-    }
-    Aside.wait();
+  Impl->SnapshotPath = I.graphSnapshotPath();
+  Impl->Paths = I.paths();
+  Impl->Pool.async([R = Impl.get(), Tracing = llvm::timeTraceProfilerEnabled(), WithSearches] {
+    readAhead(*R, Tracing, WithSearches);
   });
+}
+
+std::unique_ptr<GraphPrefetch> GraphPrefetch::speculate(std::string SnapshotPath) {
+  std::unique_ptr<GraphPrefetch> P(new GraphPrefetch());
+  P->Impl = std::make_unique<Reader>();
+  P->Impl->SnapshotPath = std::move(SnapshotPath);
+  P->Impl->AnyKey = true;
+  P->Impl->Pool.async([R = P->Impl.get(), Tracing = llvm::timeTraceProfilerEnabled()] {
+    readAhead(*R, Tracing, /*WithSearches=*/true);
+  });
+  return P;
+}
+
+bool GraphPrefetch::adopt(Index &I, const RuleSet &Rules) {
+  if (!Impl || !Impl->AnyKey || Impl->Paths)
+    return false;
+  llvm::Expected<std::string> Token = I.effectsToken();
+  if (!Token) {
+    llvm::consumeError(Token.takeError());
+    return false;
+  }
+  // The file read must be the index's snapshot: the same path, or another
+  // spelling of the same file.
+  std::string Own = I.graphSnapshotPath();
+  if (!Index::isCurrentEffectsToken(*Token) ||
+      (Own != Impl->SnapshotPath && !llvm::sys::fs::equivalent(Own, Impl->SnapshotPath)))
+    return false;
+  Impl->StateKey = snapshotKey(I, valueFlowConfig(Rules), *Token);
+  Impl->Paths = I.paths();
+  return true;
+}
+
+void GraphPrefetch::matchKey() {
+  if (!Impl->AnyKey || !Impl->Read || Impl->Read->BaseKey == Impl->StateKey)
+    return;
+  // An older snapshot: taken only with the journal that brings it to the
+  // state, as readSnapshotFor takes it.
+  llvm::Expected<std::optional<GraphJournal>> Journal =
+      readGraphJournal(graphJournalPath(Impl->SnapshotPath), *Impl->Paths);
+  if (!Journal) {
+    llvm::consumeError(Journal.takeError()); // The check's own read says so.
+    Impl->Read.reset();
+    return;
+  }
+  if (!*Journal || (*Journal)->StateKey != Impl->StateKey ||
+      (*Journal)->BaseKey != Impl->Read->BaseKey) {
+    Impl->Read.reset();
+    return;
+  }
+  Impl->Read->Journal = std::move((*Journal)->Before);
 }
 
 GraphPrefetch::~GraphPrefetch() {
@@ -163,8 +239,11 @@ std::optional<SnapshotRead> GraphPrefetch::take(llvm::StringRef Key) {
     return std::nullopt;
   Impl->Pool.wait();
   std::optional<SnapshotRead> Read;
-  if (Impl->StateKey == Key)
-    Read = std::move(Impl->Read);
+  if (!Impl->AnyKey || Impl->Paths) {
+    matchKey();
+    if (Impl->StateKey == Key)
+      Read = std::move(Impl->Read);
+  }
   Impl.reset(); // What was not taken is freed before the rows are read.
   return Read;
 }
@@ -185,6 +264,11 @@ std::optional<SnapshotRead> GraphPrefetch::takeAsStarted() {
   if (!Impl)
     return std::nullopt;
   Impl->Pool.wait();
+  if (Impl->AnyKey && !Impl->Paths) {
+    Impl.reset(); // Never tied to an index.
+    return std::nullopt;
+  }
+  matchKey();
   std::optional<SnapshotRead> Read = std::move(Impl->Read);
   Impl.reset();
   return Read;

@@ -7,7 +7,9 @@
 #include "kreach/Session.h"
 
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/TimeProfiler.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -173,7 +175,36 @@ static void printCheckSummary(const CheckRun &Run, const GateCounts &Counts,
   Log << "\n";
 }
 
+/// Where the index's graph snapshot will be, as discovery will find it
+/// (--db, or beside the compilation database): guessed before the project
+/// loads, so patch mode can start reading it; a wrong guess only wastes the
+/// read (GraphPrefetch::adopt compares it with the index's own).
+static std::string likelySnapshotPath(const SessionOptions &O) {
+  llvm::SmallString<256> Path;
+  if (!O.Overrides.IndexFile.empty()) {
+    Path = O.Overrides.IndexFile;
+  } else {
+    llvm::SmallString<256> DB(O.BuildPath);
+    llvm::sys::fs::make_absolute(DB);
+    llvm::sys::path::remove_dots(DB, /*remove_dot_dot=*/true);
+    if (llvm::sys::fs::is_directory(DB))
+      llvm::sys::path::append(DB, CompileDBFileName);
+    // Beside the real database, as discovery puts it (a database linked
+    // into the source tree keeps its index in the build directory).
+    Path = llvm::sys::path::parent_path(realPathOr(DB));
+    llvm::sys::path::append(Path, IndexFileName);
+  }
+  llvm::sys::fs::make_absolute(Path);
+  return (Path + ".graph").str();
+}
+
 int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
+  // Patch mode needs the base's snapshot before anything else, and on a
+  // large tree loading the project takes a few tenths of a second: the read
+  // starts first, of whatever snapshot is there.
+  std::unique_ptr<GraphPrefetch> Speculative;
+  if (O.patchMode() && !O.NoUpdate && !C.NoSplice)
+    Speculative = GraphPrefetch::speculate(likelySnapshotPath(O));
   llvm::Expected<Session> Opened = [&] {
     llvm::TimeTraceScope Scope("open the project and its index");
     return openSession(O, /*ForUpdate=*/!O.NoUpdate);
@@ -223,8 +254,14 @@ int runCheckCommand(const SessionOptions &O, const CheckOptions &C) {
   // Patch mode reads the base's snapshot from the start, on the other core:
   // what the change is, and what the TUs held, are read meanwhile.
   std::unique_ptr<GraphPrefetch> EarlyBase;
-  if (PatchMode && !O.NoUpdate && !C.NoSplice)
-    EarlyBase = std::make_unique<GraphPrefetch>(*Tree.I, Tree.Rules, /*WithSearches=*/true);
+  if (PatchMode && !O.NoUpdate && !C.NoSplice) {
+    if (Speculative && Speculative->adopt(*Tree.I, Tree.Rules))
+      EarlyBase = std::move(Speculative);
+    else
+      EarlyBase = std::make_unique<GraphPrefetch>(*Tree.I, Tree.Rules, /*WithSearches=*/true);
+  }
+  // A read not adopted (another index than guessed) runs on unwaited for,
+  // and is dropped when the check ends.
   if (PatchMode) {
     llvm::Expected<llvm::StringSet<>> Files = loadChangedFiles(O, Base, Paths);
     if (!Files)

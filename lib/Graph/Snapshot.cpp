@@ -705,7 +705,7 @@ llvm::Error writeGraphSnapshot(const CallGraph &G, llvm::StringRef Path, llvm::S
 }
 
 llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm::StringRef Key,
-                                       bool IndexKeys) {
+                                       bool IndexKeys, std::string *KeyRead) {
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> File = readCacheFile(Path, "graph snapshot");
   if (!File)
     return File.takeError();
@@ -725,7 +725,9 @@ llvm::Expected<bool> readGraphSnapshot(CallGraph &G, llvm::StringRef Path, llvm:
   uint32_t KeySize = llvm::support::endian::read32le(H + 4);
   if (Data.size() - FixedHeader < uint64_t(KeySize) + TailSize)
     return Damaged("truncated header");
-  if (Data.substr(FixedHeader, KeySize) != Key)
+  if (KeyRead)
+    *KeyRead = Data.substr(FixedHeader, KeySize).str();
+  else if (Data.substr(FixedHeader, KeySize) != Key)
     return false;
   const char *Tail = Data.data() + FixedHeader + KeySize;
   uint64_t Size = llvm::support::endian::read64le(Tail);
