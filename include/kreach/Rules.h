@@ -140,6 +140,9 @@ public:
   bool isSinkFunction(llvm::StringRef Name) const { return SinkFunctions.matches(Name); }
   bool isSinkField(llvm::StringRef Field) const { return SinkFields.matches(Field); }
   bool isIgnored(llvm::StringRef Name) const { return IgnoreFunctions.matches(Name); }
+  /// Whether a function of this name can be other than an ordinary one to
+  /// the rule's search (ignored, a sink, an allocator): false for most.
+  bool mayBeSpecial(llvm::StringRef Name) const { return SpecFunctions.matches(Name); }
   bool isAsyncField(llvm::StringRef Field) const { return AsyncFields.matches(Field); }
   bool isUnresolvedField(llvm::StringRef Field) const {
     return UnresolvedFields.matches(Field);
@@ -189,7 +192,7 @@ private:
   RuleConfig Config;
   PatternList RootFields, SinkFunctions, SinkFields, AllowedPaths, IgnoreFunctions,
       AsyncFields, UnresolvedFields, SleepingFunctions, RangeFields, PageTableLockFields,
-      OtherRootFields, SectionBegin, SectionEnd;
+      OtherRootFields, SectionBegin, SectionEnd, SpecFunctions;
   struct Allocation {
     PatternList Function;
     int Mask = -1; ///< -1: always may reclaim.

@@ -18,6 +18,8 @@ ReachSpec reachSpec(const CallGraph &G, const Rule &R) {
   for (NodeId N = 0; N < G.size(); ++N) {
     const Node &Nd = G.node(N);
     if (Nd.Kind == NodeKind::Function) {
+      if (!R.mayBeSpecial(Nd.Name))
+        continue;
       bool Always = false;
       if (R.isIgnored(Nd.Name))
         S.Roles[N] = ReachSpec::Blocked;

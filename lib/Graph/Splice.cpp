@@ -114,13 +114,19 @@ struct CallGraph::LocationIndex {
   template <typename AddFn> void eachListOf(const CallGraph &G, NodeId N, AddFn Add) {
     if (G.Nodes[N].Def.File)
       Add(slot(Nodes, G.Nodes[N].Def.File), N);
-    if (N + 1 < G.EdgeStart.size())
+    if (N + 1 < G.EdgeStart.size()) {
+      // A function's calls are mostly in one file: each file once in a row.
+      FileId Last = ~FileId(0);
       for (uint32_t I = G.EdgeStart[N]; I < G.EdgeStart[N + 1]; ++I) {
         const Edge &E = G.FlatEdges[I];
-        Add(slot(Nodes, E.Site.File), N);
+        if (E.Site.File != Last) {
+          Last = E.Site.File;
+          Add(slot(Nodes, Last), N);
+        }
         if (E.Hoist)
           Add(slot(ChainUsers, E.Hoist), N);
       }
+    }
     if (N < G.Effects.size())
       for (const ValueEffect &E : G.Effects[N]) {
         Add(slot(EffectNodes, E.Site.File), N);

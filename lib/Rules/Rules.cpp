@@ -111,6 +111,21 @@ llvm::Expected<Rule> Rule::create(const RuleConfig &Config) {
     A.Function = std::move(*L);
     R.Allocations.push_back(std::move(A));
   }
+  // Every function name the spec looks at, in one list: most of a graph's
+  // functions are in none, and are then told apart by one lookup instead
+  // of three.
+  std::vector<std::string> SpecFunctions = Config.IgnoreFunctions;
+  llvm::append_range(SpecFunctions, Config.SinkFunctions);
+  for (const std::string &Entry : Config.AllocationFunctions) {
+    llvm::StringRef Name;
+    int Mask;
+    if (parseAllocationEntry(Entry, Name, Mask))
+      SpecFunctions.push_back(Name.str());
+  }
+  llvm::Expected<PatternList> Spec = PatternList::create(SpecFunctions);
+  if (!Spec)
+    return Fail(llvm::toString(Spec.takeError()));
+  R.SpecFunctions = std::move(*Spec);
   if (Config.ReclaimSinks) {
     if (Config.ReclaimFlags.empty() ||
         llvm::StringRef(Config.ReclaimFlags).getAsInteger(0, R.ReclaimFlagBits) ||
