@@ -106,8 +106,27 @@ public:
   Decoder(const uint8_t *Begin, const uint8_t *End) : P(Begin), End(End) {}
 
   uint64_t u() {
-    if (P < End && *P < 0x80) // Most ids, lines and columns.
+    // Most ids, lines and columns take one to three bytes: decoded here,
+    // without a call, when the bytes are surely there.
+    if (End - P >= 3) {
+      uint64_t B0 = P[0];
+      if (B0 < 0x80) {
+        ++P;
+        return B0;
+      }
+      uint64_t B1 = P[1];
+      if (B1 < 0x80) {
+        P += 2;
+        return (B0 & 0x7f) | B1 << 7;
+      }
+      uint64_t B2 = P[2];
+      if (B2 < 0x80) {
+        P += 3;
+        return (B0 & 0x7f) | (B1 & 0x7f) << 7 | B2 << 14;
+      }
+    } else if (P < End && *P < 0x80) {
       return *P++;
+    }
     const char *Error = nullptr;
     uint64_t V = readULEB128(P, End, &Error);
     if (Error) {
