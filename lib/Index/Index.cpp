@@ -1063,20 +1063,29 @@ Index::tusReading(llvm::ArrayRef<std::string> Paths) {
       Wanted.insert(F->integer(0));
   }
   if (!Wanted.empty()) {
-    // One pass over every TU's input ids (a row each), not a row per stamp.
-    auto S = statement("SELECT kreach_path(tu.file), tu_inputs.files FROM tu_inputs JOIN tu ON "
-                       "tu.id = tu_inputs.tu");
+    // One pass over every TU's input ids (a row each), not a row per stamp;
+    // the paths of only the TUs that read one (a patch's few, of a tree's
+    // thousands).
+    auto S = statement("SELECT tu, files FROM tu_inputs");
     if (!S)
       return S.takeError();
     llvm::SmallVector<int64_t, 1024> Ids;
+    std::vector<int64_t> Reading;
     while (S->next()) {
       if (!decodeInputIds(S->blob(1), Ids))
         continue;
-      if (llvm::any_of(Ids, [&](int64_t Id) { return Wanted.count(Id); }))
-        Result.push_back(S->text(0));
+      if (llvm::any_of(Ids, [&](int64_t Id) { return Wanted.contains(Id); }))
+        Reading.push_back(S->integer(0));
     }
     if (llvm::Error E = S->done("cannot read inputs"))
       return std::move(E);
+    for (int64_t TU : Reading) {
+      auto Path = statement("SELECT kreach_path(file) FROM tu WHERE id = ?1");
+      if (!Path)
+        return Path.takeError();
+      if (Path->bind(TU).next())
+        Result.push_back(Path->text(0));
+    }
   }
   llvm::sort(Result);
   Result.erase(std::unique(Result.begin(), Result.end()), Result.end());
