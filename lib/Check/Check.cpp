@@ -699,6 +699,9 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
     SpliceChanged =
         changedSources(R.Graph, Spliced->SnapshotNodes, Spliced->TouchedSinceSnapshot);
   std::vector<NodeId> Affected;
+  // The stats' count of call edges (under the first rule's spec): a pass
+  // over every edge, made beside the searches instead of after them.
+  EdgeCounts EdgeTotals;
   {
     llvm::DefaultThreadPool Pool(llvm::hardware_concurrency());
     {
@@ -765,6 +768,11 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
               W.Incremental = true;
               break;
             }
+      if (!Work.empty())
+        Pool.async([&] {
+          llvm::TimeTraceScope Scope("count the edges");
+          EdgeTotals = countEdges(R.Graph, Work.front().Spec);
+        });
       for (RuleWork &W : Work)
         if (W.SameAs == ~size_t(0) && W.NeedsSteps)
           Pool.async([&] {
@@ -848,10 +856,8 @@ llvm::Expected<TreeCheck> checkTree(Index &I, const RuleSet &Rules, const PathMa
   for (RuleWork &W : Work) {
     const Rule *Rl = W.TheRule;
     if (R.Rules.empty()) {
-      llvm::TimeTraceScope Scope("count the edges");
-      EdgeCounts Counts = countEdges(R.Graph, W.Spec);
-      R.Stats.CallEdges = Counts.Calls;
-      R.Stats.UnresolvedIndirectCalls = Counts.UnresolvedIndirectCalls;
+      R.Stats.CallEdges = EdgeTotals.Calls;
+      R.Stats.UnresolvedIndirectCalls = EdgeTotals.UnresolvedIndirectCalls;
     }
     // Rules with the same sinks and boundaries share one set of summaries. A
     // read-only index keeps its summaries; the findings below come from the
