@@ -12,8 +12,9 @@ index), pair by pair, on the same index. Printed: the medians and peak
 memory of both, their ratio, the parse of the TU alone (`clang
 -fsyntax-only`), and the fixed cost of a spliced patch check (its time less
 the parse). With --baseline-kreach, an older kreach's spliced patch check
-runs in each turn too, on the same index, and the ratio new/old of the
-spliced medians is printed (both must read the same snapshot format).
+runs in each turn too, on its own copy of the index (so that the two may
+keep their graph caches in different formats), and the ratio new/old of the
+spliced medians is printed.
 
 Usage: bench/patch_scale.py --kreach build/bin/kreach --tree WORKDIR/N-M
            [--runs 3] [--clang /usr/lib/llvm-22/bin/clang] [--time-trace FILE]
@@ -84,11 +85,14 @@ def main():
     kreach = os.path.realpath(args.kreach)
     cdb_path = os.path.join(tree, "compile_commands.json")
     db = os.path.join(tree, "kreach.patch.db")
+    baseline_db = os.path.join(tree, "kreach.patch-baseline.db")
     source = os.path.join(tree, "drivers", "misc", "patchbench", "patch.c")
     os.makedirs(os.path.dirname(source), exist_ok=True)
     shutil.copyfile(cdb_path, cdb_path + ".before-patch-bench")
     for suffix in ("", ".graph"):
         shutil.copyfile(os.path.join(tree, "kreach.db" + suffix), db + suffix)
+        if args.baseline_kreach:
+            shutil.copyfile(os.path.join(tree, "kreach.db" + suffix), baseline_db + suffix)
     try:
         cdb = json.load(open(cdb_path))
         cdb.append({"directory": tree, "file": source,
@@ -98,6 +102,9 @@ def main():
             f.write(VERSIONS[0])
         base = ["check", "-p", tree, "--db", db, "--quiet"]
         timed([kreach] + base, tree)  # indexes the TU, writes the base graph
+        if args.baseline_kreach:
+            timed([os.path.realpath(args.baseline_kreach), "check", "-p", tree, "--db",
+                   baseline_db, "--quiet"], tree)
         listing = os.path.join(tree, "patchbench.list")
         with open(listing, "w") as f:
             f.write("drivers/misc/patchbench/patch.c\n")
@@ -108,15 +115,18 @@ def main():
         if args.baseline_kreach:
             results["baseline"] = []
             modes.insert(1, "baseline")
-        version = 0
+        # Each index's TU as it last indexed it: each run edits it from there.
+        version = {"spliced": 0, "rebuilt": 0, "baseline": 0}
         for _ in range(args.runs):
             for mode in modes:
-                version = 1 - version
+                own = "baseline" if mode == "baseline" else "spliced"
+                version[own] = 1 - version[own]
                 with open(source, "w") as f:
-                    f.write(VERSIONS[version])
+                    f.write(VERSIONS[version[own]])
                 cmd = patch + ([] if mode != "rebuilt" else ["--no-splice"])
                 if mode == "baseline":
                     cmd = [os.path.realpath(args.baseline_kreach)] + cmd[1:]
+                    cmd[cmd.index(db)] = baseline_db
                 if mode == "spliced" and args.time_trace:
                     cmd.append("--time-trace=" + os.path.realpath(args.time_trace))
                 t, m, out = timed(cmd, tree)
@@ -136,8 +146,9 @@ def main():
         shutil.rmtree(os.path.dirname(source), ignore_errors=True)
         for suffix in ("", ".graph", ".graph.journal", ".graph.searches", ".lock", "-wal",
                        "-shm"):
-            if os.path.exists(db + suffix):
-                os.remove(db + suffix)
+            for path in (db, baseline_db):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
     med = {k: (statistics.median(t for t, _ in v), max(m for _, m in v))
            for k, v in results.items()}
     for k, (t, m) in med.items():
