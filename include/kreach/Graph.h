@@ -438,6 +438,9 @@ private:
   class KeyTable {
   public:
     void reset(size_t Expected);
+    /// Every node of Nodes with a key, in a table of their final size (and
+    /// room for a patch's new functions).
+    void build(const std::vector<Node> &Nodes);
     NodeId find(llvm::StringRef Key, const std::vector<Node> &Nodes) const;
     /// Key's node, or N added as it: Nodes[N].Key must be Key.
     NodeId insert(NodeId N, const std::vector<Node> &Nodes);

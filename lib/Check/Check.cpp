@@ -68,6 +68,17 @@ static std::string snapshotKey(const Index &I, const ValueFlowConfig &Flow,
          "; root " + I.paths().root() + "; build " + I.paths().buildDir();
 }
 
+/// The journal beside SnapshotPath if it brings its snapshot to the state
+/// StateKey names; nothing if there is none, or one to another state.
+static llvm::Expected<std::optional<GraphJournal>>
+journalTo(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::StringRef StateKey) {
+  llvm::Expected<std::optional<GraphJournal>> Journal =
+      readGraphJournal(graphJournalPath(SnapshotPath), Paths);
+  if (Journal && *Journal && (*Journal)->StateKey != StateKey)
+    return std::nullopt;
+  return Journal;
+}
+
 llvm::Expected<std::optional<SnapshotRead>>
 readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::StringRef StateKey,
                 bool IndexKeys) {
@@ -79,10 +90,10 @@ readSnapshotFor(llvm::StringRef SnapshotPath, const PathMapper &Paths, llvm::Str
   if (*Read)
     return std::move(Out);
   llvm::Expected<std::optional<GraphJournal>> Journal =
-      readGraphJournal(graphJournalPath(SnapshotPath), Paths);
+      journalTo(SnapshotPath, Paths, StateKey);
   if (!Journal)
     return Journal.takeError();
-  if (!*Journal || (*Journal)->StateKey != StateKey)
+  if (!*Journal)
     return std::nullopt;
   Out.BaseKey = (*Journal)->BaseKey;
   Read = readGraphSnapshot(Out.Graph, SnapshotPath, Out.BaseKey, IndexKeys);
@@ -98,9 +109,10 @@ struct GraphPrefetch::Reader {
   std::string StateKey;
   std::optional<SnapshotRead> Read;
   std::string SnapshotPath;
-  /// Read under whatever key the snapshot has (speculate); Paths, for its
-  /// journal, known once it is adopted.
+  /// Read under whatever key the snapshot has (speculate).
   bool AnyKey = false;
+  /// The index's paths (for the journal): set once the read is tied to an
+  /// index, from the start unless it is speculative.
   std::optional<PathMapper> Paths;
   llvm::DefaultThreadPool Pool{llvm::hardware_concurrency(1)};
 };
@@ -191,7 +203,7 @@ std::unique_ptr<GraphPrefetch> GraphPrefetch::speculate(std::string SnapshotPath
 }
 
 bool GraphPrefetch::adopt(Index &I, const RuleSet &Rules) {
-  if (!Impl || !Impl->AnyKey || Impl->Paths)
+  if (!Impl || Impl->Paths)
     return false;
   llvm::Expected<std::string> Token = I.effectsToken();
   if (!Token) {
@@ -215,14 +227,13 @@ void GraphPrefetch::matchKey() {
   // An older snapshot: taken only with the journal that brings it to the
   // state, as readSnapshotFor takes it.
   llvm::Expected<std::optional<GraphJournal>> Journal =
-      readGraphJournal(graphJournalPath(Impl->SnapshotPath), *Impl->Paths);
+      journalTo(Impl->SnapshotPath, *Impl->Paths, Impl->StateKey);
   if (!Journal) {
     llvm::consumeError(Journal.takeError()); // The check's own read says so.
     Impl->Read.reset();
     return;
   }
-  if (!*Journal || (*Journal)->StateKey != Impl->StateKey ||
-      (*Journal)->BaseKey != Impl->Read->BaseKey) {
+  if (!*Journal || (*Journal)->BaseKey != Impl->Read->BaseKey) {
     Impl->Read.reset();
     return;
   }
@@ -239,7 +250,7 @@ std::optional<SnapshotRead> GraphPrefetch::take(llvm::StringRef Key) {
     return std::nullopt;
   Impl->Pool.wait();
   std::optional<SnapshotRead> Read;
-  if (!Impl->AnyKey || Impl->Paths) {
+  if (Impl->Paths) {
     matchKey();
     if (Impl->StateKey == Key)
       Read = std::move(Impl->Read);
@@ -264,7 +275,7 @@ std::optional<SnapshotRead> GraphPrefetch::takeAsStarted() {
   if (!Impl)
     return std::nullopt;
   Impl->Pool.wait();
-  if (Impl->AnyKey && !Impl->Paths) {
+  if (!Impl->Paths) {
     Impl.reset(); // Never tied to an index.
     return std::nullopt;
   }

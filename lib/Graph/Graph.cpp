@@ -53,6 +53,13 @@ void CallGraph::KeyTable::reset(size_t Expected) {
   Used = 0;
 }
 
+void CallGraph::KeyTable::build(const std::vector<Node> &Nodes) {
+  reset(Nodes.size() + Nodes.size() / 64);
+  for (NodeId N = 0; N < Nodes.size(); ++N)
+    if (!Nodes[N].Key.empty())
+      insert(N, Nodes);
+}
+
 NodeId CallGraph::KeyTable::find(llvm::StringRef Key, const std::vector<Node> &Nodes) const {
   if (Slots.empty())
     return NoNode;
@@ -98,13 +105,7 @@ void CallGraph::KeyTable::grow(const std::vector<Node> &Nodes) {
 void CallGraph::indexKeys() const {
   if (!KeysPending)
     return;
-  std::call_once(*KeysPending, [&] {
-    // One table of the final size (and room for a patch's new functions).
-    NodeByKey.reset(Nodes.size() + Nodes.size() / 64);
-    for (NodeId N = 0; N < Nodes.size(); ++N)
-      if (!Nodes[N].Key.empty())
-        NodeByKey.insert(N, Nodes);
-  });
+  std::call_once(*KeysPending, [&] { NodeByKey.build(Nodes); });
 }
 
 NodeId CallGraph::getOrAddNode(llvm::StringRef Key, llvm::StringRef Name) {

@@ -242,7 +242,6 @@ public:
   static bool read(CallGraph &G, Decoder &D, Sizes &Seen);
   /// Into Nodes, a vector no other part touches while it is read.
   static bool readNodes(std::vector<Node> &Nodes, Decoder &D, Sizes &Seen);
-  static void indexKeys(const CallGraph &G) { G.indexKeys(); }
   /// Into Effects[Begin, End), which the caller sized; the half read from D.
   static bool readEffects(std::vector<std::vector<ValueEffect>> &Effects, Decoder &D,
                           Sizes &Seen);
@@ -260,10 +259,7 @@ public:
   /// Nodes' key index, into G while the rest of G is read (it touches
   /// nothing else of G): node ids stay valid when Nodes moves into G.
   static void indexKeysOf(CallGraph &G, const std::vector<Node> &Nodes) {
-    G.NodeByKey.reset(Nodes.size() + Nodes.size() / 64);
-    for (NodeId N = 0; N < Nodes.size(); ++N)
-      if (!Nodes[N].Key.empty())
-        G.NodeByKey.insert(N, Nodes);
+    G.NodeByKey.build(Nodes);
   }
   /// The nodes and effects read beside the rest; Indexed: indexKeysOf ran.
   static void adopt(CallGraph &G, std::vector<Node> Nodes,

@@ -96,11 +96,17 @@ llvm::Expected<Rule> Rule::create(const RuleConfig &Config) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "rule '" + Config.Name + "': " + Message);
   };
+  // Every function name the spec looks at, in one list: most of a graph's
+  // functions are in none, and are then told apart by one lookup instead
+  // of three.
+  std::vector<std::string> SpecFunctions = Config.IgnoreFunctions;
+  llvm::append_range(SpecFunctions, Config.SinkFunctions);
   for (const std::string &Entry : Config.AllocationFunctions) {
     llvm::StringRef Name;
     Allocation A;
     if (!parseAllocationEntry(Entry, Name, A.Mask))
       return Fail("bad allocation function '" + Entry + "'");
+    SpecFunctions.push_back(Name.str());
     if (Name.find_first_of("*?[]{}\\") == llvm::StringRef::npos) {
       R.NamedAllocations[Name].push_back(A.Mask);
       continue;
@@ -110,17 +116,6 @@ llvm::Expected<Rule> Rule::create(const RuleConfig &Config) {
       return Fail(llvm::toString(L.takeError()));
     A.Function = std::move(*L);
     R.Allocations.push_back(std::move(A));
-  }
-  // Every function name the spec looks at, in one list: most of a graph's
-  // functions are in none, and are then told apart by one lookup instead
-  // of three.
-  std::vector<std::string> SpecFunctions = Config.IgnoreFunctions;
-  llvm::append_range(SpecFunctions, Config.SinkFunctions);
-  for (const std::string &Entry : Config.AllocationFunctions) {
-    llvm::StringRef Name;
-    int Mask;
-    if (parseAllocationEntry(Entry, Name, Mask))
-      SpecFunctions.push_back(Name.str());
   }
   llvm::Expected<PatternList> Spec = PatternList::create(SpecFunctions);
   if (!Spec)
